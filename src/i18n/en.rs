@@ -1,0 +1,15 @@
+//! English catalog.
+
+pub(super) static CATALOG: &[(&str, &str)] = &[
+    // --- iin ---
+    ("iin.empty", "Enter the IIN"),
+    ("iin.length", "The IIN must be 12 digits"),
+    ("iin.not_digits", "The IIN must only include the digits 0 to 9"),
+    ("iin.century", "Check the 7th digit of the IIN: it must be from 1 to 6"),
+    ("iin.date", "Check the first 6 digits of the IIN: they must be a real date of birth (YYMMDD)"),
+    ("iin.checksum", "Check the IIN for a typing mistake: the last digit does not match the others"),
+    ("iin.future", "Check the IIN: the date of birth in it has not come yet"),
+    // --- calendar ---
+    ("date.format", "Enter a date as year-month-day, for example 2026-09-01"),
+    ("calendar.range", "Enter a date from 1900 to 2200 and at most 10,000 working days"),
+];

@@ -1,0 +1,11 @@
+//! kezek: the rules of Kazakhstan's kindergarten queue (Rules for public services in preschool
+//! education, Order No. 254 of 19 June 2020) for the citizen's browser.
+//!
+//! The crate is a pure domain core, one module per concept, plus a thin [`wasm`] layer that
+//! exports it to JavaScript. The core never reads the clock: `today` and `now` are arguments,
+//! so every deadline is testable.
+
+pub mod calendar;
+pub mod i18n;
+pub mod iin;
+pub mod wasm;
