@@ -1,1 +1,22 @@
-//! JavaScript API
+//! The JavaScript API: conversions and exports only, no rules.
+//!
+//! Conventions every export follows:
+//! * names are camelCase (`js_name`), arguments are plain strings and numbers, dates are
+//!   `YYYY-MM-DD` and instants ISO-8601;
+//! * results are tsify-derived types, so the generated `.d.ts` is exact (no `any`);
+//! * a result that can be "not valid" for a person's input (an IIN, a form) is a value with
+//!   `ok: false`, while a programmer's mistake (a malformed `today`, bad calendar data) throws
+//!   a JavaScript `Error` whose `code` property is the stable code (see [`error`]);
+//! * nothing here may panic: a panic traps the module and the citizen loses the form.
+
+mod calendar;
+mod error;
+mod iin;
+
+pub use calendar::*;
+pub use iin::*;
+
+#[allow(unused_imports)]
+pub(crate) use calendar::with_calendar;
+#[allow(unused_imports)] // used by the exports of later modules
+pub(crate) use error::{js_error, parse_date_arg, to_js};

@@ -1,0 +1,50 @@
+//! `validateIin`.
+
+use super::{parse_date_arg, to_js};
+use crate::calendar::format_date;
+use crate::i18n::{self, Lang};
+use crate::iin::{Iin, IinError, Sex};
+use serde::Serialize;
+use tsify::{Ts, Tsify};
+use wasm_bindgen::prelude::*;
+
+/// What an IIN says, or why it is not one.
+#[derive(Serialize, Tsify)]
+#[serde(untagged)]
+pub enum IinCheck {
+    Valid(IinValid),
+    Invalid(IinInvalid),
+}
+
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct IinValid {
+    #[tsify(type = "true")]
+    ok: bool,
+    /// `YYYY-MM-DD`.
+    birth_date: String,
+    sex: Sex,
+}
+
+#[derive(Serialize, Tsify)]
+pub struct IinInvalid {
+    #[tsify(type = "false")]
+    ok: bool,
+    code: IinError,
+    /// What to do, in the requested language (Kazakh by default).
+    message: String,
+}
+
+/// Checks an IIN typed by a person. `today` is `YYYY-MM-DD` (no birth after it); `lang` picks
+/// the message language (`kk` when absent or unknown). Throws `date.format` for a bad `today`.
+#[wasm_bindgen(js_name = validateIin)]
+pub fn validate_iin(value: &str, today: &str, lang: Option<String>) -> Result<Ts<IinCheck>, JsValue> {
+    let today = parse_date_arg(today, "today")?;
+    to_js(&match Iin::parse(value, today) {
+        Ok(iin) => IinCheck::Valid(IinValid { ok: true, birth_date: format_date(iin.birth_date()), sex: iin.sex() }),
+        Err(code) => {
+            let lang = Lang::parse(lang.as_deref().unwrap_or(""));
+            IinCheck::Invalid(IinInvalid { ok: false, code, message: i18n::text(lang, code.code()) })
+        }
+    })
+}
