@@ -34,9 +34,11 @@ pub const VERSION: u32 = 1;
 /// Upper bound on list lengths: a calendar is a few hundred entries, never megabytes.
 const MAX_ENTRIES: usize = 10_000;
 
+/// The document as read, before checking. Public to the crate so the wasm layer can read it
+/// with the browser's own `JSON.parse` instead of carrying serde_json.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Document {
+pub(crate) struct Document {
     format: String,
     version: u32,
     revision: String,
@@ -108,6 +110,11 @@ impl Calendar {
     /// Loads a calendar document, checking all of it before returning anything.
     pub fn from_json(json: &str) -> Result<Calendar, CalendarError> {
         let doc: Document = serde_json::from_str(json).map_err(|e| CalendarError::Json(e.to_string()))?;
+        Calendar::from_document(doc)
+    }
+
+    /// Checks a document read by any deserializer and builds the calendar.
+    pub(crate) fn from_document(doc: Document) -> Result<Calendar, CalendarError> {
         if doc.format != FORMAT || doc.version != VERSION {
             return Err(CalendarError::Version(format!(
                 "expected format '{FORMAT}' version {VERSION}, got '{}' version {}",

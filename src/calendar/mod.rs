@@ -24,7 +24,10 @@
 //! so no loop can run away on a hostile input.
 
 pub mod data;
+pub mod iso;
 pub mod zone;
+
+pub use iso::{format_date, format_instant, parse_date, parse_instant};
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use core::fmt;
@@ -68,6 +71,8 @@ struct FixedHoliday {
 pub enum CalendarError {
     /// The text is not a `YYYY-MM-DD` date.
     DateFormat(String),
+    /// The text is not an RFC 3339 instant.
+    InstantFormat(String),
     /// A date or step outside what the calendar answers for.
     Range(String),
     /// A calendar document that is not JSON of the expected shape.
@@ -82,6 +87,7 @@ impl CalendarError {
     pub fn code(&self) -> &'static str {
         match self {
             CalendarError::DateFormat(_) => "date.format",
+            CalendarError::InstantFormat(_) => "instant.format",
             CalendarError::Range(_) => "calendar.range",
             CalendarError::Json(_) => "calendar.json",
             CalendarError::Version(_) => "calendar.version",
@@ -92,6 +98,7 @@ impl CalendarError {
     pub fn detail(&self) -> &str {
         match self {
             CalendarError::DateFormat(d)
+            | CalendarError::InstantFormat(d)
             | CalendarError::Range(d)
             | CalendarError::Json(d)
             | CalendarError::Version(d)
@@ -107,30 +114,6 @@ impl fmt::Display for CalendarError {
 }
 
 impl std::error::Error for CalendarError {}
-
-/// Parses a strict `YYYY-MM-DD` date (four-digit year, two-digit month and day).
-pub fn parse_date(text: &str) -> Result<NaiveDate, CalendarError> {
-    let bad = || CalendarError::DateFormat(format!("'{}' is not a YYYY-MM-DD date", truncate(text)));
-    let b = text.as_bytes();
-    let shaped = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shaped {
-        return Err(bad());
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad())
-}
-
-/// Formats a date as `YYYY-MM-DD`.
-pub fn format_date(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
-}
-
-/// Keeps error messages short when someone pastes a novel into a date field.
-fn truncate(text: &str) -> String {
-    text.chars().take(40).collect()
-}
 
 fn check_range(date: NaiveDate) -> Result<NaiveDate, CalendarError> {
     if (MIN_YEAR..=MAX_YEAR).contains(&date.year()) {

@@ -39,6 +39,11 @@ pub fn to_local(instant: DateTime<Utc>) -> DateTime<FixedOffset> {
     instant.with_timezone(&offset_at(instant))
 }
 
+/// `instant` as Kazakhstan local time in RFC 3339 (`2026-11-23T07:00:00+05:00`).
+pub fn format_local(instant: DateTime<Utc>) -> String {
+    super::format_instant(to_local(instant))
+}
+
 /// The instant at which Kazakhstan clocks showed `local`; the earlier one when they showed it
 /// twice (2024-02-29 23:00-23:59). `None` only outside chrono's range.
 pub fn local_to_instant(local: NaiveDateTime) -> Option<DateTime<Utc>> {
@@ -69,7 +74,7 @@ mod tests {
 
     #[test]
     fn offset_before_and_after_the_switch() {
-        assert_eq!(to_local(utc("2024-02-29T17:59:59Z")).to_rfc3339(), "2024-02-29T23:59:59+06:00");
+        assert_eq!(format_local(utc("2024-02-29T17:59:59Z")), "2024-02-29T23:59:59+06:00");
         assert_eq!(to_local(utc("2024-02-29T18:00:00Z")).to_rfc3339(), "2024-02-29T23:00:00+05:00");
         assert_eq!(to_local(utc("2023-06-01T01:00:00Z")).to_rfc3339(), "2023-06-01T07:00:00+06:00");
         assert_eq!(to_local(utc("2026-11-22T02:00:00Z")).to_rfc3339(), "2026-11-22T07:00:00+05:00");

@@ -2,8 +2,8 @@
 //! `workingDaysBetween`, `loadCalendar`, `kazakhstanTime`.
 
 use super::{js_error, parse_date_arg};
-use crate::calendar::{format_date, zone, Calendar, MAX_STEP};
-use chrono::{DateTime, Utc};
+use crate::calendar::data::Document;
+use crate::calendar::{format_date, parse_instant, zone, Calendar, CalendarError, BUILTIN_JSON, MAX_STEP};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -17,11 +17,21 @@ thread_local! {
 /// borrow panics.
 pub(crate) fn with_calendar<R>(f: impl FnOnce(&Calendar) -> R) -> R {
     let calendar = CURRENT.with(|cell| {
-        let calendar = cell.take().unwrap_or_else(|| Rc::new(Calendar::builtin()));
+        let calendar = cell
+            .take()
+            .unwrap_or_else(|| Rc::new(read_document(BUILTIN_JSON).unwrap_or_else(|_| Calendar::weekends_only())));
         cell.set(Some(Rc::clone(&calendar)));
         calendar
     });
     f(&calendar)
+}
+
+/// Reads a calendar document with the browser's `JSON.parse`, which keeps serde_json (and
+/// some 25 KB) out of the package; the checks are the core's.
+fn read_document(json: &str) -> Result<Calendar, CalendarError> {
+    let value = js_sys::JSON::parse(json).map_err(|_| CalendarError::Json("not JSON".to_owned()))?;
+    let document: Document = serde_wasm_bindgen::from_value(value).map_err(|e| CalendarError::Json(e.to_string()))?;
+    Calendar::from_document(document)
 }
 
 /// Whether `date` (`YYYY-MM-DD`) is a working day in Kazakhstan.
@@ -62,7 +72,7 @@ pub fn working_days_between(from: &str, to: &str) -> Result<i32, JsValue> {
 /// docs). Checks the whole document first: on error, throws and keeps the old calendar.
 #[wasm_bindgen(js_name = loadCalendar)]
 pub fn load_calendar(json: &str) -> Result<(), JsValue> {
-    let calendar = Calendar::from_json(json)?;
+    let calendar = read_document(json)?;
     CURRENT.with(|cell| cell.set(Some(Rc::new(calendar))));
     Ok(())
 }
@@ -77,7 +87,5 @@ pub fn calendar_revision() -> String {
 /// (`2026-11-23T07:00:00+05:00`).
 #[wasm_bindgen(js_name = kazakhstanTime)]
 pub fn kazakhstan_time(instant: &str) -> Result<String, JsValue> {
-    let parsed = DateTime::parse_from_rfc3339(instant.trim())
-        .map_err(|_| js_error("instant.format", "instant: expected ISO-8601 with an offset, like 2026-11-23T02:00:00Z"))?;
-    Ok(zone::to_local(parsed.with_timezone(&Utc)).to_rfc3339())
+    Ok(zone::format_local(parse_instant(instant.trim())?))
 }

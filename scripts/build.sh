@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the package into pkg/: wasm-pack (release, ES module for browsers), then binaryen's
+# wasm-opt from npm. Only the features rustc emits are enabled: --all-features would emit
+# stringref, which browsers reject.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+wasm-pack build --release --target web --out-dir pkg --no-pack 2>&1 | grep -v '^\[INFO\]' >&2 || true
+[ -f pkg/kezek_bg.wasm ] || { echo "wasm-pack produced no pkg/kezek_bg.wasm" >&2; exit 1; }
+
+tools/node_modules/.bin/wasm-opt -Oz \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  pkg/kezek_bg.wasm -o pkg/kezek_bg.opt.wasm
+mv pkg/kezek_bg.opt.wasm pkg/kezek_bg.wasm

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# All tests: native tests of the whole workspace, the package build and its size budget, and the
+# browser tests in headless Chromium. Exits non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+
+echo "== native tests (cargo test --workspace)"
+cargo test --workspace --quiet
+
+echo "== package build and size budget"
+scripts/build.sh
+scripts/size.sh
+
+echo "== browser tests (wasm-pack test --headless --chrome)"
+wasm-pack test --headless --chrome
