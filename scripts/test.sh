@@ -15,3 +15,6 @@ scripts/size.sh
 
 echo "== browser tests (wasm-pack test --headless --chrome)"
 wasm-pack test --headless --chrome
+
+echo "== page tests in headless Chromium (node --test tests/e2e/)"
+node --test --test-concurrency=1 tests/e2e/

@@ -12,4 +12,19 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     // --- calendar ---
     ("date.format", "Enter a date as year-month-day, for example 2026-09-01"),
     ("calendar.range", "Enter a date from 1900 to 2200 and at most 10,000 working days"),
+    ("instant.format", "Enter a date and time like 2026-11-23T07:00:00+05:00"),
+    // --- foundation page ---
+    ("page.title", "Kindergarten queue"),
+    ("page.iin.heading", "Check an IIN"),
+    ("page.iin.label", "IIN"),
+    ("page.iin.hint", "12 digits; spaces and dashes are fine"),
+    ("page.iin.ok", "Born {birthDate}, {sex}"),
+    ("page.sex.male", "male"),
+    ("page.sex.female", "female"),
+    ("page.days.heading", "Count working days"),
+    ("page.days.from", "From date"),
+    ("page.days.count", "Working days to add"),
+    ("page.days.result", "Result: {to}. The start date is {fromKind}."),
+    ("page.days.working", "a working day"),
+    ("page.days.off", "a day off"),
 ];

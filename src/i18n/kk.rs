@@ -12,4 +12,19 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     // --- calendar ---
     ("date.format", "Күнді жыл-ай-күн түрінде енгізіңіз, мысалы 2026-09-01"),
     ("calendar.range", "1900 жылдан 2200 жылға дейінгі күнді және 10 000 жұмыс күнінен аспайтын санды енгізіңіз"),
+    ("instant.format", "Күн мен уақытты 2026-11-23T07:00:00+05:00 түрінде енгізіңіз"),
+    // --- foundation page ---
+    ("page.title", "Балабақшаға кезек"),
+    ("page.iin.heading", "ЖСН-ді тексеру"),
+    ("page.iin.label", "ЖСН"),
+    ("page.iin.hint", "12 цифр; бос орын мен сызықша қоюға болады"),
+    ("page.iin.ok", "Туған күні {birthDate}, жынысы: {sex}"),
+    ("page.sex.male", "ер"),
+    ("page.sex.female", "әйел"),
+    ("page.days.heading", "Жұмыс күндерін санау"),
+    ("page.days.from", "Бастапқы күн"),
+    ("page.days.count", "Қосылатын жұмыс күндерінің саны"),
+    ("page.days.result", "Нәтиже: {to}. Бастапқы күн — {fromKind}."),
+    ("page.days.working", "жұмыс күні"),
+    ("page.days.off", "демалыс күні"),
 ];

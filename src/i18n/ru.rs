@@ -12,4 +12,19 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     // --- calendar ---
     ("date.format", "Введите дату в виде год-месяц-день, например 2026-09-01"),
     ("calendar.range", "Введите дату с 1900 по 2200 год и не более 10 000 рабочих дней"),
+    ("instant.format", "Введите дату и время в виде 2026-11-23T07:00:00+05:00"),
+    // --- foundation page ---
+    ("page.title", "Очередь в детский сад"),
+    ("page.iin.heading", "Проверить ИИН"),
+    ("page.iin.label", "ИИН"),
+    ("page.iin.hint", "12 цифр; можно с пробелами и дефисами"),
+    ("page.iin.ok", "Дата рождения {birthDate}, пол: {sex}"),
+    ("page.sex.male", "мужской"),
+    ("page.sex.female", "женский"),
+    ("page.days.heading", "Посчитать рабочие дни"),
+    ("page.days.from", "Начальная дата"),
+    ("page.days.count", "Сколько рабочих дней прибавить"),
+    ("page.days.result", "Результат: {to}. Начальная дата — {fromKind}."),
+    ("page.days.working", "рабочий день"),
+    ("page.days.off", "выходной день"),
 ];

@@ -1,7 +1,7 @@
 //! The working-day calendar: `isWorkingDay`, `nextWorkingDay`, `addWorkingDays`,
 //! `workingDaysBetween`, `loadCalendar`, `kazakhstanTime`.
 
-use super::{js_error, parse_date_arg};
+use super::{js_error, parse_date_arg, string_arg};
 use crate::calendar::data::Document;
 use crate::calendar::{format_date, parse_instant, zone, Calendar, CalendarError, BUILTIN_JSON, MAX_STEP};
 use std::cell::Cell;
@@ -36,23 +36,23 @@ fn read_document(json: &str) -> Result<Calendar, CalendarError> {
 
 /// Whether `date` (`YYYY-MM-DD`) is a working day in Kazakhstan.
 #[wasm_bindgen(js_name = isWorkingDay)]
-pub fn is_working_day(date: &str) -> Result<bool, JsValue> {
-    let date = parse_date_arg(date, "date")?;
+pub fn is_working_day(#[wasm_bindgen(unchecked_param_type = "string")] date: JsValue) -> Result<bool, JsValue> {
+    let date = parse_date_arg(&date, "date")?;
     Ok(with_calendar(|c| c.is_working_day(date)))
 }
 
 /// The first working day after `date`.
 #[wasm_bindgen(js_name = nextWorkingDay)]
-pub fn next_working_day(date: &str) -> Result<String, JsValue> {
-    let date = parse_date_arg(date, "date")?;
+pub fn next_working_day(#[wasm_bindgen(unchecked_param_type = "string")] date: JsValue) -> Result<String, JsValue> {
+    let date = parse_date_arg(&date, "date")?;
     Ok(format_date(with_calendar(|c| c.next_working_day(date))?))
 }
 
 /// The date `n` working days after `date` (`date` itself not counted; negative `n` counts
 /// back). `n` must be a whole number of at most 10,000 either way.
 #[wasm_bindgen(js_name = addWorkingDays)]
-pub fn add_working_days(date: &str, n: f64) -> Result<String, JsValue> {
-    let date = parse_date_arg(date, "date")?;
+pub fn add_working_days(#[wasm_bindgen(unchecked_param_type = "string")] date: JsValue, n: f64) -> Result<String, JsValue> {
+    let date = parse_date_arg(&date, "date")?;
     if !n.is_finite() || n.fract() != 0.0 || n.abs() > MAX_STEP as f64 {
         return Err(js_error("calendar.range", &format!("n must be a whole number from -{MAX_STEP} to {MAX_STEP}")));
     }
@@ -61,9 +61,12 @@ pub fn add_working_days(date: &str, n: f64) -> Result<String, JsValue> {
 
 /// The number of working days `d` with `from < d <= to` (negative when `to` is before `from`).
 #[wasm_bindgen(js_name = workingDaysBetween)]
-pub fn working_days_between(from: &str, to: &str) -> Result<i32, JsValue> {
-    let from = parse_date_arg(from, "from")?;
-    let to = parse_date_arg(to, "to")?;
+pub fn working_days_between(
+    #[wasm_bindgen(unchecked_param_type = "string")] from: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] to: JsValue,
+) -> Result<i32, JsValue> {
+    let from = parse_date_arg(&from, "from")?;
+    let to = parse_date_arg(&to, "to")?;
     // At most 301 years of days: always fits an i32.
     Ok(with_calendar(|c| c.working_days_between(from, to))? as i32)
 }
@@ -71,8 +74,8 @@ pub fn working_days_between(from: &str, to: &str) -> Result<i32, JsValue> {
 /// Replaces the calendar in force with a calendar document (see the `calendar::data` module
 /// docs). Checks the whole document first: on error, throws and keeps the old calendar.
 #[wasm_bindgen(js_name = loadCalendar)]
-pub fn load_calendar(json: &str) -> Result<(), JsValue> {
-    let calendar = read_document(json)?;
+pub fn load_calendar(#[wasm_bindgen(unchecked_param_type = "string")] json: JsValue) -> Result<(), JsValue> {
+    let calendar = read_document(&string_arg(&json, "json")?)?;
     CURRENT.with(|cell| cell.set(Some(Rc::new(calendar))));
     Ok(())
 }
@@ -86,6 +89,6 @@ pub fn calendar_revision() -> String {
 /// Kazakhstan local time for an ISO-8601 instant, as ISO-8601 with the offset then in force
 /// (`2026-11-23T07:00:00+05:00`).
 #[wasm_bindgen(js_name = kazakhstanTime)]
-pub fn kazakhstan_time(instant: &str) -> Result<String, JsValue> {
-    Ok(zone::format_local(parse_instant(instant.trim())?))
+pub fn kazakhstan_time(#[wasm_bindgen(unchecked_param_type = "string")] instant: JsValue) -> Result<String, JsValue> {
+    Ok(zone::format_local(parse_instant(string_arg(&instant, "instant")?.trim())?))
 }

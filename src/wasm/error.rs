@@ -22,9 +22,22 @@ impl From<CalendarError> for JsValue {
     }
 }
 
+/// Reads a string argument. Exports take strings as `JsValue` (typed `string` in the `.d.ts`
+/// through `unchecked_param_type`) because wasm-bindgen's own `&str` conversion traps the
+/// module when JavaScript passes a number or an object; here that is an `arg.type` error.
+pub(crate) fn string_arg(value: &JsValue, name: &str) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| js_error("arg.type", &format!("{name}: expected a string")))
+}
+
+/// Reads an optional string argument (`lang?: string`); anything but a string is absent.
+pub(crate) fn optional_string_arg(value: &JsValue) -> Option<String> {
+    value.as_string()
+}
+
 /// Parses a `YYYY-MM-DD` argument, or throws `date.format` naming the argument.
-pub(crate) fn parse_date_arg(text: &str, name: &str) -> Result<NaiveDate, JsValue> {
-    parse_date(text).map_err(|e| js_error(e.code(), &format!("{name}: {}", e.detail())))
+pub(crate) fn parse_date_arg(value: &JsValue, name: &str) -> Result<NaiveDate, JsValue> {
+    let text = string_arg(value, name)?;
+    parse_date(&text).map_err(|e| js_error(e.code(), &format!("{name}: {}", e.detail())))
 }
 
 /// Converts a result to its typed JavaScript value; a failure (never seen: every exported type

@@ -1,6 +1,6 @@
 //! `validateIin`.
 
-use super::{parse_date_arg, to_js};
+use super::{optional_string_arg, parse_date_arg, string_arg, to_js};
 use crate::calendar::format_date;
 use crate::i18n::{self, Lang};
 use crate::iin::{Iin, IinError, Sex};
@@ -36,11 +36,18 @@ pub struct IinInvalid {
 }
 
 /// Checks an IIN typed by a person. `today` is `YYYY-MM-DD` (no birth after it); `lang` picks
-/// the message language (`kk` when absent or unknown). Throws `date.format` for a bad `today`.
+/// the message language (`kk` when absent or unknown). Throws `arg.type` for a non-string
+/// value and `date.format` for a bad `today`.
 #[wasm_bindgen(js_name = validateIin)]
-pub fn validate_iin(value: &str, today: &str, lang: Option<String>) -> Result<Ts<IinCheck>, JsValue> {
-    let today = parse_date_arg(today, "today")?;
-    to_js(&match Iin::parse(value, today) {
+pub fn validate_iin(
+    #[wasm_bindgen(unchecked_param_type = "string")] value: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] today: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string")] lang: JsValue,
+) -> Result<Ts<IinCheck>, JsValue> {
+    let value = string_arg(&value, "value")?;
+    let today = parse_date_arg(&today, "today")?;
+    let lang = optional_string_arg(&lang);
+    to_js(&match Iin::parse(&value, today) {
         Ok(iin) => IinCheck::Valid(IinValid { ok: true, birth_date: format_date(iin.birth_date()), sex: iin.sex() }),
         Err(code) => {
             let lang = Lang::parse(lang.as_deref().unwrap_or(""));

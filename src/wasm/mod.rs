@@ -3,6 +3,10 @@
 //! Conventions every export follows:
 //! * names are camelCase (`js_name`), arguments are plain strings and numbers, dates are
 //!   `YYYY-MM-DD` and instants ISO-8601;
+//! * a string parameter is declared `JsValue` with `#[wasm_bindgen(unchecked_param_type =
+//!   "string")]` and read with [`error::string_arg`]: wasm-bindgen's `&str`/`String` glue traps
+//!   the module when JavaScript passes a number (a browser test proves it), and the `.d.ts`
+//!   still says `string`;
 //! * results are tsify-derived types, so the generated `.d.ts` is exact (no `any`);
 //! * a result that can be "not valid" for a person's input (an IIN, a form) is a value with
 //!   `ok: false`, while a programmer's mistake (a malformed `today`, bad calendar data) throws
@@ -11,12 +15,14 @@
 
 mod calendar;
 mod error;
+mod i18n;
 mod iin;
 
 pub use calendar::*;
+pub use i18n::*;
 pub use iin::*;
 
 #[allow(unused_imports)]
 pub(crate) use calendar::with_calendar;
 #[allow(unused_imports)] // used by the exports of later modules
-pub(crate) use error::{js_error, parse_date_arg, to_js};
+pub(crate) use error::{js_error, optional_string_arg, parse_date_arg, string_arg, to_js};
