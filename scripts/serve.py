@@ -23,7 +23,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             if path.startswith(prefix):
                 rest = os.path.normpath("/" + path[len(prefix):]).lstrip("/")
                 return os.path.join(folder, rest)
-        return os.path.join(MOUNTS["/"], "index.html")
+        return os.path.join(MOUNTS["/"], "index.html")  # unreachable: "/" matches every path
 
     def end_headers(self):
         self.send_header("Content-Security-Policy", CSP)

@@ -1,68 +1,86 @@
-// The foundation page: what an IIN says, and working-day arithmetic, over the kezek package.
-import init, { validateIin, addWorkingDays, isWorkingDay, kazakhstanTime, uiText } from "/pkg/kezek.js";
+// The citizen page: boots the package, owns the language and the clock, and switches between the
+// application form and the tracker. Every text comes from the package's catalogs (uiText), so a
+// language switch changes everything, validation messages included.
+import init, { kazakhstanTime, uiText } from "/pkg/kezek.js";
+import { api, BackendError } from "./api.js";
+import { createForm } from "./form.js";
+import { createTracker } from "./tracker.js";
 
+const LANGS = ["kk", "ru", "en"];
 const $ = (id) => document.getElementById(id);
-let lang = "kk";
 
-/** Today's date in Kazakhstan (the page's clock is the only clock; the package never reads it). */
-const kazakhstanToday = () => kazakhstanTime(new Date().toISOString()).slice(0, 10);
+export const page = {
+  lang: "kk",
+  /** Milliseconds to add to the device clock to get the service's clock (the demo moves it). */
+  clockOffset: 0,
+  demo: false,
+  t(key, args = {}) {
+    let text = uiText(key, page.lang);
+    for (const [name, value] of Object.entries(args)) text = text.replaceAll(`{${name}}`, String(value));
+    return text;
+  },
+  now: () => new Date(Date.now() + page.clockOffset),
+  nowIso: () => page.now().toISOString(),
+  /** Today's date in Kazakhstan: the page's clock is the only clock, the package never reads one. */
+  today: () => kazakhstanTime(page.nowIso()).slice(0, 10),
+  listeners: new Set(),
+  onLanguage(f) { page.listeners.add(f); },
+  /** Shows a backend failure with a retry that repeats exactly the failed step. */
+  fail(error, retry) {
+    const kind = error instanceof BackendError ? error.kind : "server";
+    $("notice-text").textContent = page.t(`backend.${kind}`);
+    $("notice").hidden = false;
+    const button = $("notice-retry");
+    button.hidden = !retry;
+    button.onclick = async () => {
+      $("notice").hidden = true;
+      await retry();
+    };
+  },
+  clearFailure() { $("notice").hidden = true; },
+  show(view) {
+    for (const id of ["apply", "track"]) $(id).hidden = id !== view;
+  },
+};
 
-function translatePage() {
-  document.documentElement.lang = lang;
-  for (const el of document.querySelectorAll("[data-t]")) el.textContent = uiText(el.dataset.t, lang);
-  document.title = uiText("page.title", lang);
-  for (const b of document.querySelectorAll("[data-lang]")) b.setAttribute("aria-pressed", String(b.dataset.lang === lang));
+function translate() {
+  document.documentElement.lang = page.lang;
+  for (const el of document.querySelectorAll("[data-t]")) el.textContent = page.t(el.dataset.t);
+  for (const b of document.querySelectorAll("[data-lang]")) b.setAttribute("aria-pressed", String(b.dataset.lang === page.lang));
+  for (const f of page.listeners) f();
 }
 
-function show(el, text, kind) {
-  el.textContent = text;
-  el.className = `result ${kind}`;
+export function setLanguage(lang) {
+  page.lang = LANGS.includes(lang) ? lang : "kk";
+  translate();
 }
 
-function checkIin() {
-  const value = $("iin").value;
-  if (!value.trim()) return show($("iin-result"), "", "");
-  const r = validateIin(value, kazakhstanToday(), lang);
-  if (r.ok) {
-    const sex = uiText(`page.sex.${r.sex}`, lang);
-    show($("iin-result"), uiText("page.iin.ok", lang).replace("{birthDate}", r.birthDate).replace("{sex}", sex), "ok");
-  } else {
-    show($("iin-result"), r.message, "error");
-  }
-}
-
-function countDays() {
-  const from = $("from").value;
-  const n = Number($("count").value);
-  if (!from) return show($("days-result"), "", "");
+async function syncClock() {
   try {
-    const to = addWorkingDays(from, n);
-    const fromKind = uiText(isWorkingDay(from) ? "page.days.working" : "page.days.off", lang);
-    show($("days-result"), uiText("page.days.result", lang).replace("{to}", to).replace("{fromKind}", fromKind), "ok");
-  } catch (e) {
-    show($("days-result"), uiText(e.code ?? "date.format", lang), "error");
+    const clock = await api.clock();
+    page.clockOffset = Date.parse(clock.now) - Date.now();
+    page.demo = Boolean(clock.demo);
+  } catch {
+    page.clockOffset = 0; // no backend clock: the device's own is the best we have
   }
-}
-
-function setLang(next) {
-  lang = next;
-  translatePage();
-  checkIin();
-  countDays();
 }
 
 async function main() {
   await init();
-  $("from").value = kazakhstanToday();
-  for (const id of ["iin", "from", "count"]) $(id).disabled = false;
+  await syncClock();
+  const tracker = createTracker(page);
+  const form = createForm(page, async (receipt) => {
+    page.show("track");
+    await tracker.start(receipt);
+  });
+  for (const b of document.querySelectorAll("[data-lang]")) b.addEventListener("click", () => setLanguage(b.dataset.lang));
+  const preferred = navigator.language?.slice(0, 2);
+  setLanguage(LANGS.includes(preferred) ? preferred : "kk");
+  form.ready();
   $("loading").hidden = true;
-  $("iin").addEventListener("input", checkIin);
-  $("from").addEventListener("input", countDays);
-  $("count").addEventListener("input", countDays);
-  for (const b of document.querySelectorAll("[data-lang]")) b.addEventListener("click", () => setLang(b.dataset.lang));
-  setLang(["kk", "ru", "en"].includes(navigator.language?.slice(0, 2)) ? navigator.language.slice(0, 2) : "kk");
+  page.show("apply");
 }
 
 main().catch((e) => {
-  $("loading").textContent = String(e);
+  $("loading").textContent = `Қате · Ошибка · Error: ${e?.message ?? e}`;
 });

@@ -9,7 +9,7 @@ before(async () => { server = await startServer(); chrome = await launch(); });
 after(async () => { await chrome?.close(); server?.stop(); });
 
 async function ready(viewport) {
-  const { page, errors } = await openPage(chrome.browser, server.url, viewport);
+  const { page, errors } = await openPage(chrome.browser, `${server.url}tools.html`, viewport);
   await page.waitForSelector("#iin:not([disabled])");
   return { page, errors };
 }

@@ -1,0 +1,59 @@
+// The backend, as the page sees it: submissions, claims and the published reads. Every call has a
+// timeout and comes back as { ok, status, body } or throws a BackendError the page can show with a
+// retry. Writes carry an Idempotency-Key, so a retry after a lost answer never does the work twice.
+
+const TIMEOUT_MS = 15_000;
+
+export class BackendError extends Error {
+  constructor(kind, status = 0, body = null) {
+    super(kind);
+    this.kind = kind; // "offline" | "timeout" | "server" | "rejected"
+    this.status = status;
+    this.body = body;
+  }
+}
+
+async function call(method, path, { json, headers = {}, binary = false } = {}) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: { ...(json !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+      body: json !== undefined ? JSON.stringify(json) : undefined,
+      signal: controller.signal,
+      credentials: "same-origin",
+    });
+  } catch (e) {
+    throw new BackendError(controller.signal.aborted ? "timeout" : "offline");
+  } finally {
+    clearTimeout(timer);
+  }
+  if (response.status >= 500 || response.status === 429) throw new BackendError("server", response.status);
+  const type = response.headers.get("content-type") ?? "";
+  const body = binary && response.ok
+    ? new Uint8Array(await response.arrayBuffer())
+    : type.includes("json") ? await response.json().catch(() => null) : null;
+  if (!response.ok) throw new BackendError("rejected", response.status, body);
+  return body;
+}
+
+/** A fresh idempotency key. */
+export const newKey = () => crypto.randomUUID();
+
+const auth = (token) => ({ authorization: `Bearer ${token}` });
+
+export const api = {
+  submit: (application, key) => call("POST", "/api/applications", { json: application, headers: { "idempotency-key": key } }),
+  status: (number, token) => call("GET", `/api/applications/${encodeURIComponent(number)}/status`, { headers: auth(token) }),
+  snapshot: (queueKey) => call("GET", `/api/queues/${encodeURIComponent(queueKey)}/snapshot`, { binary: true }),
+  bulletin: () => call("GET", "/api/bulletin"),
+  claim: (number, token, vacancyId, key) =>
+    call("POST", "/api/claims", { json: { applicationNumber: number, token, vacancyId }, headers: { "idempotency-key": key } }),
+  cancel: (number, token) => call("POST", `/api/applications/${encodeURIComponent(number)}/referral/cancel`, { json: {}, headers: auth(token) }),
+  extend: (number, token, reason) =>
+    call("POST", `/api/applications/${encodeURIComponent(number)}/referral/extend`, { json: { reason }, headers: auth(token) }),
+  clock: () => call("GET", "/api/clock"),
+  advanceClock: (body) => call("POST", "/api/demo/clock", { json: body }),
+};

@@ -1,0 +1,52 @@
+// The live document checklist beside the form, recomputed on every change by the package.
+import { checklist } from "/pkg/kezek.js";
+
+const SOURCES = ["state_system", "upload", "original_to_provider"];
+
+export function renderChecklist(page, draft) {
+  const body = document.getElementById("checklist-body");
+  let result;
+  try {
+    result = checklist({ service: "00403001", application: draft }, page.today(), page.lang);
+  } catch {
+    return; // a draft the checklist cannot read yet keeps the last list on screen
+  }
+  const items = result.items ?? result;
+  body.replaceChildren();
+  for (const source of SOURCES) {
+    const group = items.filter((i) => i.source === source);
+    if (group.length === 0) continue;
+    const h = document.createElement("h3");
+    h.textContent = page.t(`checklist.source.${source}`);
+    const ul = document.createElement("ul");
+    ul.className = `docs ${source}`;
+    for (const item of group) {
+      const li = document.createElement("li");
+      li.dataset.id = item.id;
+      li.dataset.status = item.status ?? "";
+      const title = document.createElement("span");
+      title.className = "doc-title";
+      title.textContent = item.title;
+      li.append(title);
+      if (!item.required) li.append(` (${page.t("form.optional").toLowerCase()})`);
+      if (item.status && item.status !== "ok") {
+        const status = document.createElement("span");
+        status.className = `doc-status ${item.status}`;
+        status.textContent = item.statusText ?? page.t(`checklist.status.${item.status}`, { date: item.expiresOn ?? "" });
+        li.append(" ", status);
+      }
+      const why = document.createElement("span");
+      why.className = "doc-why";
+      why.textContent = item.why;
+      li.append(why);
+      ul.append(li);
+    }
+    body.append(h, ul);
+  }
+  if (result.originalsDue) {
+    const p = document.createElement("p");
+    p.className = "hint";
+    p.textContent = page.t("checklist.originals_due", { date: result.originalsDue });
+    body.append(p);
+  }
+}

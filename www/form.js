@@ -1,0 +1,286 @@
+// The Appendix 1 form with GOV.UK-style errors: "reward early, punish late". An error appears
+// only when the person has finished with a field (change/blur) or tries to submit, and it
+// disappears the moment the field is fixed. On a failed submit an error summary takes focus and
+// links to each field; the page title gets an "Error:" prefix. The draft lives only in memory.
+import { validateApplication, validateField } from "/pkg/kezek.js";
+import { api, BackendError, newKey } from "./api.js";
+import { renderChecklist } from "./checklist.js";
+
+const CATEGORIES = ["none", "serviceman", "special_state_body", "disabled_parent", "special_needs", "no_parental_care",
+  "orphan", "large_family", "teacher", "disabled_child_in_family"];
+const QUEUE_KINDS = ["general", "special", "sanatorium"];
+const STAY_MODES = ["full_day", "part_day", "round_the_clock"];
+const WORKPLACE_DOC = { serviceman: "serviceman_workplace_certificate", special_state_body: "special_state_body_workplace_certificate",
+  teacher: "teacher_workplace_certificate" };
+
+const $ = (id) => document.getElementById(id);
+const fieldEl = (name) => document.querySelector(`[data-field="${name}"]`);
+const domId = (name) => `f-${name.replaceAll(".", "-")}`;
+
+export function createForm(page, onSubmitted) {
+  const form = $("form");
+  /** Fields whose error is on screen, with the message shown. */
+  const shown = new Map();
+  let summaryVisible = false;
+  let attempt = null; // { key, body } of the last submission sent, for safe retries
+
+  buildOptions();
+  wireFields();
+
+  function buildOptions() {
+    const groups = { category: CATEGORIES, "queue.kind": QUEUE_KINDS, "queue.stayMode": STAY_MODES };
+    for (const [name, values] of Object.entries(groups)) {
+      const box = document.querySelector(`[data-options="${name}"]`);
+      for (const value of values) {
+        const id = `${domId(name)}-${value}`;
+        const row = document.createElement("div");
+        row.className = "radio";
+        row.innerHTML = `<input type="radio" id="${id}" name="${name}" value="${value}"><label for="${id}" data-t="option.${name}.${value}"></label>`;
+        box.append(row);
+      }
+    }
+    document.querySelector('[name="queue.kind"][value="general"]').checked = true;
+    document.querySelector('[name="queue.stayMode"][value="full_day"]').checked = true;
+  }
+
+  /** Gives every control an id, its label a for=, and an error slot tied with aria-describedby. */
+  function wireFields() {
+    for (const el of document.querySelectorAll("[data-field]")) {
+      const name = el.dataset.field;
+      const id = domId(name);
+      const error = document.createElement("p");
+      error.className = "error-message";
+      error.id = `${id}-error`;
+      error.hidden = true;
+      const hints = [...el.querySelectorAll(":scope > .hint")];
+      hints.forEach((h, i) => { h.id = `${id}-hint${i}`; });
+      if (el.dataset.kind === "radios") {
+        el.querySelector("legend").after(error);
+        el.setAttribute("aria-describedby", [...hints.map((h) => h.id), error.id].join(" "));
+        continue;
+      }
+      const control = el.querySelector("input, select");
+      control.id = id;
+      control.name = name;
+      el.querySelector("label").htmlFor = id;
+      (hints.at(-1) ?? el.querySelector("label")).after(error);
+      if (el.dataset.kind === "checkbox") el.prepend(error);
+      control.setAttribute("aria-describedby", [...hints.map((h) => h.id), error.id].join(" "));
+    }
+    form.addEventListener("input", onInput);
+    form.addEventListener("change", onFinished);
+    form.addEventListener("focusout", onFinished);
+    form.addEventListener("submit", onSubmit);
+    page.onLanguage(refresh);
+  }
+
+  const value = (name) => fieldEl(name)?.querySelector("input, select")?.value ?? "";
+  const radio = (name) => form.querySelector(`[name="${name}"]:checked`)?.value ?? null;
+  const visible = (name) => !fieldEl(name)?.hidden;
+
+  /** The draft in the contract's JSON shape, exactly as typed. */
+  function draft() {
+    const category = radio("category");
+    const kind = radio("queue.kind");
+    const phones = [value("notifications.phones.0"), value("notifications.phones.1")].filter((p) => p.trim() !== "");
+    const documents = [];
+    const doc = (field, kindName) => { if (visible(field) && value(field)) documents.push({ kind: kindName, issuedOn: value(field) }); };
+    if (WORKPLACE_DOC[category]) doc("documents.workplace", WORKPLACE_DOC[category]);
+    doc("documents.pmpc", "pmpc_conclusion");
+    doc("documents.phthisiatrician", "phthisiatrician_conclusion");
+    const locality = fieldEl("applicant.locality").querySelector("select");
+    const queue = { kind, language: value("queue.language"), stayMode: radio("queue.stayMode") };
+    if (kind === "special") queue.disorder = value("queue.disorder");
+    if (kind === "sanatorium") queue.profile = value("queue.profile");
+    return {
+      applicant: {
+        lastName: value("applicant.lastName"), firstName: value("applicant.firstName"),
+        middleName: value("applicant.middleName") || null, iin: value("applicant.iin"), address: value("applicant.address"),
+        locality: { code: locality.value, name: locality.value ? locality.selectedOptions[0].textContent : "" },
+      },
+      child: {
+        lastName: value("child.lastName"), firstName: value("child.firstName"),
+        middleName: value("child.middleName") || null, iin: value("child.iin"),
+      },
+      category,
+      queue,
+      notifications: { phones, email: value("notifications.email") || null },
+      consent: form.querySelector('[name="consent"]').checked,
+      channel: "portal",
+      documents,
+    };
+  }
+
+  /** Where an error about `field` is shown: phones typed only in the second box count from 0. */
+  function displayField(field) {
+    if (field === "notifications.phones.0" && !value("notifications.phones.0").trim() && value("notifications.phones.1").trim()) {
+      return "notifications.phones.1";
+    }
+    if (field.startsWith("documents")) {
+      if (field.includes("pmpc")) return "documents.pmpc";
+      if (field.includes("phthisiatrician")) return "documents.phthisiatrician";
+      return visible("documents.workplace") ? "documents.workplace" : "category";
+    }
+    if (field === "notifications") return "notifications.phones.0";
+    if (field.startsWith("applicant.locality")) return "applicant.locality";
+    return fieldEl(field) ? field : null;
+  }
+
+  /** Errors of the whole form, by the field that shows them, in form order. */
+  function currentErrors() {
+    const report = validateApplication(draft(), page.today(), page.lang);
+    const byField = new Map();
+    for (const e of report.errors) {
+      const field = displayField(e.field) ?? "consent";
+      if (!byField.has(field)) byField.set(field, e.message);
+    }
+    return byField;
+  }
+
+  function showError(field, message) {
+    const el = fieldEl(field);
+    if (!el) return;
+    const slot = $(`${domId(field)}-error`);
+    const prefix = document.createElement("span");
+    prefix.className = "visually-hidden";
+    prefix.textContent = `${page.t("form.error_prefix")} `;
+    slot.replaceChildren(prefix, document.createTextNode(message));
+    slot.hidden = false;
+    el.classList.add("has-error");
+    const control = el.dataset.kind === "radios" ? null : el.querySelector("input, select");
+    control?.setAttribute("aria-invalid", "true");
+    shown.set(field, message);
+  }
+
+  function clearError(field) {
+    const el = fieldEl(field);
+    const slot = $(`${domId(field)}-error`);
+    if (slot) { slot.hidden = true; slot.textContent = ""; }
+    el?.classList.remove("has-error");
+    el?.querySelector("input, select")?.removeAttribute("aria-invalid");
+    shown.delete(field);
+  }
+
+  function applyConditions() {
+    const state = { category: radio("category"), "queue.kind": radio("queue.kind") };
+    for (const el of document.querySelectorAll("[data-when]")) {
+      // "a=x,y|b=z": shown when any clause matches.
+      const show = el.dataset.when.split("|").some((clause) => {
+        const [name, values] = clause.split("=");
+        return values.split(",").includes(state[name]);
+      });
+      el.hidden = !show;
+      if (!show) clearError(el.dataset.field);
+    }
+  }
+
+  /** Reward early: every change clears fixed errors and refreshes the ones still shown. */
+  function refresh() {
+    applyConditions();
+    const errors = currentErrors();
+    for (const field of [...shown.keys()]) {
+      if (errors.has(field)) showError(field, errors.get(field));
+      else clearError(field);
+    }
+    if (summaryVisible) renderSummary(errors);
+    renderChecklist(page, draft());
+    updateTitle();
+  }
+
+  function onInput() {
+    refresh();
+  }
+
+  /** Punish late: a new error appears once the person has finished with the field. */
+  function onFinished(event) {
+    const el = event.target.closest("[data-field]");
+    if (!el || (event.type === "focusout" && el.dataset.kind === "radios" && el.contains(event.relatedTarget))) return;
+    const name = el.dataset.field;
+    if (!event.target.value && event.type === "focusout" && !shown.has(name)) return; // leaving an untouched empty field is not finishing it
+    const issues = validateField(draft(), fieldFor(name), page.today(), page.lang);
+    const own = issues.find((i) => displayField(i.field) === name);
+    if (own) showError(name, own.message);
+    refresh();
+  }
+
+  const fieldFor = (name) => (name.startsWith("documents.") ? "documents" : name);
+
+  function renderSummary(errors) {
+    const list = $("error-summary-list");
+    list.replaceChildren();
+    for (const [field, message] of errors) {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = `#${domId(field)}`;
+      a.textContent = message;
+      a.addEventListener("click", (e) => {
+        e.preventDefault();
+        const target = fieldEl(field).dataset.kind === "radios" ? fieldEl(field).querySelector("input") : $(domId(field));
+        fieldEl(field).scrollIntoView({ block: "center" });
+        target?.focus();
+      });
+      li.append(a);
+      list.append(li);
+    }
+    $("error-summary").hidden = errors.size === 0;
+    summaryVisible = errors.size > 0;
+  }
+
+  function updateTitle() {
+    const base = page.t("form.title");
+    document.title = summaryVisible ? `${page.t("form.title_error")} ${base}` : base;
+  }
+
+  async function onSubmit(event) {
+    event.preventDefault();
+    const errors = currentErrors();
+    if (errors.size > 0) {
+      for (const [field, message] of errors) showError(field, message);
+      summaryVisible = true;
+      renderSummary(errors);
+      updateTitle();
+      $("error-summary").focus();
+      return;
+    }
+    summaryVisible = false;
+    $("error-summary").hidden = true;
+    updateTitle();
+    await send(draft());
+  }
+
+  async function send(body) {
+    const json = JSON.stringify(body);
+    if (!attempt || attempt.json !== json) attempt = { key: newKey(), json };
+    const button = $("submit");
+    button.disabled = true;
+    $("submit-status").textContent = page.t("form.sending");
+    try {
+      const receipt = await api.submit(body, attempt.key);
+      page.clearFailure();
+      $("submit-status").textContent = "";
+      await onSubmitted(receipt);
+    } catch (error) {
+      $("submit-status").textContent = "";
+      if (error instanceof BackendError && error.kind === "rejected" && error.body?.errors) {
+        // The backend applies the same rules; show its errors exactly like ours.
+        const errors = new Map();
+        for (const e of error.body.errors) errors.set(displayField(e.field) ?? "consent", e.message);
+        for (const [field, message] of errors) showError(field, message);
+        summaryVisible = true;
+        renderSummary(errors);
+        updateTitle();
+        $("error-summary").focus();
+      } else {
+        page.fail(error, () => send(body));
+      }
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  return {
+    ready() {
+      refresh();
+    },
+  };
+}
