@@ -119,7 +119,9 @@ mod tests {
         // Latin letters only inside names that are written that way in Kazakh too.
         const LATIN_ALLOWED: [&str; 4] = ["SMS", "e-mail", "egov.kz", "WhatsApp"];
         for (key, text) in kk::CATALOG {
-            let rest = LATIN_ALLOWED.iter().fold(text.to_string(), |t, word| t.replace(word, ""));
+            // `{name}` placeholders are filled in at run time, not read.
+            let filled = text.split('{').enumerate().map(|(i, part)| if i == 0 { part } else { part.split_once('}').map_or(part, |(_, rest)| rest) }).collect::<String>();
+            let rest = LATIN_ALLOWED.iter().fold(filled, |t, word| t.replace(word, ""));
             assert!(!rest.chars().any(|c| c.is_ascii_alphabetic()), "{key}: Latin letters in Kazakh text");
         }
     }
