@@ -72,8 +72,9 @@ pub(super) fn check(draft: &Draft, today: NaiveDate) -> (Option<Application>, Ve
     let queue = queue(&mut later, draft);
     let documents = documents(draft, today);
     let has = |kind: DocumentKind| documents.kinds.contains(&kind);
-    let special_needs =
-        category == Some(Category::SpecialNeeds) || queue.is_some_and(|q| q.kind.queue_type() == QueueType::Special);
+    // The queue type as chosen, even while its disorder or profile is still missing.
+    let queue_type = draft.queue.kind.as_deref().and_then(QueueType::parse);
+    let special_needs = category == Some(Category::SpecialNeeds) || queue_type == Some(QueueType::Special);
 
     if let (Some(parent), Some(child)) = (applicant_iin, child_iin) {
         if !child_rules(&mut c, parent, child, today, special_needs && has(DocumentKind::PmpcConclusion)) {
@@ -102,7 +103,7 @@ pub(super) fn check(draft: &Draft, today: NaiveDate) -> (Option<Application>, Ve
     if special_needs && !has(DocumentKind::PmpcConclusion) {
         c.error("documents", "documents.pmpc_required");
     }
-    if queue.is_some_and(|q| q.kind.queue_type() == QueueType::Sanatorium) && !has(DocumentKind::PhthisiatricianConclusion) {
+    if queue_type == Some(QueueType::Sanatorium) && !has(DocumentKind::PhthisiatricianConclusion) {
         c.error("documents", "documents.phthisiatrician_required");
     }
 
