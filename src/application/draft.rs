@@ -37,17 +37,17 @@ pub struct Draft {
     #[tsify(optional)]
     pub child: PersonDraft,
     /// One of the ten categories of Appendix 1 (`serviceman`, …, `none`).
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub category: Option<String>,
     #[tsify(optional)]
     pub queue: QueueDraft,
     #[tsify(optional)]
     pub notifications: NotificationsDraft,
     /// Only JSON `true` is consent.
-    #[tsify(optional)]
+    #[tsify(optional, type = "boolean | null")]
     pub consent: Option<bool>,
     /// `portal`, `state_corporation` or `provider_office`.
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub channel: Option<String>,
     #[tsify(optional)]
     pub documents: Vec<DocumentDraft>,
@@ -60,13 +60,13 @@ pub struct Draft {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct PersonDraft {
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub last_name: Option<String>,
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub first_name: Option<String>,
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub middle_name: Option<String>,
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub iin: Option<String>,
 }
 
@@ -74,15 +74,15 @@ pub struct PersonDraft {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicantDraft {
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub last_name: Option<String>,
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub first_name: Option<String>,
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub middle_name: Option<String>,
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub iin: Option<String>,
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub address: Option<String>,
     #[tsify(optional)]
     pub locality: LocalityDraft,
@@ -93,9 +93,9 @@ pub struct ApplicantDraft {
 #[serde(rename_all = "camelCase")]
 pub struct LocalityDraft {
     /// The 9-digit KATO code.
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub code: Option<String>,
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub name: Option<String>,
 }
 
@@ -104,19 +104,19 @@ pub struct LocalityDraft {
 #[serde(rename_all = "camelCase")]
 pub struct QueueDraft {
     /// `general`, `special` or `sanatorium`.
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub kind: Option<String>,
     /// For `special`: the type of disorder.
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub disorder: Option<String>,
     /// For `sanatorium`: the group profile.
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub profile: Option<String>,
     /// Language of instruction.
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub language: Option<String>,
     /// `full_day`, `part_day` or `round_the_clock`.
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub stay_mode: Option<String>,
 }
 
@@ -127,7 +127,7 @@ pub struct NotificationsDraft {
     /// Mobile numbers, in the order of the inputs (blank ones are skipped by validation).
     #[tsify(optional)]
     pub phones: Vec<Option<String>>,
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub email: Option<String>,
     /// More than [`MAX_PHONES`] phones were sent (not part of the JSON).
     #[serde(skip)]
@@ -139,10 +139,10 @@ pub struct NotificationsDraft {
 #[serde(rename_all = "camelCase")]
 pub struct DocumentDraft {
     /// A [`crate::document::DocumentKind`] id.
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub kind: Option<String>,
     /// `YYYY-MM-DD`.
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     pub issued_on: Option<String>,
 }
 
