@@ -23,7 +23,8 @@ pub const MAX_ADDRESS_CHARS: usize = 200;
 /// The age at which a child leaves this service: 6 full years on 1 September (rules 18, 24.9).
 pub const AGE_LIMIT_YEARS: i32 = 6;
 
-/// 1 September that starts the school year containing `today` (1 September to 31 August).
+/// 1 September that starts the school year containing `today` (1 September to 31 August): the
+/// day on which age is counted in full years for the queue and for referrals (rules 18, 28).
 pub fn school_year_start(today: NaiveDate) -> NaiveDate {
     let year = if today.month() >= 9 { today.year() } else { today.year() - 1 };
     // 1 September exists in every year chrono can represent next to a valid `today`.

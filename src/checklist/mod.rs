@@ -422,7 +422,7 @@ fn item(line: &Line, r: &ChecklistRequest, today: NaiveDate, calendar: &Calendar
     let supplied: Option<Option<NaiveDate>> = r
         .documents
         .iter()
-        .filter(|(kind, issued)| *kind == line.kind && issued.is_none_or_before(judged_on))
+        .filter(|(kind, issued)| *kind == line.kind && issued.map_or(true, |d| d <= judged_on))
         .map(|(_, issued)| *issued)
         .max();
     let (status, valid_through_day) = match (lifetime, supplied) {
@@ -451,16 +451,5 @@ fn item(line: &Line, r: &ChecklistRequest, today: NaiveDate, calendar: &Calendar
         required: line.required,
         status,
         valid_through: valid_through_day.map(format_date),
-    }
-}
-
-/// `None` (no date) or a date not after `day`.
-trait NotAfter {
-    fn is_none_or_before(&self, day: NaiveDate) -> bool;
-}
-
-impl NotAfter for Option<NaiveDate> {
-    fn is_none_or_before(&self, day: NaiveDate) -> bool {
-        self.map_or(true, |d| d <= day)
     }
 }

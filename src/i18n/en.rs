@@ -20,7 +20,7 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("label.child.firstName", "the child's first name"),
     ("label.child.middleName", "the child's middle name (patronymic)"),
     ("name.empty", "Enter {what}"),
-    ("name.characters", "Enter {what} using only Kazakh or Russian letters, hyphens, apostrophes and single spaces"),
+    ("name.characters", "Enter {what} using only letters, hyphens, apostrophes and single spaces"),
     ("name.too_long", "Enter {what} in 50 characters or fewer"),
     ("address.empty", "Enter the residential address"),
     ("address.too_long", "Enter the residential address in 200 characters or fewer"),

@@ -20,7 +20,7 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("label.child.firstName", "имя ребёнка"),
     ("label.child.middleName", "отчество ребёнка"),
     ("name.empty", "Введите {what}"),
-    ("name.characters", "Напишите {what} только казахскими или русскими буквами, через дефис, апостроф или один пробел"),
+    ("name.characters", "Напишите {what} только буквами, через дефис, апостроф или один пробел"),
     ("name.too_long", "Сократите {what} до 50 символов"),
     ("address.empty", "Введите адрес проживания"),
     ("address.too_long", "Сократите адрес проживания до 200 символов"),
