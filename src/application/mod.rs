@@ -10,7 +10,9 @@
 //! * [`validate`] — every error and warning of the whole form, with messages in one language;
 //! * [`validate_field`] — only what one field changes, for instant feedback while typing;
 //! * [`Application::from_json`] / [`Application::from_draft`] — the typed application or the
-//!   list of errors (no messages: the backend picks its own language).
+//!   list of errors (no messages: the backend picks its own language);
+//! * [`Application::to_draft`] — the application back in the form's JSON shape, normalised,
+//!   for storage (reading it again gives the same application).
 //!
 //! ```
 //! use chrono::NaiveDate;

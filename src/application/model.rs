@@ -274,3 +274,59 @@ pub struct Document {
     pub kind: DocumentKind,
     pub issued_on: Option<NaiveDate>,
 }
+
+impl Application {
+    /// The application as the form's JSON shape, with every value normalised (trimmed names,
+    /// IINs without separators, phones as `+77XXXXXXXXX`): what a backend stores. Reading it
+    /// back with [`Application::from_draft`] gives the same application.
+    pub fn to_draft(&self) -> super::Draft {
+        use super::draft::*;
+        let name = |n: &Option<Name>| n.as_ref().map(|n| n.as_str().to_owned());
+        let (kind, disorder, profile) = match self.queue.kind {
+            QueueKind::General => ("general", None, None),
+            QueueKind::Special { disorder } => ("special", Some(disorder.id().to_owned()), None),
+            QueueKind::Sanatorium { profile } => ("sanatorium", None, Some(profile.id().to_owned())),
+        };
+        let a = &self.applicant;
+        super::Draft {
+            applicant: ApplicantDraft {
+                last_name: Some(a.name.last.as_str().to_owned()),
+                first_name: Some(a.name.first.as_str().to_owned()),
+                middle_name: name(&a.name.middle),
+                iin: Some(a.iin.as_digits()),
+                address: Some(a.address.clone()),
+                locality: LocalityDraft { code: Some(a.locality.code.clone()), name: Some(a.locality.name.clone()) },
+            },
+            child: PersonDraft {
+                last_name: Some(self.child.name.last.as_str().to_owned()),
+                first_name: Some(self.child.name.first.as_str().to_owned()),
+                middle_name: name(&self.child.name.middle),
+                iin: Some(self.child.iin.as_digits()),
+            },
+            category: Some(self.category.id().to_owned()),
+            queue: QueueDraft {
+                kind: Some(kind.to_owned()),
+                disorder,
+                profile,
+                language: Some(self.queue.language.id().to_owned()),
+                stay_mode: Some(self.queue.stay_mode.id().to_owned()),
+            },
+            notifications: NotificationsDraft {
+                phones: self.notifications.phones.iter().map(|p| Some(p.as_str().to_owned())).collect(),
+                email: self.notifications.email.as_ref().map(|e| e.as_str().to_owned()),
+                too_many_phones: false,
+            },
+            consent: Some(true),
+            channel: Some(self.channel.id().to_owned()),
+            documents: self
+                .documents
+                .iter()
+                .map(|d| DocumentDraft {
+                    kind: Some(d.kind.id().to_owned()),
+                    issued_on: d.issued_on.map(crate::calendar::format_date),
+                })
+                .collect(),
+            too_many_documents: false,
+        }
+    }
+}

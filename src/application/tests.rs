@@ -477,3 +477,20 @@ fn is_under_matches_paths_by_segments() {
     assert!(!is_under("child.iin", "child.iinX"));
     assert!(!is_under("", "child.iin"));
 }
+
+#[test]
+fn to_draft_round_trips_normalised() {
+    let form = with(
+        with(valid_form(), "applicant.lastName", json!("  Омарова  ")),
+        "queue",
+        json!({ "kind": "special", "disorder": "speech", "language": "ru", "stayMode": "part_day" }),
+    );
+    let form = with(with(form, "documents", json!([{ "kind": "pmpc_conclusion", "issuedOn": "2026-10-01" }])), "notifications.phones", json!(["8 (701) 123-45-67"]));
+    let app = Application::from_draft(&draft(&form), today()).unwrap();
+    let stored = serde_json::to_value(app.to_draft()).unwrap();
+    assert_eq!(stored["applicant"]["lastName"], json!("Омарова"));
+    assert_eq!(stored["notifications"]["phones"], json!(["+77011234567"]));
+    assert_eq!(stored["queue"], json!({ "kind": "special", "disorder": "speech", "profile": null, "language": "ru", "stayMode": "part_day" }));
+    assert_eq!(stored["consent"], json!(true));
+    assert_eq!(Application::from_json(&stored.to_string(), today()), Ok(app));
+}
