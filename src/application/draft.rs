@@ -37,7 +37,7 @@ pub struct Draft {
     #[tsify(optional)]
     pub child: PersonDraft,
     /// One of the ten categories of Appendix 1 (`serviceman`, …, `none`).
-    #[tsify(optional, type = "string | null")]
+    #[tsify(optional, type = "Category | null")]
     pub category: Option<String>,
     #[tsify(optional)]
     pub queue: QueueDraft,
@@ -47,7 +47,7 @@ pub struct Draft {
     #[tsify(optional, type = "boolean | null")]
     pub consent: Option<bool>,
     /// `portal`, `state_corporation` or `provider_office`.
-    #[tsify(optional, type = "string | null")]
+    #[tsify(optional, type = "Channel | null")]
     pub channel: Option<String>,
     #[tsify(optional)]
     pub documents: Vec<DocumentDraft>,
@@ -104,19 +104,19 @@ pub struct LocalityDraft {
 #[serde(rename_all = "camelCase")]
 pub struct QueueDraft {
     /// `general`, `special` or `sanatorium`.
-    #[tsify(optional, type = "string | null")]
+    #[tsify(optional, type = "QueueType | null")]
     pub kind: Option<String>,
     /// For `special`: the type of disorder.
-    #[tsify(optional, type = "string | null")]
+    #[tsify(optional, type = "Disorder | null")]
     pub disorder: Option<String>,
     /// For `sanatorium`: the group profile.
-    #[tsify(optional, type = "string | null")]
+    #[tsify(optional, type = "SanatoriumProfile | null")]
     pub profile: Option<String>,
     /// Language of instruction.
-    #[tsify(optional, type = "string | null")]
+    #[tsify(optional, type = "InstructionLanguage | null")]
     pub language: Option<String>,
     /// `full_day`, `part_day` or `round_the_clock`.
-    #[tsify(optional, type = "string | null")]
+    #[tsify(optional, type = "StayMode | null")]
     pub stay_mode: Option<String>,
 }
 
@@ -125,7 +125,7 @@ pub struct QueueDraft {
 #[serde(rename_all = "camelCase")]
 pub struct NotificationsDraft {
     /// Mobile numbers, in the order of the inputs (blank ones are skipped by validation).
-    #[tsify(optional)]
+    #[tsify(optional, type = "(string | null)[]")]
     pub phones: Vec<Option<String>>,
     #[tsify(optional, type = "string | null")]
     pub email: Option<String>,
@@ -139,7 +139,7 @@ pub struct NotificationsDraft {
 #[serde(rename_all = "camelCase")]
 pub struct DocumentDraft {
     /// A [`crate::document::DocumentKind`] id.
-    #[tsify(optional, type = "string | null")]
+    #[tsify(optional, type = "DocumentKind | null")]
     pub kind: Option<String>,
     /// `YYYY-MM-DD`.
     #[tsify(optional, type = "string | null")]

@@ -110,17 +110,17 @@ impl Service {
 #[serde(rename_all = "camelCase")]
 pub struct ChecklistInput {
     /// `00403001` or `00403002`.
-    #[tsify(optional, type = "string | null")]
+    #[tsify(optional, type = "Service | null")]
     pub service: Option<String>,
-    #[tsify(optional, type = "string | null")]
+    #[tsify(optional, type = "Channel | null")]
     pub channel: Option<String>,
-    #[tsify(optional, type = "string | null")]
+    #[tsify(optional, type = "Category | null")]
     pub category: Option<String>,
     /// The child has special educational needs (whatever the category).
     #[tsify(optional, type = "boolean | null")]
     pub special_needs: Option<bool>,
     /// `general`, `special` or `sanatorium`.
-    #[tsify(optional, type = "string | null")]
+    #[tsify(optional, type = "QueueType | null")]
     pub queue_kind: Option<String>,
     /// Lives in Kazakhstan with data in the state information systems (default `true`).
     #[tsify(optional, type = "boolean | null")]
@@ -251,8 +251,12 @@ pub struct ChecklistItem {
     pub source: Source,
     pub required: bool,
     /// `None` for `state_system` items without a validity rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
     pub status: Option<Validity>,
     /// `YYYY-MM-DD`: the last valid day, when it is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
     pub valid_through: Option<String>,
 }
 
@@ -262,7 +266,9 @@ pub struct ChecklistItem {
 pub struct Checklist {
     pub service: Service,
     pub items: Vec<ChecklistItem>,
-    /// `YYYY-MM-DD`: the last working day to bring originals (rule 29), when there are any.
+    /// `YYYY-MM-DD`: the last working day to bring originals (rule 29), when something must be brought.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
     pub originals_due_on: Option<String>,
 }
 
