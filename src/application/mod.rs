@@ -210,9 +210,17 @@ pub fn unreadable_report(lang: Lang) -> Report {
     report(&[Issue::new("", "form.format", Severity::Error)], lang)
 }
 
-/// The field paths whose issues change when `field` changes (see the module docs).
+/// No field path of the form is longer; a longer one is not a field, and echoing it back in
+/// `checked` would copy whatever was pasted.
+const MAX_FIELD_PATH_BYTES: usize = 100;
+
+/// The field paths whose issues change when `field` changes (see the module docs); none for a
+/// path that cannot be a field.
 pub fn affected_fields(field: &str) -> Vec<String> {
     let field = field.trim();
+    if field.is_empty() || field.len() > MAX_FIELD_PATH_BYTES {
+        return Vec::new();
+    }
     let section = |prefix: &str| field == prefix || field.starts_with(&format!("{prefix}."));
     let list: &[&str] = if field == "applicant.iin" {
         &["applicant.iin", "child.iin"]

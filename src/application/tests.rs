@@ -470,6 +470,15 @@ fn validate_field_rechecks_dependent_fields() {
 }
 
 #[test]
+fn validate_field_ignores_paths_that_are_not_fields() {
+    let form = json!({});
+    for field in [String::new(), "x".repeat(10_000_000)] {
+        let report = validate_field(&draft(&form), &field, today(), Lang::En);
+        assert!(report.checked.is_empty() && report.errors.is_empty() && report.ok);
+    }
+}
+
+#[test]
 fn is_under_matches_paths_by_segments() {
     assert!(is_under("documents.0.kind", "documents"));
     assert!(is_under("notifications", "notifications.phones.0"));
