@@ -159,23 +159,24 @@ impl Draft {
 
     /// Reads a form from a parsed JSON value; only a non-object is refused.
     pub fn from_value(value: &Value) -> Result<Draft, Unreadable> {
-        let map = value.as_object().ok_or(Unreadable)?;
-        let documents = list(map, "documents");
+        let root = value.as_object().ok_or(Unreadable)?;
+        let map = Some(root);
+        let documents = list(root, "documents");
         Ok(Draft {
-            applicant: ApplicantDraft::from_map(&object(map, "applicant")),
-            child: PersonDraft::from_map(&object(map, "child")),
+            applicant: ApplicantDraft::from_map(object(map, "applicant")),
+            child: PersonDraft::from_map(object(map, "child")),
             category: text(map, "category"),
-            queue: QueueDraft::from_map(&object(map, "queue")),
-            notifications: NotificationsDraft::from_map(&object(map, "notifications")),
-            consent: map.get("consent").and_then(Value::as_bool),
+            queue: QueueDraft::from_map(object(map, "queue")),
+            notifications: NotificationsDraft::from_map(object(map, "notifications")),
+            consent: root.get("consent").and_then(Value::as_bool),
             channel: text(map, "channel"),
             too_many_documents: documents.len() > MAX_DOCUMENTS,
             documents: documents
                 .iter()
                 .take(MAX_DOCUMENTS)
                 .map(|d| {
-                    let d = d.as_object().cloned().unwrap_or_default();
-                    DocumentDraft { kind: text(&d, "kind"), issued_on: text(&d, "issuedOn") }
+                    let d = d.as_object();
+                    DocumentDraft { kind: text(d, "kind"), issued_on: text(d, "issuedOn") }
                 })
                 .collect(),
         })
@@ -183,7 +184,7 @@ impl Draft {
 }
 
 impl PersonDraft {
-    fn from_map(map: &Map<String, Value>) -> PersonDraft {
+    fn from_map(map: Option<&Map<String, Value>>) -> PersonDraft {
         PersonDraft {
             last_name: text(map, "lastName"),
             first_name: text(map, "firstName"),
@@ -194,7 +195,7 @@ impl PersonDraft {
 }
 
 impl ApplicantDraft {
-    fn from_map(map: &Map<String, Value>) -> ApplicantDraft {
+    fn from_map(map: Option<&Map<String, Value>>) -> ApplicantDraft {
         let locality = object(map, "locality");
         ApplicantDraft {
             last_name: text(map, "lastName"),
@@ -202,13 +203,13 @@ impl ApplicantDraft {
             middle_name: text(map, "middleName"),
             iin: text(map, "iin"),
             address: text(map, "address"),
-            locality: LocalityDraft { code: text(&locality, "code"), name: text(&locality, "name") },
+            locality: LocalityDraft { code: text(locality, "code"), name: text(locality, "name") },
         }
     }
 }
 
 impl QueueDraft {
-    fn from_map(map: &Map<String, Value>) -> QueueDraft {
+    fn from_map(map: Option<&Map<String, Value>>) -> QueueDraft {
         QueueDraft {
             kind: text(map, "kind"),
             disorder: text(map, "disorder"),
@@ -220,8 +221,8 @@ impl QueueDraft {
 }
 
 impl NotificationsDraft {
-    fn from_map(map: &Map<String, Value>) -> NotificationsDraft {
-        let phones = list(map, "phones");
+    fn from_map(map: Option<&Map<String, Value>>) -> NotificationsDraft {
+        let phones = map.map_or(&[][..], |m| list(m, "phones"));
         NotificationsDraft {
             too_many_phones: phones.len() > MAX_PHONES,
             phones: phones.iter().take(MAX_PHONES).map(as_text).collect(),
@@ -230,9 +231,9 @@ impl NotificationsDraft {
     }
 }
 
-/// The object under `key`, or an empty one when absent or not an object.
-fn object(map: &Map<String, Value>, key: &str) -> Map<String, Value> {
-    map.get(key).and_then(Value::as_object).cloned().unwrap_or_default()
+/// The object under `key`, if there is one and it is an object.
+fn object<'a>(map: Option<&'a Map<String, Value>>, key: &str) -> Option<&'a Map<String, Value>> {
+    map?.get(key)?.as_object()
 }
 
 /// The list under `key`, or an empty one when absent or not a list.
@@ -240,8 +241,8 @@ fn list<'a>(map: &'a Map<String, Value>, key: &str) -> &'a [Value] {
     map.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
 }
 
-fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
-    map.get(key).and_then(as_text)
+fn text(map: Option<&Map<String, Value>>, key: &str) -> Option<String> {
+    map?.get(key).and_then(as_text)
 }
 
 /// A string (cut to [`MAX_TEXT_CHARS`] + 1 characters) or a number as text; else absent.

@@ -503,3 +503,4 @@ fn to_draft_round_trips_normalised() {
     assert_eq!(stored["consent"], json!(true));
     assert_eq!(Application::from_json(&stored.to_string(), today()), Ok(app));
 }
+
