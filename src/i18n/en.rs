@@ -29,7 +29,7 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("child.iin_same_as_applicant", "Enter the child's IIN: it must be different from the applicant's IIN"),
     ("child.older_than_applicant", "Check both IINs: the child must be born after the applicant"),
     ("child.too_old", "Check the child's IIN: a child who is 6 on {date} cannot join the kindergarten queue, unless they have special educational needs and a PMPC conclusion"),
-    ("child.turns_six_soon", "The child will be 6 on {date}: the application can stay in the queue only until then"),
+    ("child.turns_six_soon", "The child will be 6 by {date}: the application can stay in the queue only until then"),
     ("category.required", "Choose the child's category"),
     ("queue.kind.required", "Choose the queue: general, special or sanatorium"),
     ("queue.disorder.required", "Choose the type of disorder for the special group"),
