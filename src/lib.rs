@@ -5,7 +5,10 @@
 //! exports it to JavaScript. The core never reads the clock: `today` and `now` are arguments,
 //! so every deadline is testable.
 
+pub mod application;
 pub mod calendar;
+pub mod checklist;
+pub mod document;
 pub mod i18n;
 pub mod iin;
 pub mod wasm;

@@ -34,11 +34,10 @@ pub const VERSION: u32 = 1;
 /// Upper bound on list lengths: a calendar is a few hundred entries, never megabytes.
 const MAX_ENTRIES: usize = 10_000;
 
-/// The document as read, before checking. Public to the crate so the wasm layer can read it
-/// with the browser's own `JSON.parse` instead of carrying serde_json.
+/// The document as read, before checking.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct Document {
+struct Document {
     format: String,
     version: u32,
     revision: String,
@@ -113,8 +112,8 @@ impl Calendar {
         Calendar::from_document(doc)
     }
 
-    /// Checks a document read by any deserializer and builds the calendar.
-    pub(crate) fn from_document(doc: Document) -> Result<Calendar, CalendarError> {
+    /// Checks a document and builds the calendar.
+    fn from_document(doc: Document) -> Result<Calendar, CalendarError> {
         if doc.format != FORMAT || doc.version != VERSION {
             return Err(CalendarError::Version(format!(
                 "expected format '{FORMAT}' version {VERSION}, got '{}' version {}",

@@ -2,8 +2,7 @@
 //! `workingDaysBetween`, `loadCalendar`, `kazakhstanTime`.
 
 use super::{js_error, parse_date_arg, string_arg};
-use crate::calendar::data::Document;
-use crate::calendar::{format_date, parse_instant, zone, Calendar, CalendarError, BUILTIN_JSON, MAX_STEP};
+use crate::calendar::{format_date, parse_instant, zone, Calendar, BUILTIN_JSON, MAX_STEP};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -19,19 +18,11 @@ pub(crate) fn with_calendar<R>(f: impl FnOnce(&Calendar) -> R) -> R {
     let calendar = CURRENT.with(|cell| {
         let calendar = cell
             .take()
-            .unwrap_or_else(|| Rc::new(read_document(BUILTIN_JSON).unwrap_or_else(|_| Calendar::weekends_only())));
+            .unwrap_or_else(|| Rc::new(Calendar::from_json(BUILTIN_JSON).unwrap_or_else(|_| Calendar::weekends_only())));
         cell.set(Some(Rc::clone(&calendar)));
         calendar
     });
     f(&calendar)
-}
-
-/// Reads a calendar document with the browser's `JSON.parse`, which keeps serde_json (and
-/// some 25 KB) out of the package; the checks are the core's.
-fn read_document(json: &str) -> Result<Calendar, CalendarError> {
-    let value = js_sys::JSON::parse(json).map_err(|_| CalendarError::Json("not JSON".to_owned()))?;
-    let document: Document = serde_wasm_bindgen::from_value(value).map_err(|e| CalendarError::Json(e.to_string()))?;
-    Calendar::from_document(document)
 }
 
 /// Whether `date` (`YYYY-MM-DD`) is a working day in Kazakhstan.
@@ -75,7 +66,7 @@ pub fn working_days_between(
 /// docs). Checks the whole document first: on error, throws and keeps the old calendar.
 #[wasm_bindgen(js_name = loadCalendar)]
 pub fn load_calendar(#[wasm_bindgen(unchecked_param_type = "string")] json: JsValue) -> Result<(), JsValue> {
-    let calendar = read_document(&string_arg(&json, "json")?)?;
+    let calendar = Calendar::from_json(&string_arg(&json, "json")?)?;
     CURRENT.with(|cell| cell.set(Some(Rc::new(calendar))));
     Ok(())
 }

@@ -13,11 +13,13 @@
 //!   a JavaScript `Error` whose `code` property is the stable code (see [`error`]);
 //! * nothing here may panic: a panic traps the module and the citizen loses the form.
 
+mod application;
 mod calendar;
 mod error;
 mod i18n;
 mod iin;
 
+pub use application::*;
 pub use calendar::*;
 pub use i18n::*;
 pub use iin::*;

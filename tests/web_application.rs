@@ -1,0 +1,157 @@
+//! Browser tests of `validateField`, `validateApplication` and `checklist`, called the way a
+//! page calls them: with plain JavaScript objects.
+#![cfg(target_arch = "wasm32")]
+
+use kezek::iin::check_digit;
+use kezek::wasm::{checklist_for, validate_application, validate_field};
+use serde_json::{json, Value};
+use tsify::Ts;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const TODAY: &str = "2026-11-22";
+
+fn s(text: &str) -> JsValue {
+    JsValue::from_str(text)
+}
+
+/// A valid IIN for a birth date given as `YYMMDD` with century digit 4 (1900s) or 6 (2000s).
+fn iin(yymmdd: &str, century: u8) -> String {
+    (0..100u32)
+        .map(|serial| format!("{yymmdd}{century}{serial:04}"))
+        .find_map(|first| {
+            let digits: Vec<u8> = first.bytes().map(|b| b - b'0').collect();
+            let check = check_digit(&digits.try_into().ok()?)?;
+            Some(format!("{first}{check}"))
+        })
+        .unwrap()
+}
+
+fn valid_form() -> Value {
+    json!({
+        "applicant": { "lastName": "Омарова", "firstName": "Айгүл", "middleName": "Серікқызы", "iin": iin("900510", 4),
+                       "address": "Алматы, Абай даңғылы 10", "locality": { "code": "750000000", "name": "Алматы" } },
+        "child": { "lastName": "Омаров", "firstName": "Нұрлан", "middleName": null, "iin": iin("220315", 6) },
+        "category": "none",
+        "queue": { "kind": "general", "language": "kk", "stayMode": "full_day" },
+        "notifications": { "phones": ["+7 701 123 45 67"], "email": null },
+        "consent": true, "channel": "portal",
+        "documents": []
+    })
+}
+
+/// A JavaScript object with this JSON's contents.
+fn js(value: &Value) -> JsValue {
+    js_sys::JSON::parse(&value.to_string()).unwrap()
+}
+
+/// The JSON contents of a result.
+fn rust(value: JsValue) -> Value {
+    serde_json::from_str(&js_sys::JSON::stringify(&value).unwrap().as_string().unwrap()).unwrap()
+}
+
+fn codes(report: &Value, key: &str) -> Vec<(String, String)> {
+    report[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap().to_owned(), e["code"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn a_valid_form_is_ok() {
+    let report = rust(validate_application(Ts::new_unchecked(js(&valid_form())), s(TODAY), s("en")).unwrap().into());
+    assert_eq!(report, json!({ "ok": true, "errors": [], "warnings": [] }));
+}
+
+#[wasm_bindgen_test]
+fn errors_have_codes_and_messages_in_the_language() {
+    let mut form = valid_form();
+    form["child"]["iin"] = form["applicant"]["iin"].clone();
+    form["consent"] = json!(false);
+    let report = rust(validate_application(Ts::new_unchecked(js(&form)), s(TODAY), s("ru")).unwrap().into());
+    assert_eq!(report["ok"], json!(false));
+    assert_eq!(
+        codes(&report, "errors"),
+        [("child.iin".to_owned(), "child.iin_same_as_applicant".to_owned()), ("consent".to_owned(), "consent.required".to_owned())]
+    );
+    assert_eq!(report["errors"][0]["message"], json!("Введите ИИН ребёнка: он должен отличаться от ИИН заявителя"));
+    // Kazakh when the language is absent.
+    let kk = rust(validate_application(Ts::new_unchecked(js(&form)), s(TODAY), JsValue::UNDEFINED).unwrap().into());
+    assert!(kk["errors"][0]["message"].as_str().unwrap().contains("ЖСН"));
+}
+
+#[wasm_bindgen_test]
+fn anything_from_javascript_is_a_report_not_a_crash() {
+    let inputs = [
+        JsValue::UNDEFINED,
+        JsValue::NULL,
+        JsValue::from_f64(42.0),
+        JsValue::from_str("form"),
+        js(&json!([1, 2])),
+        js(&json!({ "applicant": 5, "child": "x", "queue": [], "consent": "yes", "documents": { "a": 1 } })),
+    ];
+    for input in inputs {
+        let report = rust(validate_application(Ts::new_unchecked(input), s(TODAY), s("en")).unwrap().into());
+        assert_eq!(report["ok"], json!(false));
+        assert!(!report["errors"].as_array().unwrap().is_empty());
+    }
+    // A cycle cannot be written as JSON: the form is unreadable, not a trap.
+    let cyclic = js_sys::Object::new();
+    js_sys::Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
+    let report = rust(validate_application(Ts::new_unchecked(cyclic.into()), s(TODAY), JsValue::UNDEFINED).unwrap().into());
+    assert_eq!(codes(&report, "errors"), [(String::new(), "form.format".to_owned())]);
+    // A 10 MB name is just too long.
+    let mut form = valid_form();
+    form["applicant"]["lastName"] = json!("ә".repeat(5_000_000));
+    let report = rust(validate_application(Ts::new_unchecked(js(&form)), s(TODAY), JsValue::UNDEFINED).unwrap().into());
+    assert_eq!(codes(&report, "errors"), [("applicant.lastName".to_owned(), "name.too_long".to_owned())]);
+}
+
+#[wasm_bindgen_test]
+fn a_bad_today_throws_a_coded_error() {
+    let error = validate_application(Ts::new_unchecked(js(&valid_form())), s("22.11.2026"), JsValue::UNDEFINED).unwrap_err();
+    let code = js_sys::Reflect::get(&error, &"code".into()).unwrap();
+    assert_eq!(code.as_string().as_deref(), Some("date.format"));
+    assert!(error.is_instance_of::<js_sys::Error>());
+}
+
+#[wasm_bindgen_test]
+fn validate_field_rechecks_what_depends_on_the_field() {
+    let mut form = valid_form();
+    form["applicant"]["iin"] = json!(iin("230101", 6));
+    form["applicant"]["lastName"] = json!("");
+    let report = rust(validate_field(Ts::new_unchecked(js(&form)), s("applicant.iin"), s(TODAY), s("en")).unwrap().into());
+    assert_eq!(report["checked"], json!(["applicant.iin", "child.iin"]));
+    assert_eq!(codes(&report, "errors"), [("child.iin".to_owned(), "child.older_than_applicant".to_owned())]);
+    let fixed = rust(validate_field(Ts::new_unchecked(js(&valid_form())), s("child.iin"), s(TODAY), JsValue::UNDEFINED).unwrap().into());
+    assert_eq!(fixed["ok"], json!(true));
+}
+
+#[wasm_bindgen_test]
+fn checklist_lists_documents_with_status() {
+    let input = json!({ "service": "00403001", "channel": "portal", "category": "teacher", "submittedOn": "2026-11-20",
+                        "documents": [{ "kind": "teacher_workplace_certificate", "issuedOn": "2026-10-24" }] });
+    let list = rust(checklist_for(Ts::new_unchecked(js(&input)), s(TODAY), s("en")).unwrap().into());
+    assert_eq!(list["service"], json!("00403001"));
+    assert_eq!(list["originalsDueOn"], json!("2026-11-27"));
+    let items = list["items"].as_array().unwrap();
+    let ids: Vec<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["applicant_identity", "child_birth_certificate", "teacher_workplace_certificate"]);
+    assert_eq!(items[0]["source"], json!("state_system"));
+    assert_eq!(items[0]["status"], Value::Null);
+    assert_eq!(items[2]["source"], json!("upload"));
+    assert_eq!(items[2]["status"], json!("expires_soon"));
+    assert_eq!(items[2]["validThrough"], json!("2026-11-24"));
+    assert_eq!(items[2]["why"], json!("Rules, Appendix 2, item 5"));
+}
+
+#[wasm_bindgen_test]
+fn checklist_refuses_a_non_object_with_a_code() {
+    let error = checklist_for(Ts::new_unchecked(JsValue::from_str("x")), s(TODAY), JsValue::UNDEFINED).unwrap_err();
+    let code = js_sys::Reflect::get(&error, &"code".into()).unwrap();
+    assert_eq!(code.as_string().as_deref(), Some("checklist.input"));
+}
