@@ -3,15 +3,15 @@ import { checklist } from "/pkg/kezek.js";
 
 const SOURCES = ["state_system", "upload", "original_to_provider"];
 
-export function renderChecklist(page, draft) {
+export function renderChecklist(page, input) {
   const body = document.getElementById("checklist-body");
   let result;
   try {
-    result = checklist({ service: "00403001", application: draft }, page.today(), page.lang);
+    result = checklist(input, page.today(), page.lang);
   } catch {
     return; // a draft the checklist cannot read yet keeps the last list on screen
   }
-  const items = result.items ?? result;
+  const items = result.items;
   body.replaceChildren();
   for (const source of SOURCES) {
     const group = items.filter((i) => i.source === source);
@@ -32,7 +32,7 @@ export function renderChecklist(page, draft) {
       if (item.status && item.status !== "ok") {
         const status = document.createElement("span");
         status.className = `doc-status ${item.status}`;
-        status.textContent = item.statusText ?? page.t(`checklist.status.${item.status}`, { date: item.expiresOn ?? "" });
+        status.textContent = page.t(`checklist.status.${item.status}`, { date: item.validThrough ?? "" });
         li.append(" ", status);
       }
       const why = document.createElement("span");
@@ -43,10 +43,10 @@ export function renderChecklist(page, draft) {
     }
     body.append(h, ul);
   }
-  if (result.originalsDue) {
+  if (result.originalsDueOn) {
     const p = document.createElement("p");
     p.className = "hint";
-    p.textContent = page.t("checklist.originals_due", { date: result.originalsDue });
+    p.textContent = page.t("checklist.originals_due", { date: result.originalsDueOn });
     body.append(p);
   }
 }

@@ -10,6 +10,8 @@ const CATEGORIES = ["none", "serviceman", "special_state_body", "disabled_parent
   "orphan", "large_family", "teacher", "disabled_child_in_family"];
 const QUEUE_KINDS = ["general", "special", "sanatorium"];
 const STAY_MODES = ["full_day", "part_day", "round_the_clock"];
+const DISORDERS = ["hearing", "vision", "speech", "intellectual", "musculoskeletal", "autism", "delayed_development", "other"];
+const PROFILES = ["tuberculosis", "respiratory", "other"];
 const WORKPLACE_DOC = { serviceman: "serviceman_workplace_certificate", special_state_body: "special_state_body_workplace_certificate",
   teacher: "teacher_workplace_certificate" };
 
@@ -22,12 +24,22 @@ export function createForm(page, onSubmitted) {
   /** Fields whose error is on screen, with the message shown. */
   const shown = new Map();
   let summaryVisible = false;
-  let attempt = null; // { key, body } of the last submission sent, for safe retries
+  let attempt = null; // { key, json } of the last submission sent, for safe retries
+  let documentFields = []; // the field showing each entry of draft().documents
 
   buildOptions();
   wireFields();
 
   function buildOptions() {
+    for (const [name, values] of Object.entries({ "queue.disorder": DISORDERS, "queue.profile": PROFILES })) {
+      const select = fieldEl(name).querySelector("select");
+      for (const v of values) {
+        const option = document.createElement("option");
+        option.value = v;
+        option.dataset.t = `option.${name}.${v}`;
+        select.append(option);
+      }
+    }
     const groups = { category: CATEGORIES, "queue.kind": QUEUE_KINDS, "queue.stayMode": STAY_MODES };
     for (const [name, values] of Object.entries(groups)) {
       const box = document.querySelector(`[data-options="${name}"]`);
@@ -84,14 +96,17 @@ export function createForm(page, onSubmitted) {
     const kind = radio("queue.kind");
     const phones = [value("notifications.phones.0"), value("notifications.phones.1")].filter((p) => p.trim() !== "");
     const documents = [];
-    const doc = (field, kindName) => { if (visible(field) && value(field)) documents.push({ kind: kindName, issuedOn: value(field) }); };
+    documentFields = [];
+    const doc = (field, kindName) => {
+      if (visible(field) && value(field)) { documents.push({ kind: kindName, issuedOn: value(field) }); documentFields.push(field); }
+    };
     if (WORKPLACE_DOC[category]) doc("documents.workplace", WORKPLACE_DOC[category]);
     doc("documents.pmpc", "pmpc_conclusion");
     doc("documents.phthisiatrician", "phthisiatrician_conclusion");
     const locality = fieldEl("applicant.locality").querySelector("select");
     const queue = { kind, language: value("queue.language"), stayMode: radio("queue.stayMode") };
-    if (kind === "special") queue.disorder = value("queue.disorder");
-    if (kind === "sanatorium") queue.profile = value("queue.profile");
+    if (kind === "special") queue.disorder = value("queue.disorder") || null;
+    if (kind === "sanatorium") queue.profile = value("queue.profile") || null;
     return {
       applicant: {
         lastName: value("applicant.lastName"), firstName: value("applicant.firstName"),
@@ -111,18 +126,21 @@ export function createForm(page, onSubmitted) {
     };
   }
 
-  /** Where an error about `field` is shown: phones typed only in the second box count from 0. */
-  function displayField(field) {
+  /** Where an error about `field` (with `code`) is shown. */
+  function displayField(field, code = "") {
     if (field === "notifications.phones.0" && !value("notifications.phones.0").trim() && value("notifications.phones.1").trim()) {
       return "notifications.phones.1";
     }
-    if (field.startsWith("documents")) {
-      if (field.includes("pmpc")) return "documents.pmpc";
-      if (field.includes("phthisiatrician")) return "documents.phthisiatrician";
+    if (field === "documents") {
+      if (code.includes("pmpc")) return "documents.pmpc";
+      if (code.includes("phthisiatrician")) return "documents.phthisiatrician";
       return visible("documents.workplace") ? "documents.workplace" : "category";
     }
+    const doc = /^documents\.(\d+)/.exec(field);
+    if (doc) return documentFields[Number(doc[1])] ?? "category";
     if (field === "notifications") return "notifications.phones.0";
     if (field.startsWith("applicant.locality")) return "applicant.locality";
+    if (field === "queue.stay_mode") return "queue.stayMode";
     return fieldEl(field) ? field : null;
   }
 
@@ -131,7 +149,7 @@ export function createForm(page, onSubmitted) {
     const report = validateApplication(draft(), page.today(), page.lang);
     const byField = new Map();
     for (const e of report.errors) {
-      const field = displayField(e.field) ?? "consent";
+      const field = displayField(e.field, e.code) ?? "consent";
       if (!byField.has(field)) byField.set(field, e.message);
     }
     return byField;
@@ -183,7 +201,11 @@ export function createForm(page, onSubmitted) {
       else clearError(field);
     }
     if (summaryVisible) renderSummary(errors);
-    renderChecklist(page, draft());
+    const d = draft();
+    renderChecklist(page, {
+      service: "00403001", channel: d.channel, category: d.category, specialNeeds: d.category === "special_needs",
+      queueKind: d.queue.kind, resident: true, documents: d.documents, submittedOn: page.today(),
+    });
     updateTitle();
   }
 
@@ -198,7 +220,7 @@ export function createForm(page, onSubmitted) {
     const name = el.dataset.field;
     if (!event.target.value && event.type === "focusout" && !shown.has(name)) return; // leaving an untouched empty field is not finishing it
     const issues = validateField(draft(), fieldFor(name), page.today(), page.lang);
-    const own = issues.find((i) => displayField(i.field) === name);
+    const own = issues.errors.find((i) => displayField(i.field, i.code) === name);
     if (own) showError(name, own.message);
     refresh();
   }
@@ -264,7 +286,7 @@ export function createForm(page, onSubmitted) {
       if (error instanceof BackendError && error.kind === "rejected" && error.body?.errors) {
         // The backend applies the same rules; show its errors exactly like ours.
         const errors = new Map();
-        for (const e of error.body.errors) errors.set(displayField(e.field) ?? "consent", e.message);
+        for (const e of error.body.errors) errors.set(displayField(e.field, e.code) ?? "consent", e.message);
         for (const [field, message] of errors) showError(field, message);
         summaryVisible = true;
         renderSummary(errors);
