@@ -9,4 +9,5 @@ pub mod calendar;
 pub mod i18n;
 pub mod iin;
 pub mod queue;
+pub mod status;
 pub mod wasm;

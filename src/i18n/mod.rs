@@ -120,6 +120,8 @@ mod tests {
         const LATIN_ALLOWED: [&str; 4] = ["SMS", "e-mail", "egov.kz", "WhatsApp"];
         for (key, text) in kk::CATALOG {
             let rest = LATIN_ALLOWED.iter().fold(text.to_string(), |t, word| t.replace(word, ""));
+            // `{name}` placeholders are code, the same in every language, not Kazakh text.
+            let rest: String = rest.split('{').enumerate().map(|(i, part)| if i == 0 { part } else { part.split_once('}').map_or(part, |(_, after)| after) }).collect();
             assert!(!rest.chars().any(|c| c.is_ascii_alphabetic()), "{key}: Latin letters in Kazakh text");
         }
     }

@@ -109,5 +109,31 @@ impl Entry {
     }
 }
 
+
+/// An application's place in words, in `lang`: the queue number and those ahead
+/// (`queue.position`), and the next-window remark (`queue.in_window`); `queue.no_place` for
+/// an application that holds none.
+pub fn describe_position(position: Option<&Position>, policy: &OrderPolicy, lang: crate::i18n::Lang) -> String {
+    use crate::i18n::format;
+    let Some(p) = position else {
+        return crate::i18n::text(lang, "queue.no_place");
+    };
+    let text = format(
+        lang,
+        "queue.position",
+        &[
+            ("number", &p.queue_number.to_string()),
+            ("extraordinary", &p.ahead.extraordinary.to_string()),
+            ("priority", &p.ahead.priority.to_string()),
+            ("general", &p.ahead.general.to_string()),
+        ],
+    );
+    if p.in_next_window {
+        format!("{text}. {}", format(lang, "queue.in_window", &[("window", &policy.window.to_string())]))
+    } else {
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests;
