@@ -116,7 +116,8 @@ impl std::error::Error for SnapshotError {}
 /// What the header says besides the count.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Header {
-    pub key: QueueKey,
+    /// The queue; `None` (written as an empty key) for test data not tied to a queue.
+    pub key: Option<QueueKey>,
     /// When the provider published the snapshot, Unix seconds.
     pub published_at: i64,
     /// The size of the tamper-evident log (rule 24.7) the snapshot reflects; 0 when unknown.
@@ -137,7 +138,7 @@ pub fn encode(header: &Header, entries: &[Entry]) -> Result<Vec<u8>, SnapshotErr
     }
     let mut sorted: Vec<&Entry> = entries.iter().collect();
     sorted.sort_unstable_by_key(|e| e.sort_key());
-    let key = header.key.to_string();
+    let key = header.key.as_ref().map(QueueKey::to_string).unwrap_or_default();
     let base = sorted.first().map_or(0, |e| e.submitted_at);
     let mut out = Vec::with_capacity(40 + key.len() + entries.len() * 11);
     out.extend_from_slice(&MAGIC);
@@ -274,7 +275,7 @@ impl Snapshot {
         }
         let key_len = usize::from(r.byte()?);
         let key_text = core::str::from_utf8(r.take(key_len)?).map_err(|_| SnapshotError::Key)?;
-        let key = QueueKey::parse(key_text).map_err(|_| SnapshotError::Key)?;
+        let key = if key_text.is_empty() { None } else { Some(QueueKey::parse(key_text).map_err(|_| SnapshotError::Key)?) };
         let published_at = i64::from_le_bytes(r.array()?);
         let log_size = u64::from_le_bytes(r.array()?);
         let count = u32::from_le_bytes(r.array()?);

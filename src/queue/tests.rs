@@ -19,7 +19,7 @@ fn key() -> QueueKey {
 }
 
 fn header() -> Header {
-    Header { key: key(), published_at: 1_763_800_000, log_size: 0 }
+    Header { key: Some(key()), published_at: 1_763_800_000, log_size: 0 }
 }
 
 use Class::{Extraordinary as E, General as G, Priority as P};
@@ -252,6 +252,13 @@ fn decoder_errors_have_codes() {
     let mut past = good[..second].to_vec();
     past.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 2, 2, 0, 0, 0, 0, 0, 0]);
     assert_eq!(decode_code(&past), Err("snapshot.instant"));
+}
+
+#[test]
+fn snapshot_without_a_key() {
+    let bytes = encode(&Header { key: None, published_at: 0, log_size: 0 }, &[e(1, 1, G)]).unwrap();
+    assert_eq!(bytes[6], 0);
+    assert_eq!(Snapshot::decode(&bytes).unwrap().header().key, None);
 }
 
 #[test]

@@ -12,11 +12,12 @@
 mod calendar;
 mod error;
 mod iin;
+mod queue;
 
 pub use calendar::*;
 pub use iin::*;
+pub use queue::*;
 
-#[allow(unused_imports)]
 pub(crate) use calendar::with_calendar;
 #[allow(unused_imports)] // used by the exports of later modules
 pub(crate) use error::{js_error, parse_date_arg, to_js};
