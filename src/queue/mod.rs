@@ -135,5 +135,6 @@ pub fn describe_position(position: Option<&Position>, policy: &OrderPolicy, lang
     }
 }
 
-#[cfg(test)]
+// Native only: the tests use proptest, which does not build for wasm32.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

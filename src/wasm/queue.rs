@@ -94,7 +94,12 @@ pub fn order_queue(entries: Vec<Ts<QueueEntry>>) -> Result<Vec<String>, JsValue>
 /// submission); `logSize` the size of the log the snapshot reflects (0, unknown, by default).
 /// Throws `snapshot.duplicate` for a number listed twice, and the entry errors of `orderQueue`.
 #[wasm_bindgen(js_name = encodeSnapshot)]
-pub fn encode_snapshot(entries: Vec<Ts<QueueEntry>>, queue_key: Option<String>, published_at: Option<String>, log_size: Option<f64>) -> Result<Vec<u8>, JsValue> {
+pub fn encode_snapshot(
+    entries: Vec<Ts<QueueEntry>>,
+    #[wasm_bindgen(js_name = queueKey)] queue_key: Option<String>,
+    #[wasm_bindgen(js_name = publishedAt)] published_at: Option<String>,
+    #[wasm_bindgen(js_name = logSize)] log_size: Option<f64>,
+) -> Result<Vec<u8>, JsValue> {
     let entries = to_entries(&entries)?;
     let key = match queue_key.as_deref() {
         None | Some("") => None,
@@ -143,13 +148,13 @@ impl QueueSnapshot {
 
     /// The place of `applicationNumber`, or `undefined` when it holds none (not listed, or
     /// listed as referred, withdrawn, archived or stop-listed). Throws `number.format`.
-    pub fn position(&self, application_number: &str) -> Result<Option<Ts<QueuePosition>>, JsValue> {
+    pub fn position(&self, #[wasm_bindgen(js_name = applicationNumber)] application_number: &str) -> Result<Option<Ts<QueuePosition>>, JsValue> {
         let number = parse_number(application_number, "applicationNumber")?;
         self.snapshot.position(number).map(|p| to_js(&js_position(&p))).transpose()
     }
 
     /// The state listed for `applicationNumber`, or `undefined` when not listed.
-    pub fn state(&self, application_number: &str) -> Result<Option<Ts<State>>, JsValue> {
+    pub fn state(&self, #[wasm_bindgen(js_name = applicationNumber)] application_number: &str) -> Result<Option<Ts<State>>, JsValue> {
         let number = parse_number(application_number, "applicationNumber")?;
         self.snapshot.state(number).map(|s| to_js(&s)).transpose()
     }
@@ -206,7 +211,7 @@ pub fn status_view(status: Ts<Status>, now: &str, lang: Option<String>) -> Resul
 /// day after the issue date (Appendix 4 item 8), as ISO-8601 in Kazakhstan local time with its
 /// offset, e.g. `2026-12-01T00:00:00+05:00`.
 #[wasm_bindgen(js_name = referralDeadline)]
-pub fn referral_deadline(issued_at: &str) -> Result<String, JsValue> {
+pub fn referral_deadline(#[wasm_bindgen(js_name = issuedAt)] issued_at: &str) -> Result<String, JsValue> {
     let issued_at = parse_instant(issued_at, "issuedAt")?;
     let deadline = with_calendar(|c| status::deadline::referral_deadline(issued_at, c))?;
     Ok(zone::to_local(deadline).to_rfc3339())
