@@ -15,10 +15,11 @@
 //! [`SnapshotError`] with a stable code, and no allocation is larger than the input justifies
 //! (the count is checked against the bytes left before anything is reserved).
 //!
-//! A [`Snapshot`] keeps, per application, one `u64` (number, class, state) plus a `u32` slot
-//! in an open-addressing index by number (load ≤ ½), about 16 bytes; the class rank a
-//! position needs is recounted from a checkpoint every 64 records, so [`Snapshot::position`]
-//! costs a hash probe and at most 63 steps.
+//! A [`Snapshot`] keeps, per application, one `u64` (number, class, state) and a `u32` in an
+//! index by number (records grouped into buckets of about four by a hash of the number, built
+//! by counting sort), about 13 bytes; the class rank a position needs is recounted from a
+//! checkpoint every 64 records, so [`Snapshot::position`] reads one bucket and at most 63
+//! records.
 
 use super::{ApplicationNumber, Class, ClassCounts, Entry, OrderPolicy, Position, QueueKey, State};
 use core::fmt;
@@ -190,6 +191,7 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    #[inline(always)]
     fn take(&mut self, n: usize) -> Result<&'a [u8], SnapshotError> {
         let end = self.at.checked_add(n).ok_or(SnapshotError::Truncated)?;
         let slice = self.bytes.get(self.at..end).ok_or(SnapshotError::Truncated)?;
@@ -197,36 +199,64 @@ impl<'a> Reader<'a> {
         Ok(slice)
     }
 
+    #[inline(always)]
     fn array<const N: usize>(&mut self) -> Result<[u8; N], SnapshotError> {
         let mut out = [0u8; N];
         out.copy_from_slice(self.take(N)?);
         Ok(out)
     }
 
+    #[inline(always)]
     fn byte(&mut self) -> Result<u8, SnapshotError> {
         Ok(self.array::<1>()?[0])
-    }
-
-    fn varint(&mut self) -> Result<u64, SnapshotError> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
-            let part = u64::from(b & 0x7f);
-            // The tenth byte may only carry the top bit of a u64.
-            if shift == 63 && part > 1 {
-                return Err(SnapshotError::Varint);
-            }
-            value |= part << shift;
-            if b & 0x80 == 0 {
-                return Ok(value);
-            }
-        }
-        Err(SnapshotError::Varint)
     }
 
     fn remaining(&self) -> usize {
         self.bytes.len().saturating_sub(self.at)
     }
+}
+
+/// Groups record indices by bucket (a counting sort: `bucket_start` holds the counts per
+/// bucket shifted by one, and becomes the bucket starts), and rejects a number listed twice.
+fn build_index(records: &[u64], bucket_start: &mut [u32], bits: u32) -> Result<Vec<u32>, SnapshotError> {
+    for k in 1..bucket_start.len() {
+        bucket_start[k] += bucket_start[k - 1];
+    }
+    let mut cursor: Vec<u32> = bucket_start.to_vec();
+    let mut index = vec![0u32; records.len()];
+    for (at, word) in records.iter().enumerate() {
+        let bucket = bucket_of(word & NUMBER_MASK, bits);
+        let slot = cursor.get_mut(bucket).ok_or(SnapshotError::Truncated)?;
+        // `at` < MAX_COUNT fits a u32; the slot is below the next bucket's start by construction.
+        *index.get_mut(*slot as usize).ok_or(SnapshotError::Truncated)? = at as u32;
+        *slot += 1;
+    }
+    drop(cursor);
+    // Duplicates share a bucket: sort each bucket's numbers and compare neighbours. Sorting
+    // keeps a hostile snapshot with one huge bucket at O(n log n).
+    let mut numbers: Vec<u64> = Vec::new();
+    for bounds in bucket_start.windows(2) {
+        let members = index.get(bounds[0] as usize..bounds[1] as usize).unwrap_or(&[]);
+        if members.len() < 2 {
+            continue;
+        }
+        numbers.clear();
+        numbers.extend(members.iter().filter_map(|&at| records.get(at as usize)).map(|w| w & NUMBER_MASK));
+        if numbers.len() <= 8 {
+            // Small buckets (nearly all): compare every pair, cheaper than sorting.
+            for (k, a) in numbers.iter().enumerate() {
+                if numbers.get(k + 1..).unwrap_or(&[]).contains(a) {
+                    return Err(duplicate(*a));
+                }
+            }
+            continue;
+        }
+        numbers.sort_unstable();
+        if let Some(pair) = numbers.windows(2).find(|pair| pair[0] == pair[1]) {
+            return Err(duplicate(pair[0]));
+        }
+    }
+    Ok(index)
 }
 
 /// A decoded snapshot, ready to answer positions.
@@ -239,8 +269,11 @@ pub struct Snapshot {
     /// Live applications of each class before each block of [`BLOCK`] records.
     checkpoints: Vec<[u32; 3]>,
     totals: ClassCounts,
-    /// Open addressing by number: 0 is empty, else record index + 1. Length a power of two.
+    /// Record indices grouped by bucket (the top bits of a hash of the number).
     index: Vec<u32>,
+    /// Where each bucket starts in `index`; one more entry than buckets.
+    bucket_start: Vec<u32>,
+    bucket_bits: u32,
     first_instant: i64,
     last_instant: i64,
 }
@@ -249,9 +282,14 @@ fn duplicate(number: u64) -> SnapshotError {
     ApplicationNumber::new(number).map_or(SnapshotError::Number, SnapshotError::Duplicate)
 }
 
-fn slot_of(number: u64, mask: usize) -> usize {
-    // Fibonacci hashing: numbers are random-looking already, this only spreads any pattern.
-    (number.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
+/// The bucket of `number` among `2^bits`: Fibonacci hashing, keeping the well-mixed top bits
+/// of the product. Numbers are random-looking already; this only spreads any pattern a backend
+/// might leave.
+fn bucket_of(number: u64, bits: u32) -> usize {
+    if bits == 0 {
+        return 0;
+    }
+    (number.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
 }
 
 impl Snapshot {
@@ -288,59 +326,85 @@ impl Snapshot {
         if count > MAX_COUNT as usize || count > r.remaining() / MIN_RECORD {
             return Err(if count > MAX_COUNT as usize { SnapshotError::TooLarge } else { SnapshotError::Truncated });
         }
-        let table_len = (count * 2).next_power_of_two().max(2);
-        let mask = table_len - 1;
+        // About four records per bucket: a lookup reads a handful of records, and building
+        // the index is two sequential passes (counting sort), not a million random probes.
+        let bucket_bits = (count / 4).next_power_of_two().trailing_zeros();
+        let buckets = 1usize << bucket_bits;
+        let mut bucket_start = vec![0u32; buckets + 1];
         let mut records = Vec::with_capacity(count);
         let mut checkpoints = Vec::with_capacity(count.div_ceil(BLOCK));
-        let mut index = vec![0u32; table_len];
-        let mut totals = ClassCounts::default();
+        // The hot loop: a million records must decode in a few tens of milliseconds in a
+        // size-optimised WebAssembly build, so it reads the bytes directly, without helpers.
+        let body = r.bytes.get(r.at..).unwrap_or(&[]);
+        let mut at = 0usize;
         let mut instant = base;
-        let mut previous_number = 0u64;
         let mut first_instant = base;
+        let mut previous_number = 0u64;
+        let mut live_counts = [0u32; 4];
         for i in 0..count {
             if i % BLOCK == 0 {
-                // Counts are at most MAX_COUNT, so they fit a u32.
-                checkpoints.push([totals.extraordinary as u32, totals.priority as u32, totals.general as u32]);
+                checkpoints.push([live_counts[0], live_counts[1], live_counts[2]]);
             }
-            let delta = r.varint()?;
-            let flags = r.byte()?;
+            let mut delta = 0u64;
+            let mut shift = 0u32;
+            loop {
+                let Some(&b) = body.get(at) else { return Err(SnapshotError::Truncated) };
+                at += 1;
+                // The tenth byte may only carry the top bit of a u64.
+                if shift == 63 && b > 1 {
+                    return Err(SnapshotError::Varint);
+                }
+                delta |= u64::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    break;
+                }
+                shift += 7;
+                if shift > 63 {
+                    return Err(SnapshotError::Varint);
+                }
+            }
+            // The flags byte and the 7-byte number, read as one little-endian u64.
+            let Some(chunk) = body.get(at..at + 8) else { return Err(SnapshotError::Truncated) };
+            at += 8;
             let mut raw = [0u8; 8];
-            raw[..NUMBER_BYTES].copy_from_slice(r.take(NUMBER_BYTES)?);
-            let number = u64::from_le_bytes(raw);
-            instant = i64::try_from(delta).ok().and_then(|d| instant.checked_add(d)).filter(|&t| valid_instant(t)).ok_or(SnapshotError::Instant)?;
-            let class = Class::from_bits(flags & 0b11).ok_or(SnapshotError::Flags)?;
-            let state = State::from_bits(flags >> 2).ok_or(SnapshotError::Flags)?;
-            if ApplicationNumber::new(number).is_none() {
+            raw.copy_from_slice(chunk);
+            let word = u64::from_le_bytes(raw);
+            let (flags, number) = (word & 0xff, word >> 8);
+            let (class_bits, state_bits) = (flags & 0b11, flags >> 2);
+            if class_bits > 2 || state_bits > 5 {
+                return Err(SnapshotError::Flags);
+            }
+            if number == 0 || number > ApplicationNumber::MAX {
                 return Err(SnapshotError::Number);
             }
-            if i > 0 && delta == 0 && number <= previous_number {
+            // `instant` stays within 0..=MAX_INSTANT, so the room left is never negative.
+            if delta > (MAX_INSTANT - instant) as u64 {
+                return Err(SnapshotError::Instant);
+            }
+            instant += delta as i64;
+            if i == 0 {
+                first_instant = instant;
+            } else if delta == 0 && number <= previous_number {
                 return Err(if number == previous_number { duplicate(number) } else { SnapshotError::Order });
             }
             previous_number = number;
-            if i == 0 {
-                first_instant = instant;
+            if let Some(n) = bucket_start.get_mut(bucket_of(number, bucket_bits) + 1) {
+                *n += 1;
             }
-            let mut slot = slot_of(number, mask);
-            loop {
-                match index[slot] {
-                    0 => break,
-                    taken if records.get(taken as usize - 1).is_some_and(|&w: &u64| w & NUMBER_MASK == number) => {
-                        return Err(duplicate(number));
-                    }
-                    _ => slot = (slot + 1) & mask,
+            let live = state_bits <= 1;
+            if live {
+                if let Some(n) = live_counts.get_mut(class_bits as usize) {
+                    *n += 1;
                 }
             }
-            // i < MAX_COUNT, so i + 1 fits a u32.
-            index[slot] = i as u32 + 1;
-            let live = state.is_live();
-            if live {
-                totals.bump(class);
-            }
-            records.push(number | u64::from(class.bits()) << NUMBER_BITS | u64::from(state.bits()) << 52 | if live { LIVE_BIT } else { 0 });
+            records.push(number | class_bits << NUMBER_BITS | state_bits << 52 | if live { LIVE_BIT } else { 0 });
         }
+        r.at += at;
+        let totals = ClassCounts { extraordinary: u64::from(live_counts[0]), priority: u64::from(live_counts[1]), general: u64::from(live_counts[2]) };
         if r.remaining() != 0 {
             return Err(SnapshotError::Trailing);
         }
+        let index = build_index(&records, &mut bucket_start, bucket_bits)?;
         Ok(Snapshot {
             header: Header { key, published_at, log_size },
             policy,
@@ -348,6 +412,8 @@ impl Snapshot {
             checkpoints,
             totals,
             index,
+            bucket_start,
+            bucket_bits,
             first_instant,
             last_instant: instant,
         })
@@ -378,23 +444,14 @@ impl Snapshot {
 
     /// The bytes this snapshot holds on the heap (for memory budgets).
     pub fn heap_bytes(&self) -> usize {
-        self.records.capacity() * 8 + self.checkpoints.capacity() * 12 + self.index.capacity() * 4
+        self.records.capacity() * 8 + self.checkpoints.capacity() * 12 + self.index.capacity() * 4 + self.bucket_start.capacity() * 4
     }
 
     fn find(&self, number: ApplicationNumber) -> Option<usize> {
-        let mask = self.index.len().checked_sub(1)?;
-        let mut slot = slot_of(number.get(), mask);
-        // The table is at most half full, so an empty slot always ends the probe; the bound
-        // only guards against a bug.
-        for _ in 0..self.index.len() {
-            let taken = *self.index.get(slot)?;
-            let at = (taken as usize).checked_sub(1)?;
-            if self.records.get(at).is_some_and(|w| w & NUMBER_MASK == number.get()) {
-                return Some(at);
-            }
-            slot = (slot + 1) & mask;
-        }
-        None
+        let bucket = bucket_of(number.get(), self.bucket_bits);
+        let start = *self.bucket_start.get(bucket)? as usize;
+        let end = *self.bucket_start.get(bucket + 1)? as usize;
+        self.index.get(start..end)?.iter().map(|&at| at as usize).find(|&at| self.records.get(at).is_some_and(|w| w & NUMBER_MASK == number.get()))
     }
 
     /// The state the snapshot lists for `number`, or `None` when it is not listed.
