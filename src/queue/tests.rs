@@ -1,5 +1,20 @@
 use super::snapshot::{encode, Header, Snapshot, SnapshotError, MAX_COUNT};
 use super::*;
+
+/// Lookups in tests: a duplicate (never encoded here) would fail the test.
+trait Lookups {
+    fn position_ok(&self, number: ApplicationNumber) -> Option<Position>;
+    fn state_ok(&self, number: ApplicationNumber) -> Option<State>;
+}
+
+impl Lookups for Snapshot {
+    fn position_ok(&self, number: ApplicationNumber) -> Option<Position> {
+        self.position(number).unwrap()
+    }
+    fn state_ok(&self, number: ApplicationNumber) -> Option<State> {
+        self.state(number).unwrap()
+    }
+}
 use proptest::prelude::*;
 
 fn n(value: u64) -> ApplicationNumber {
@@ -161,11 +176,11 @@ fn snapshot_round_trip_small() {
     assert_eq!(snapshot.header(), &header());
     assert_eq!(snapshot.len(), 4);
     assert_eq!(snapshot.instant_range(), Some((10, 70)));
-    assert_eq!(snapshot.state(n(400)), Some(State::Referred));
-    assert_eq!(snapshot.position(n(400)), None);
-    assert_eq!(snapshot.position(n(555)), None);
-    assert_eq!(snapshot.position(n(300)).map(|p| p.queue_number), Some(3));
-    assert_eq!(snapshot.position(n(200)).map(|p| p.queue_number), Some(1));
+    assert_eq!(snapshot.state_ok(n(400)), Some(State::Referred));
+    assert_eq!(snapshot.position_ok(n(400)), None);
+    assert_eq!(snapshot.position_ok(n(555)), None);
+    assert_eq!(snapshot.position_ok(n(300)).map(|p| p.queue_number), Some(3));
+    assert_eq!(snapshot.position_ok(n(200)).map(|p| p.queue_number), Some(1));
 }
 
 #[test]
@@ -240,10 +255,14 @@ fn decoder_errors_have_codes() {
     let mut b = encode(&header(), &[e(5, 10, G), e(6, 10, P)]).unwrap();
     b[second + 2] = 4;
     assert_eq!(decode_code(&b), Err("snapshot.order"));
-    // Duplicates far apart are caught by the index.
+    // Duplicates at different instants: found by the lookup, or by the strict decoder.
     let mut far = good.clone();
     far[second + 2] = 1;
-    assert_eq!(decode_code(&far), Err("snapshot.duplicate"));
+    let lenient = Snapshot::decode(&far).unwrap();
+    assert_eq!(lenient.position(n(1)), Err(SnapshotError::Duplicate(n(1))));
+    assert_eq!(lenient.state(n(1)), Err(SnapshotError::Duplicate(n(1))));
+    assert_eq!(Snapshot::decode_strict(&far).map(|s| s.len()), Err(SnapshotError::Duplicate(n(1))));
+    assert_eq!(Snapshot::decode_strict(&good).map(|s| s.len()), Ok(2));
     // A varint of eleven bytes; a delta past 2200.
     let mut long = good[..second].to_vec();
     long.extend_from_slice(&[0xff; 10]);
@@ -266,7 +285,7 @@ fn empty_snapshot() {
     let bytes = encode(&header(), &[]).unwrap();
     let snapshot = Snapshot::decode(&bytes).unwrap();
     assert!(snapshot.is_empty());
-    assert_eq!(snapshot.position(n(1)), None);
+    assert_eq!(snapshot.position_ok(n(1)), None);
     assert_eq!(snapshot.instant_range(), None);
 }
 
@@ -309,13 +328,13 @@ fn a_million_applications_take_at_most_12_bytes_each() {
     let bytes = encode(&header(), &entries).unwrap();
     let per = bytes.len() as f64 / entries.len() as f64;
     assert!(per <= 12.0, "{per} bytes per application");
-    let snapshot = Snapshot::decode(&bytes).unwrap();
+    let snapshot = Snapshot::decode_strict(&bytes).unwrap();
     assert_eq!(snapshot.len(), 1_000_000);
     assert!(snapshot.heap_bytes() <= 32 << 20, "{} bytes held", snapshot.heap_bytes());
     // Spot-check positions against the counting implementation.
     let policy = OrderPolicy::default();
     for entry in entries.iter().step_by(99_991) {
-        assert_eq!(snapshot.position(entry.number), position(&entries, entry.number, &policy));
+        assert_eq!(snapshot.position_ok(entry.number), position(&entries, entry.number, &policy));
     }
 }
 
@@ -355,7 +374,7 @@ proptest! {
         prop_assert_eq!(snapshot.header(), &header);
         prop_assert_eq!(snapshot.len(), entries.len());
         for entry in &entries {
-            prop_assert_eq!(snapshot.state(entry.number), Some(entry.state));
+            prop_assert_eq!(snapshot.state_ok(entry.number), Some(entry.state));
         }
         // Encoding is canonical: the input order does not matter.
         let mut reversed = entries.clone();
@@ -374,10 +393,10 @@ proptest! {
             });
             let expected = Position { queue_number: i as u64 + 1, ahead: expected_ahead, in_next_window: i < policy.window as usize };
             prop_assert_eq!(position(&entries, entry.number, &policy), Some(expected));
-            prop_assert_eq!(snapshot.position(entry.number), Some(expected));
+            prop_assert_eq!(snapshot.position_ok(entry.number), Some(expected));
         }
         for entry in entries.iter().filter(|e| !e.state.is_live()) {
-            prop_assert_eq!(snapshot.position(entry.number), None);
+            prop_assert_eq!(snapshot.position_ok(entry.number), None);
         }
     }
 
@@ -402,8 +421,10 @@ proptest! {
             mutated[at] ^= value;
         }
         if let Ok(snapshot) = Snapshot::decode(&mutated) {
+            let _ = snapshot.check_unique();
             for entry in &entries {
                 let _ = snapshot.position(entry.number);
+                let _ = snapshot.state(entry.number);
             }
         }
     }

@@ -147,16 +147,19 @@ impl QueueSnapshot {
     }
 
     /// The place of `applicationNumber`, or `undefined` when it holds none (not listed, or
-    /// listed as referred, withdrawn, archived or stop-listed). Throws `number.format`.
+    /// listed as referred, withdrawn, archived or stop-listed). Throws `number.format`, or
+    /// `snapshot.duplicate` when the snapshot lists the number twice (`fromBytes` leaves that
+    /// check to lookups, see `Snapshot::decode_with`).
     pub fn position(&self, #[wasm_bindgen(js_name = applicationNumber)] application_number: &str) -> Result<Option<Ts<QueuePosition>>, JsValue> {
         let number = parse_number(application_number, "applicationNumber")?;
-        self.snapshot.position(number).map(|p| to_js(&js_position(&p))).transpose()
+        self.snapshot.position(number)?.map(|p| to_js(&js_position(&p))).transpose()
     }
 
-    /// The state listed for `applicationNumber`, or `undefined` when not listed.
+    /// The state listed for `applicationNumber`, or `undefined` when not listed. Throws like
+    /// `position`.
     pub fn state(&self, #[wasm_bindgen(js_name = applicationNumber)] application_number: &str) -> Result<Option<Ts<State>>, JsValue> {
         let number = parse_number(application_number, "applicationNumber")?;
-        self.snapshot.state(number).map(|s| to_js(&s)).transpose()
+        self.snapshot.state(number)?.map(|s| to_js(&s)).transpose()
     }
 
     /// The queue key, or `undefined` for a snapshot without one.
