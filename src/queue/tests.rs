@@ -429,3 +429,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn position_in_words() {
+    use crate::i18n::Lang;
+    let policy = OrderPolicy::default();
+    let p = Position { queue_number: 6, ahead: Ahead { extraordinary: 1, priority: 1, general: 3 }, in_next_window: true };
+    assert_eq!(
+        describe_position(Some(&p), &policy, Lang::En),
+        "Queue number 6. Ahead: extraordinary 1, priority 1, general 3. You are among the next 1000 applicants: access to referrals opens daily at 07:00"
+    );
+    let far = Position { in_next_window: false, ..p };
+    assert_eq!(describe_position(Some(&far), &policy, Lang::Kk), "Кезектегі нөміріңіз 6. Алдыңызда: кезектен тыс 1, бірінші кезектегі 1, жалпы тәртіппен 3");
+    assert_eq!(describe_position(None, &policy, Lang::Ru), "Это заявление не занимает места в очереди: проверьте его статус");
+}
