@@ -43,6 +43,18 @@ pub enum ExtensionReason {
     Vacation,
 }
 
+impl ExtensionReason {
+    /// The snake_case code, as serialised.
+    pub fn code(self) -> &'static str {
+        match self {
+            ExtensionReason::Illness => "illness",
+            ExtensionReason::Hospitalisation => "hospitalisation",
+            ExtensionReason::BusinessTrip => "business_trip",
+            ExtensionReason::Vacation => "vacation",
+        }
+    }
+}
+
 /// A granted extension of a referral.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
 pub struct Extension {
@@ -64,6 +76,17 @@ pub enum StopReason {
     Other,
 }
 
+impl StopReason {
+    /// The snake_case code, as serialised.
+    pub fn code(self) -> &'static str {
+        match self {
+            StopReason::UnreliableData => "unreliable_data",
+            StopReason::ReferralNotUsed => "referral_not_used",
+            StopReason::Other => "other",
+        }
+    }
+}
+
 /// Why an application was refused (Appendix 2, refusal grounds; rule 29).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Tsify)]
 #[serde(rename_all = "snake_case")]
@@ -74,6 +97,17 @@ pub enum RefusalReason {
     NotEligible,
     /// The originals were not brought within 5 working days (rule 29).
     OriginalsNotBrought,
+}
+
+impl RefusalReason {
+    /// The snake_case code, as serialised.
+    pub fn code(self) -> &'static str {
+        match self {
+            RefusalReason::UnreliableData => "unreliable_data",
+            RefusalReason::NotEligible => "not_eligible",
+            RefusalReason::OriginalsNotBrought => "originals_not_brought",
+        }
+    }
 }
 
 /// Where an application is. Serialised as `{ state: "referred", issuedAt: "…", … }`.

@@ -358,3 +358,16 @@ fn every_view_text_exists_in_every_language() {
         }
     }
 }
+
+#[test]
+fn reason_codes_match_their_serialised_form() {
+    for reason in [ExtensionReason::Illness, ExtensionReason::Hospitalisation, ExtensionReason::BusinessTrip, ExtensionReason::Vacation] {
+        assert_eq!(serde_json::to_value(reason).unwrap(), reason.code());
+    }
+    for reason in [StopReason::UnreliableData, StopReason::ReferralNotUsed, StopReason::Other] {
+        assert_eq!(serde_json::to_value(reason).unwrap(), reason.code());
+    }
+    for reason in [RefusalReason::UnreliableData, RefusalReason::NotEligible, RefusalReason::OriginalsNotBrought] {
+        assert_eq!(serde_json::to_value(reason).unwrap(), reason.code());
+    }
+}

@@ -4,7 +4,7 @@
 use super::{deadline, Status, StatusError};
 use crate::calendar::{zone, Calendar};
 use crate::i18n::{self, Lang};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 use tsify::Tsify;
 
@@ -133,7 +133,7 @@ impl Builder<'_> {
             Counted::Calendar(at) => at,
         };
         self.view.deadline = Some(iso_local(due));
-        self.view.deadline_label = Some(i18n::format(self.lang, label_key, &[("date", &label_day.format("%d.%m.%Y").to_string())]));
+        self.view.deadline_label = Some(i18n::format(self.lang, label_key, &[("date", &format_day(label_day))]));
         if self.now >= due {
             self.view.overdue = true;
             return Ok(());
@@ -197,8 +197,9 @@ impl Builder<'_> {
     }
 }
 
-fn snake<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+/// `DD.MM.YYYY`, as dates are written in Kazakhstan in all three languages.
+fn format_day(day: NaiveDate) -> String {
+    format!("{:02}.{:02}.{:04}", day.day(), day.month(), day.year())
 }
 
 /// What the tracker shows for `status` at `now`, in `lang`. Deadlines that ran out by `now`
@@ -249,7 +250,7 @@ pub fn status_view(status: &Status, now: DateTime<Utc>, lang: Lang, calendar: &C
         Status::Referred { issued_at, extension } => {
             let expires = match extension {
                 Some(extension) => {
-                    b.note(format!("status.extension.{}", snake(&extension.reason)));
+                    b.note(format!("status.extension.{}", extension.reason.code()));
                     let at = deadline::end_of_local_day(extension.until)?;
                     b.deadline(Counted::Calendar(at), "status.deadline.referred", extension.until)?;
                     at
@@ -270,7 +271,7 @@ pub fn status_view(status: &Status, now: DateTime<Utc>, lang: Lang, calendar: &C
             }
         }
         Status::StopListed { reason, until } => {
-            b.note(format!("status.stop.{}", snake(reason)));
+            b.note(format!("status.stop.{}", reason.code()));
             if let Some(until) = until {
                 b.deadline(Counted::Calendar(*until), "status.deadline.stop_listed", deadline::local_date(*until))?;
             }
@@ -278,7 +279,7 @@ pub fn status_view(status: &Status, now: DateTime<Utc>, lang: Lang, calendar: &C
         }
         Status::Refused { reasons } => {
             for reason in reasons {
-                b.note(format!("status.refusal.{}", snake(reason)));
+                b.note(format!("status.refusal.{}", reason.code()));
             }
         }
         Status::Admitted { .. } | Status::Withdrawn { .. } | Status::AgedOut { .. } | Status::ReferralExpired { .. } | Status::ReferralCancelled { .. } => {}
