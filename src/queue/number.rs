@@ -50,7 +50,7 @@ impl ApplicationNumber {
     /// Reads the canonical written form: digits only, no sign, no spaces, no leading zero.
     pub fn parse(text: &str) -> Result<ApplicationNumber, NumberError> {
         let bytes = text.as_bytes();
-        let canonical = (1..=15).contains(&bytes.len()) && bytes[0] != b'0' && bytes.iter().all(u8::is_ascii_digit);
+        let canonical = (1..=15).contains(&bytes.len()) && bytes.first() != Some(&b'0') && bytes.iter().all(u8::is_ascii_digit);
         if !canonical {
             return Err(NumberError);
         }

@@ -117,14 +117,17 @@ impl OrderPolicy {
 
 /// The live applications of one queue in queue order (see the module docs).
 pub fn order<'a>(entries: &'a [Entry], policy: &OrderPolicy) -> Vec<&'a Entry> {
-    let mut by_class: [Vec<&Entry>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    let (mut extraordinary, mut priority, mut general) = (Vec::new(), Vec::new(), Vec::new());
     for entry in entries.iter().filter(|e| e.state.is_live()) {
-        by_class[usize::from(entry.class.bits())].push(entry);
+        match entry.class {
+            Class::Extraordinary => extraordinary.push(entry),
+            Class::Priority => priority.push(entry),
+            Class::General => general.push(entry),
+        }
     }
-    for list in &mut by_class {
+    for list in [&mut extraordinary, &mut priority, &mut general] {
         list.sort_unstable_by_key(|e| e.sort_key());
     }
-    let [extraordinary, priority, general] = by_class;
     let (p, g) = policy.runs();
     let (first, first_run, second, second_run) = match policy.lead {
         Lead::Priority => (priority, p, general, g),

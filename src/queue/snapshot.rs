@@ -171,8 +171,8 @@ pub fn encode(header: &Header, entries: &[Entry]) -> Result<Vec<u8>, SnapshotErr
     // Duplicates with different instants are not neighbours after sorting: check them apart.
     let mut numbers: Vec<u64> = entries.iter().map(|e| e.number.get()).collect();
     numbers.sort_unstable();
-    if let Some(pair) = numbers.windows(2).find(|w| w[0] == w[1]) {
-        return Err(SnapshotError::Duplicate(ApplicationNumber::new(pair[0]).ok_or(SnapshotError::Number)?));
+    if let Some(&[same, _]) = numbers.windows(2).find(|w| matches!(w, [a, b] if a == b)) {
+        return Err(duplicate(same));
     }
     Ok(out)
 }
@@ -515,7 +515,8 @@ impl Snapshot {
     pub fn check_unique(&self) -> Result<(), SnapshotError> {
         let mut numbers: Vec<u64> = Vec::new();
         for bounds in self.bucket_start.windows(2) {
-            let members = self.index.get(bounds[0] as usize..bounds[1] as usize).unwrap_or(&[]);
+            let &[start, end] = bounds else { continue };
+            let members = self.index.get(start as usize..end as usize).unwrap_or(&[]);
             numbers.clear();
             numbers.extend(members.iter().filter_map(|&at| self.records.get(at as usize)).map(|w| w & NUMBER_MASK));
             if numbers.len() > 8 {
