@@ -11,4 +11,7 @@ pub mod checklist;
 pub mod document;
 pub mod i18n;
 pub mod iin;
+mod json;
+pub mod queue;
+pub mod status;
 pub mod wasm;

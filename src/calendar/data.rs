@@ -25,7 +25,8 @@
 
 use super::{Calendar, CalendarError, FixedHoliday, MAX_YEAR, MIN_YEAR};
 use chrono::{Datelike, NaiveDate, Weekday};
-use serde::Deserialize;
+use crate::json::Object;
+use serde_json::Value;
 
 /// The only format name and version this build reads.
 pub const FORMAT: &str = "kezek-calendar";
@@ -35,52 +36,95 @@ pub const VERSION: u32 = 1;
 const MAX_ENTRIES: usize = 10_000;
 
 /// The document as read, before checking.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Document {
     format: String,
-    version: u32,
+    version: i64,
     revision: String,
-    #[serde(default)]
     source: String,
     decrees_known_through: i32,
     holidays: Vec<HolidayRule>,
-    #[serde(default)]
     religious_dates: Vec<MovableHoliday>,
-    #[serde(default)]
     transfers: Vec<Transfer>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct HolidayRule {
     name: String,
     month: u32,
     day: u32,
-    #[serde(default)]
     from: Option<i32>,
-    #[serde(default)]
     to: Option<i32>,
-    #[serde(default)]
     religious: bool,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct MovableHoliday {
     name: String,
     dates: Vec<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Transfer {
-    #[serde(default)]
     decree: String,
-    #[serde(default)]
     working_days: Vec<String>,
-    #[serde(default)]
     days_off: Vec<String>,
+}
+
+fn small(n: i64, what: &str) -> crate::json::Result<i32> {
+    i32::try_from(n).map_err(|_| format!("{what}: {n} is out of range"))
+}
+
+fn strings(list: Vec<(String, &Value)>) -> crate::json::Result<Vec<String>> {
+    list.into_iter()
+        .map(|(path, v)| v.as_str().map(str::to_owned).ok_or_else(|| format!("{path}: expected a string")))
+        .collect()
+}
+
+impl Document {
+    /// Reads the document's shape strictly: unknown fields and wrong types are errors.
+    fn read(value: &Value) -> crate::json::Result<Document> {
+        let doc = Object::new(value, "")?;
+        doc.only(&["format", "version", "revision", "source", "decreesKnownThrough", "holidays", "religiousDates", "transfers"])?;
+        let mut holidays = Vec::new();
+        for (path, v) in doc.array("holidays")? {
+            let h = Object::new(v, &path)?;
+            h.only(&["name", "month", "day", "from", "to", "religious"])?;
+            holidays.push(HolidayRule {
+                name: h.str("name")?.to_owned(),
+                month: u32::try_from(h.int("month")?).unwrap_or(0),
+                day: u32::try_from(h.int("day")?).unwrap_or(0),
+                from: h.opt_int("from")?.map(|n| small(n, &path)).transpose()?,
+                to: h.opt_int("to")?.map(|n| small(n, &path)).transpose()?,
+                religious: h.bool_or("religious", false)?,
+            });
+        }
+        if holidays.is_empty() {
+            return Err("holidays: missing".to_owned());
+        }
+        let mut religious_dates = Vec::new();
+        for (path, v) in doc.array("religiousDates")? {
+            let m = Object::new(v, &path)?;
+            m.only(&["name", "dates"])?;
+            religious_dates.push(MovableHoliday { name: m.str("name")?.to_owned(), dates: strings(m.array("dates")?)? });
+        }
+        let mut transfers = Vec::new();
+        for (path, v) in doc.array("transfers")? {
+            let t = Object::new(v, &path)?;
+            t.only(&["decree", "workingDays", "daysOff"])?;
+            transfers.push(Transfer {
+                decree: t.opt_str("decree")?.unwrap_or_default().to_owned(),
+                working_days: strings(t.array("workingDays")?)?,
+                days_off: strings(t.array("daysOff")?)?,
+            });
+        }
+        Ok(Document {
+            format: doc.str("format")?.to_owned(),
+            version: doc.int("version")?,
+            revision: doc.str("revision")?.to_owned(),
+            source: doc.opt_str("source")?.unwrap_or_default().to_owned(),
+            decrees_known_through: small(doc.int("decreesKnownThrough")?, "decreesKnownThrough")?,
+            holidays,
+            religious_dates,
+            transfers,
+        })
+    }
 }
 
 fn invalid(detail: String) -> CalendarError {
@@ -108,13 +152,13 @@ fn is_weekend(date: NaiveDate) -> bool {
 impl Calendar {
     /// Loads a calendar document, checking all of it before returning anything.
     pub fn from_json(json: &str) -> Result<Calendar, CalendarError> {
-        let doc: Document = serde_json::from_str(json).map_err(|e| CalendarError::Json(e.to_string()))?;
-        Calendar::from_document(doc)
+        let value: Value = serde_json::from_str(json).map_err(|e| CalendarError::Json(e.to_string()))?;
+        Calendar::from_document(Document::read(&value).map_err(CalendarError::Json)?)
     }
 
     /// Checks a document and builds the calendar.
     fn from_document(doc: Document) -> Result<Calendar, CalendarError> {
-        if doc.format != FORMAT || doc.version != VERSION {
+        if doc.format != FORMAT || doc.version != i64::from(VERSION) {
             return Err(CalendarError::Version(format!(
                 "expected format '{FORMAT}' version {VERSION}, got '{}' version {}",
                 doc.format, doc.version

@@ -158,3 +158,54 @@ mod tests {
         assert_eq!(format_instant(instant.with_timezone(&minus)), "2026-11-22T22:30:00-03:30");
     }
 }
+
+/// Serde for `DateTime<Utc>` as an RFC 3339 string (`2026-11-23T02:00:00Z`), through
+/// [`parse_instant`] and [`format_instant`]: `#[serde(with = "crate::calendar::iso::instant")]`.
+/// chrono's own serde support would bring its format machinery into the package.
+pub mod instant {
+    use chrono::{DateTime, Utc};
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format_instant(value.fixed_offset()))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let text = String::deserialize(d)?;
+        super::parse_instant(&text).map_err(|e| D::Error::custom(e.detail()))
+    }
+}
+
+/// [`instant`] for `Option<DateTime<Utc>>` (absent or `null` is `None`).
+pub mod optional_instant {
+    use chrono::{DateTime, Utc};
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(t) => s.serialize_str(&super::format_instant(t.fixed_offset())),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|text| super::parse_instant(&text).map_err(|e| D::Error::custom(e.detail())))
+            .transpose()
+    }
+}
+
+/// Serde for `NaiveDate` as `YYYY-MM-DD` through [`parse_date`] and [`format_date`].
+pub mod date {
+    use chrono::NaiveDate;
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format_date(*value))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let text = String::deserialize(d)?;
+        super::parse_date(&text).map_err(|e| D::Error::custom(e.detail()))
+    }
+}

@@ -8,19 +8,13 @@
 //! `checklist.input`. Nesting deeper than 128 levels is refused the same way (serde_json's
 //! limit), so no input can overflow the stack.
 
-use super::{js_error, optional_string_arg, parse_date_arg, string_arg, to_js, with_calendar};
+use super::{js_error, json_of, optional_string_arg, parse_date_arg, string_arg, to_js, with_calendar};
 use crate::application::{self, Draft, FieldReport, Report};
 use crate::checklist::{self, Checklist, ChecklistInput};
 use crate::i18n::Lang;
-use serde_json::Value;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-/// The JSON value of a JavaScript value, or `None` when it has none.
-fn json_of(value: &JsValue) -> Option<Value> {
-    let text = js_sys::JSON::stringify(value).ok()?.as_string()?;
-    serde_json::from_str(&text).ok()
-}
 
 fn draft_of(form: &Ts<Draft>) -> Option<Draft> {
     json_of(&form.js_value()).and_then(|v| Draft::from_value(&v).ok())

@@ -45,3 +45,11 @@ pub(crate) fn parse_date_arg(value: &JsValue, name: &str) -> Result<NaiveDate, J
 pub(crate) fn to_js<T: Tsify + Serialize>(value: &T) -> Result<Ts<T>, JsValue> {
     Ts::from_rust(value).map_err(|e| js_error("internal.serialize", &e.to_string()))
 }
+
+/// The JSON value of a JavaScript value, or `None` when it has none. Every structured input is
+/// read this way and then walked by hand (see `crate::json`): `JSON.stringify` refuses cycles,
+/// serde_json limits nesting depth, and no derived deserializer is carried in the package.
+pub(crate) fn json_of(value: &JsValue) -> Option<serde_json::Value> {
+    let text = js_sys::JSON::stringify(value).ok()?.as_string()?;
+    serde_json::from_str(&text).ok()
+}

@@ -18,13 +18,14 @@ mod calendar;
 mod error;
 mod i18n;
 mod iin;
+mod queue;
 
 pub use application::*;
 pub use calendar::*;
 pub use i18n::*;
 pub use iin::*;
+pub use queue::*;
 
-#[allow(unused_imports)]
 pub(crate) use calendar::with_calendar;
 #[allow(unused_imports)] // used by the exports of later modules
-pub(crate) use error::{js_error, optional_string_arg, parse_date_arg, string_arg, to_js};
+pub(crate) use error::{js_error, json_of, optional_string_arg, parse_date_arg, string_arg, to_js};
