@@ -8,4 +8,5 @@
 pub mod calendar;
 pub mod i18n;
 pub mod iin;
+pub mod tlog;
 pub mod wasm;
