@@ -27,4 +27,9 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("page.days.result", "Result: {to}. The start date is {fromKind}."),
     ("page.days.working", "a working day"),
     ("page.days.off", "a day off"),
+    // --- tlog ---
+    ("tlog.confirmed", "Your place is confirmed by the public register as of {asOf}."),
+    ("tlog.recorded", "Your application is recorded in the public register: record {number} of {size}."),
+    ("tlog.rewritten", "Warning: the public register is not the one this device saw before, its history has been changed. Do not rely on the queue position shown. Contact your education department or call 1414."),
+    ("tlog.invalid", "Warning: we could not confirm this information with the public register. Do not rely on the queue position shown. Reload the page later; if this message stays, call 1414."),
 ];

@@ -340,8 +340,8 @@ fn verifier() -> Verifier {
 
 #[test]
 fn signed_note_spec_example_verifies() {
-    // The example of C2SP signed-note ("Ognuno sta solo…"), with the key of
-    // golang.org/x/mod/sumdb/note's documentation (PeterNeumann, the same key).
+    // The known answer in the package documentation of golang.org/x/mod/sumdb/note (note.go),
+    // also used by its tests (note_test.go, TestNewVerifier): an Ed25519 note and its vkey.
     let vkey = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
     let note = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
     let v = Verifier::parse(vkey).unwrap();

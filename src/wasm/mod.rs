@@ -17,10 +17,12 @@ mod calendar;
 mod error;
 mod i18n;
 mod iin;
+mod tlog;
 
 pub use calendar::*;
 pub use i18n::*;
 pub use iin::*;
+pub use tlog::*;
 
 #[allow(unused_imports)]
 pub(crate) use calendar::with_calendar;
