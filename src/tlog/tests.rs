@@ -859,3 +859,39 @@ mod properties {
         }
     }
 }
+
+/// The benchmark fixture (a log of 10,000,000 entries, `examples/tlog_fixture.rs`) verifies,
+/// and its proofs are as short as the tree's height says.
+#[test]
+fn bench_fixture_verifies() {
+    let f: serde_json::Value = serde_json::from_str(include_str!("../../bench/tlog-fixture.json")).unwrap();
+    let text = |k: &str| f[k].as_str().unwrap().to_owned();
+    let proof = |k: &str| -> Vec<Hash> { f[k].as_array().unwrap().iter().map(|h| base64::decode_hash(h.as_str().unwrap()).unwrap()).collect() };
+    let bytes = |k: &str| base64::decode(&text(k)).unwrap();
+    let (inclusion, snapshot_inclusion, consistency) = (proof("inclusionProof"), proof("snapshotInclusionProof"), proof("consistencyProof"));
+    assert!(inclusion.len() <= 24 && snapshot_inclusion.len() <= 24 && consistency.len() <= 48);
+    let (entry, snapshot, snapshot_entry) = (bytes("entry"), bytes("snapshot"), bytes("snapshotEntry"));
+    let (checkpoint, previous) = (text("checkpoint"), text("previousCheckpoint"));
+    let verifier = Verifier::parse(&text("verifierKey")).unwrap();
+    let report = verify_register(
+        &verifier,
+        &RegisterEvidence {
+            checkpoint: &checkpoint,
+            previous: Some(&previous),
+            consistency_proof: &consistency,
+            entry: &entry,
+            entry_index: f["entryIndex"].as_u64().unwrap(),
+            inclusion_proof: &inclusion,
+            application: f["application"].as_str(),
+            snapshot: Some(SnapshotEvidence {
+                bytes: &snapshot,
+                entry: &snapshot_entry,
+                entry_index: f["snapshotEntryIndex"].as_u64().unwrap(),
+                inclusion_proof: &snapshot_inclusion,
+                log_size: f["snapshotLogSize"].as_u64(),
+            }),
+        },
+    );
+    assert_eq!(report.verdict, Verdict::Confirmed, "{:?}", report.problem);
+    assert_eq!(report.checkpoint.unwrap().size, 10_000_000);
+}
