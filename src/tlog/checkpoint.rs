@@ -263,8 +263,13 @@ impl NoteSigner {
         Ok(format!("{text}\n{}", self.signature_line(text)))
     }
 
-    /// Signs a checkpoint.
+    /// Signs a checkpoint. Refuses one whose body would not read back as itself (an empty
+    /// origin, a newline inside a line, an empty extension line).
     pub fn sign_checkpoint(&self, checkpoint: &Checkpoint) -> Result<String, TlogError> {
-        self.sign(&checkpoint.to_body())
+        let body = checkpoint.to_body();
+        if Checkpoint::parse_body(&body).ok().as_ref() != Some(checkpoint) {
+            return Err(format_err("the checkpoint's origin or extension lines are empty or contain a newline"));
+        }
+        self.sign(&body)
     }
 }

@@ -366,6 +366,11 @@ fn checkpoint_round_trip_and_key_id() {
     assert!(note.contains("\n\n— kezek.egov.kz/almaty/log "));
     assert_eq!(verifier().verify_checkpoint(&note).unwrap(), cp);
 
+    for bad in [Checkpoint::new("", 8, h(ROOTS[8])), Checkpoint::new("a\nb", 8, h(ROOTS[8]))] {
+        assert_eq!(s.sign_checkpoint(&bad).unwrap_err().code(), "tlog.format");
+    }
+    let empty_ext = Checkpoint { extensions: vec![String::new()], ..cp.clone() };
+    assert!(s.sign_checkpoint(&empty_ext).is_err());
     let with_ext = Checkpoint { extensions: vec!["ext line".to_owned()], ..cp.clone() };
     let note = s.sign_checkpoint(&with_ext).unwrap();
     assert_eq!(verifier().verify_checkpoint(&note).unwrap(), with_ext);
