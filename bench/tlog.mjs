@@ -17,7 +17,7 @@ function median(xs) {
 }
 
 /** Median ms per call of `fn`, over `samples` batches of `batch` calls after a warm-up. */
-function time(fn, samples = 31, batch = 20) {
+function time(fn, samples = 31, batch = 50) {
   for (let i = 0; i < batch; i++) fn();
   const per = [];
   for (let s = 0; s < samples; s++) {
