@@ -83,6 +83,11 @@ pub fn verify_register(verifier: &Verifier, evidence: &RegisterEvidence) -> Regi
 
 fn check(verifier: &Verifier, e: &RegisterEvidence, report: &mut RegisterReport) -> Result<(), TlogError> {
     let cp = verifier.verify_checkpoint(e.checkpoint)?;
+    // One key per log: the key's name is the log's origin (docs/transparency-log.md), so a
+    // checkpoint of another log signed with the same key material is not taken for this one.
+    if cp.origin != verifier.name() {
+        return Err(TlogError::Format(format!("the checkpoint is of {}, not of {}", cp.origin, verifier.name())));
+    }
     report.checkpoint = Some(cp.clone());
 
     if let Some(previous) = e.previous {

@@ -788,6 +788,14 @@ fn register_invalid_cases() {
     );
     assert_eq!(r.verdict, Verdict::Invalid);
     assert_eq!(r.problem.unwrap().code(), "tlog.previous");
+    // A checkpoint whose origin is not the pinned key's name.
+    let astana = other.sign_checkpoint(&Checkpoint::new("kezek.egov.kz/astana/log", 40, w.log.root(40).unwrap())).unwrap();
+    let r = verify_register(
+        &verifier(),
+        &RegisterEvidence { checkpoint: &astana, entry: &w.entries[9], entry_index: 9, inclusion_proof: &o.inclusion, ..Default::default() },
+    );
+    assert_eq!(r.verdict, Verdict::Invalid);
+    assert_eq!(r.problem.unwrap().code(), "tlog.format");
 }
 
 #[cfg(not(target_arch = "wasm32"))]

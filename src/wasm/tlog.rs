@@ -502,3 +502,21 @@ pub fn verify_register(
         serde_wasm_bindgen::from_value(input).map_err(|e| js_error("arg.type", &format!("input: {e}")))?;
     to_js(&run_register(input)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extreme_instants_format_without_panicking() {
+        let (min, max) = (DateTime::<Utc>::MIN_UTC.timestamp_millis(), DateTime::<Utc>::MAX_UTC.timestamp_millis());
+        for ms in [i64::MIN, min, -1, 0, max - max % 1000, i64::MAX] {
+            let Some(at) = DateTime::from_timestamp_millis(ms) else { continue };
+            let event = Event { at, queue: "q".into(), body: EventBody::Archived { application: "A1".into() } };
+            let bytes = event.encode().unwrap();
+            let decoded = Event::decode(&bytes).unwrap();
+            assert!(!log_event(&decoded).at.is_empty());
+            assert!(!human_time(&at).is_empty());
+        }
+    }
+}
