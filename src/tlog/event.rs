@@ -8,7 +8,7 @@
 //! ```text
 //! entry = 0x01 kind:u8 at:i64 queue:str field*
 //! str   = length:u16 bytes            (ASCII, see each field's rule)
-//! at    = milliseconds since 1970-01-01T00:00:00Z
+//! at    = milliseconds since 1970-01-01T00:00:00Z, years 1900-2200
 //! hash  = 32 bytes                     (commitments and digests)
 //! ```
 //!
@@ -177,11 +177,24 @@ fn check_id(s: &str, what: &str) -> Result<(), TlogError> {
     }
 }
 
+/// Instants in the log lie in 1900-01-01T00:00:00Z ..< 2201-01-01T00:00:00Z (the calendar's
+/// years), so no entry can carry a time that formatting cannot handle.
+const MIN_MILLIS: i64 = -2_208_988_800_000;
+const MAX_MILLIS: i64 = 7_289_654_400_000;
+
+fn in_range(ms: i64) -> Result<i64, TlogError> {
+    if (MIN_MILLIS..MAX_MILLIS).contains(&ms) {
+        Ok(ms)
+    } else {
+        Err(bad("instants in the log are from 1900 to 2200"))
+    }
+}
+
 fn millis(at: &DateTime<Utc>) -> Result<i64, TlogError> {
     if at.timestamp_subsec_nanos() % 1_000_000 != 0 {
         return Err(bad("instants in the log are whole milliseconds"));
     }
-    Ok(at.timestamp_millis())
+    in_range(at.timestamp_millis())
 }
 
 struct Writer(Vec<u8>);
@@ -219,7 +232,7 @@ impl<'a> Reader<'a> {
         Ok(u64::from_be_bytes(self.take(8)?.try_into().map_err(|_| bad("short"))?))
     }
     fn instant(&mut self) -> Result<DateTime<Utc>, TlogError> {
-        let ms = self.u64()? as i64;
+        let ms = in_range(self.u64()? as i64)?;
         DateTime::from_timestamp_millis(ms).ok_or_else(|| bad("an instant is out of range"))
     }
     fn hash(&mut self) -> Result<Hash, TlogError> {
