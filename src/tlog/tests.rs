@@ -849,6 +849,20 @@ mod properties {
         }
 
         #[test]
+        fn larger_logs_agree_with_the_definition(size in 65u64..2000, a in any::<u64>(), b in any::<u64>()) {
+            let (log, entries) = log_of(size, "L");
+            let new = 1 + a % size;
+            let old = b % (new + 1);
+            let index = b % new;
+            prop_assert_eq!(log.root(new).unwrap(), mth(&entries[..new as usize]));
+            let proof = log.inclusion_proof(index, new).unwrap();
+            prop_assert!(proof.len() <= 11);
+            prop_assert!(verify_inclusion(&leaf_hash(&entries[index as usize]), index, new, &proof, &log.root(new).unwrap()).is_ok());
+            let proof = log.consistency_proof(old, new).unwrap();
+            prop_assert!(verify_consistency(old, new, &log.root(old).unwrap(), &log.root(new).unwrap(), &proof).is_ok());
+        }
+
+        #[test]
         fn changed_signature_bytes_fail(flip_at in any::<usize>(), bit in 0u8..8) {
             let s = signer();
             let body = Checkpoint::new(ORIGIN, 8, h(ROOTS[8])).to_body();
