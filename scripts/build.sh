@@ -9,7 +9,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 wasm-pack build --release --target web --out-dir pkg --no-pack 2>&1 | grep -v '^\[INFO\]' >&2 || true
 [ -f pkg/kezek_bg.wasm ] || { echo "wasm-pack produced no pkg/kezek_bg.wasm" >&2; exit 1; }
 
-tools/node_modules/.bin/wasm-opt -Oz \
+tools/node_modules/.bin/wasm-opt -Oz --converge \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/kezek_bg.wasm -o pkg/kezek_bg.opt.wasm

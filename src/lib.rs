@@ -14,4 +14,5 @@ pub mod iin;
 mod json;
 pub mod queue;
 pub mod status;
+pub mod tlog;
 pub mod wasm;

@@ -257,4 +257,9 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("status.referral_expired", "The referral has expired: wait for the next access to referrals"),
     ("status.window_closed", "Referrals are not open to you now: wait for the next access at 07:00"),
     ("status.originals_overdue", "The 5 working days to bring the originals have passed: contact the provider"),
+    // --- tlog ---
+    ("tlog.confirmed", "Your place is confirmed by the public register as of {asOf}."),
+    ("tlog.recorded", "Your application is recorded in the public register: record {number} of {size}."),
+    ("tlog.rewritten", "Warning: the public register is not the one this device saw before, its history has been changed. Do not rely on the queue position shown. Contact your education department or call 1414."),
+    ("tlog.invalid", "Warning: we could not confirm this information with the public register. Do not rely on the queue position shown. Reload the page later; if this message stays, call 1414."),
 ];

@@ -19,12 +19,14 @@ mod error;
 mod i18n;
 mod iin;
 mod queue;
+mod tlog;
 
 pub use application::*;
 pub use calendar::*;
 pub use i18n::*;
 pub use iin::*;
 pub use queue::*;
+pub use tlog::*;
 
 pub(crate) use calendar::with_calendar;
 #[allow(unused_imports)] // used by the exports of later modules

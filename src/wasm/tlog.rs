@@ -1,0 +1,562 @@
+//! The public register (issue 7): `verifyCheckpoint`, `verifyInclusion`, `verifyConsistency`,
+//! `decodeEvent` and the one-call `verifyRegister`. Hashes, proofs and entries are standard
+//! base64 strings; a proof is an array of them. Nothing here signs: the package carries only
+//! Ed25519 verification (`verify_strict`).
+
+use super::{js_error, string_arg, to_js};
+use crate::calendar::zone;
+use crate::i18n::{self, Lang};
+use crate::tlog::{
+    base64, leaf_hash, verify_consistency as core_consistency, verify_inclusion as core_inclusion, verify_register as core_register,
+    Event, EventBody, Hash, RegisterEvidence, SnapshotEvidence, TlogError, Verdict, Verifier,
+};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tsify::{Ts, Tsify};
+use wasm_bindgen::prelude::*;
+
+impl From<TlogError> for JsValue {
+    fn from(error: TlogError) -> JsValue {
+        js_error(error.code(), error.detail())
+    }
+}
+
+/// A verified checkpoint.
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckpointInfo {
+    /// The log's name, e.g. `kezek.egov.kz/almaty/log`.
+    origin: String,
+    /// The number of entries.
+    size: f64,
+    /// The root hash, base64.
+    root_hash: String,
+    /// Extension lines (normally none).
+    extensions: Vec<String>,
+}
+
+/// The kind of a log event.
+#[derive(Serialize, Tsify, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    ApplicationAccepted,
+    InterestConfirmed,
+    PriorityChanged,
+    Withdrawn,
+    ReferralIssued,
+    ReferralCancelled,
+    ReferralExtended,
+    ReferralExpired,
+    StopListed,
+    Archived,
+    BulletinPublished,
+    SeatWithdrawn,
+    SnapshotPublished,
+}
+
+/// A log entry, decoded. Instants are Kazakhstan time (`2026-11-23T07:00:00+05:00`);
+/// commitments and digests are base64.
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct LogEvent {
+    kind: EventKind,
+    at: String,
+    queue: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    application: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    referral: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    seat: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    bulletin: Option<String>,
+    /// A public reason code (`seat_withdrawn`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    reason: Option<String>,
+    /// A salted commitment to sensitive details or a reason, base64.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    commitment: Option<String>,
+    /// SHA-256 of a bulletin or snapshot document, base64.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    digest: Option<String>,
+    /// The log size a snapshot reflects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    log_size: Option<f64>,
+    /// The new end of a referral's validity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    until: Option<String>,
+}
+
+fn local(at: &DateTime<Utc>) -> String {
+    zone::format_local(*at)
+}
+
+fn log_event(e: &Event) -> LogEvent {
+    let mut out = LogEvent {
+        kind: EventKind::Archived,
+        at: local(&e.at),
+        queue: e.queue.clone(),
+        application: e.body.application().map(str::to_owned),
+        referral: None,
+        seat: None,
+        bulletin: None,
+        reason: None,
+        commitment: None,
+        digest: None,
+        log_size: None,
+        until: None,
+    };
+    out.kind = match &e.body {
+        EventBody::ApplicationAccepted { details, .. } => {
+            out.commitment = Some(base64::encode(&details.0));
+            EventKind::ApplicationAccepted
+        }
+        EventBody::InterestConfirmed { .. } => EventKind::InterestConfirmed,
+        EventBody::PriorityChanged { details, .. } => {
+            out.commitment = Some(base64::encode(&details.0));
+            EventKind::PriorityChanged
+        }
+        EventBody::Withdrawn { .. } => EventKind::Withdrawn,
+        EventBody::ReferralIssued { referral, seat, .. } => {
+            out.referral = Some(referral.clone());
+            out.seat = Some(seat.clone());
+            EventKind::ReferralIssued
+        }
+        EventBody::ReferralCancelled { referral, reason, .. } => {
+            out.referral = Some(referral.clone());
+            out.commitment = Some(base64::encode(&reason.0));
+            EventKind::ReferralCancelled
+        }
+        EventBody::ReferralExtended { referral, until, .. } => {
+            out.referral = Some(referral.clone());
+            out.until = Some(local(until));
+            EventKind::ReferralExtended
+        }
+        EventBody::ReferralExpired { referral, .. } => {
+            out.referral = Some(referral.clone());
+            EventKind::ReferralExpired
+        }
+        EventBody::StopListed { reason, .. } => {
+            out.commitment = Some(base64::encode(&reason.0));
+            EventKind::StopListed
+        }
+        EventBody::Archived { .. } => EventKind::Archived,
+        EventBody::BulletinPublished { bulletin, digest } => {
+            out.bulletin = Some(bulletin.clone());
+            out.digest = Some(base64::encode(digest));
+            EventKind::BulletinPublished
+        }
+        EventBody::SeatWithdrawn { seat, reason } => {
+            out.seat = Some(seat.clone());
+            out.reason = Some(reason.clone());
+            EventKind::SeatWithdrawn
+        }
+        EventBody::SnapshotPublished { digest, log_size } => {
+            out.digest = Some(base64::encode(digest));
+            out.log_size = Some(*log_size as f64);
+            EventKind::SnapshotPublished
+        }
+    };
+    out
+}
+
+fn format_error(detail: String) -> TlogError {
+    TlogError::Format(detail)
+}
+
+fn bytes_arg(text: &str, name: &str) -> Result<Vec<u8>, TlogError> {
+    base64::decode(text).ok_or_else(|| format_error(format!("{name}: not standard base64")))
+}
+
+fn hash_arg(text: &str, name: &str) -> Result<Hash, TlogError> {
+    base64::decode_hash(text).ok_or_else(|| format_error(format!("{name}: not base64 of 32 bytes")))
+}
+
+/// Most hashes read from a proof argument; longer proofs than [`crate::tlog::MAX_PROOF_LEN`] are read and
+/// then refused by the verifiers as proofs (`false`, or `tlog.proof` in `verifyRegister`).
+const MAX_PROOF_ARG: usize = 1024;
+
+fn proof_of(items: &[String], name: &str) -> Result<Vec<Hash>, TlogError> {
+    if items.len() > MAX_PROOF_ARG {
+        return Err(format_error(format!("{name}: more than {MAX_PROOF_ARG} hashes")));
+    }
+    items.iter().enumerate().map(|(i, h)| hash_arg(h, &format!("{name}[{i}]"))).collect()
+}
+
+/// Reads a `string[]` argument.
+fn proof_arg(value: &JsValue, name: &str) -> Result<Vec<Hash>, JsValue> {
+    if !js_sys::Array::is_array(value) {
+        return Err(js_error("arg.type", &format!("{name}: expected an array of base64 strings")));
+    }
+    let array = js_sys::Array::from(value);
+    if array.length() as usize > MAX_PROOF_ARG {
+        return Err(format_error(format!("{name}: more than {MAX_PROOF_ARG} hashes")).into());
+    }
+    let items: Vec<String> = array
+        .iter()
+        .map(|v| v.as_string().ok_or_else(|| js_error("arg.type", &format!("{name}: expected an array of base64 strings"))))
+        .collect::<Result<_, _>>()?;
+    Ok(proof_of(&items, name)?)
+}
+
+/// A whole number from 0 to 2^53 − 1.
+fn count(value: f64, name: &str) -> Result<u64, TlogError> {
+    if value.is_finite() && value.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&value) {
+        Ok(value as u64)
+    } else {
+        Err(format_error(format!("{name}: expected a whole number from 0 to 2^53 - 1")))
+    }
+}
+
+fn verifier_arg(value: &JsValue) -> Result<Verifier, JsValue> {
+    Ok(Verifier::parse(&string_arg(value, "verifierKey")?)?)
+}
+
+/// Verifies a signed checkpoint against the pinned verifier key
+/// (`<name>+<key ID>+<base64 key>`) and reads it. Throws `tlog.signature` when the note has no
+/// valid signature by that key, `tlog.format` when it is malformed, `tlog.key` when the
+/// verifier key is.
+#[wasm_bindgen(js_name = verifyCheckpoint)]
+pub fn verify_checkpoint(
+    #[wasm_bindgen(unchecked_param_type = "string")] note: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string", js_name = verifierKey)] verifier_key: JsValue,
+) -> Result<Ts<CheckpointInfo>, JsValue> {
+    let note = string_arg(&note, "note")?;
+    let cp = verifier_arg(&verifier_key)?.verify_checkpoint(&note)?;
+    to_js(&CheckpointInfo {
+        origin: cp.origin,
+        size: cp.size as f64,
+        root_hash: base64::encode(&cp.root_hash),
+        extensions: cp.extensions,
+    })
+}
+
+/// Whether `entry` (the entry's bytes, base64) is entry `index` of the tree of `size` entries
+/// with root `rootHash`, by the inclusion proof `proof` (base64 hashes, leaf side first).
+/// Throws `tlog.format` for malformed base64 or numbers.
+#[wasm_bindgen(js_name = verifyInclusion)]
+pub fn verify_inclusion(
+    #[wasm_bindgen(unchecked_param_type = "string")] entry: JsValue,
+    index: f64,
+    size: f64,
+    #[wasm_bindgen(unchecked_param_type = "string[]")] proof: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string", js_name = rootHash)] root_hash: JsValue,
+) -> Result<bool, JsValue> {
+    let entry = bytes_arg(&string_arg(&entry, "entry")?, "entry")?;
+    let (index, size) = (count(index, "index")?, count(size, "size")?);
+    let proof = proof_arg(&proof, "proof")?;
+    let root = hash_arg(&string_arg(&root_hash, "rootHash")?, "rootHash")?;
+    Ok(core_inclusion(&leaf_hash(&entry), index, size, &proof, &root).is_ok())
+}
+
+/// Whether the tree of `oldSize` entries with root `oldRoot` is a prefix of the tree of
+/// `newSize` entries with root `newRoot`, by the consistency proof `proof`. False also when
+/// `newSize < oldSize` (a truncated log). Throws `tlog.format` for malformed base64 or numbers.
+#[wasm_bindgen(js_name = verifyConsistency)]
+pub fn verify_consistency(
+    #[wasm_bindgen(js_name = oldSize)] old_size: f64,
+    #[wasm_bindgen(js_name = newSize)] new_size: f64,
+    #[wasm_bindgen(unchecked_param_type = "string", js_name = oldRoot)] old_root: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string", js_name = newRoot)] new_root: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string[]")] proof: JsValue,
+) -> Result<bool, JsValue> {
+    let (old_size, new_size) = (count(old_size, "oldSize")?, count(new_size, "newSize")?);
+    let old_root = hash_arg(&string_arg(&old_root, "oldRoot")?, "oldRoot")?;
+    let new_root = hash_arg(&string_arg(&new_root, "newRoot")?, "newRoot")?;
+    let proof = proof_arg(&proof, "proof")?;
+    Ok(core_consistency(old_size, new_size, &old_root, &new_root, &proof).is_ok())
+}
+
+/// Reads a log entry (base64). Throws `tlog.format` when it is not a version-1 event.
+#[wasm_bindgen(js_name = decodeEvent)]
+pub fn decode_event(#[wasm_bindgen(unchecked_param_type = "string")] entry: JsValue) -> Result<Ts<LogEvent>, JsValue> {
+    let entry = bytes_arg(&string_arg(&entry, "entry")?, "entry")?;
+    to_js(&log_event(&Event::decode(&entry)?))
+}
+
+/// Everything `verifyRegister` checks. Hashes, proofs and entries are base64. Read field by
+/// field from the JavaScript object ([`read_register_input`]); the derive gives the TypeScript
+/// type, and no serde deserializer is carried in the package for it.
+#[derive(Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisterInput {
+    /// The new signed checkpoint (published with the snapshot).
+    checkpoint: String,
+    /// The log's verifier key pinned in the page (`<name>+<key ID>+<base64 key>`).
+    verifier_key: String,
+    /// The last checkpoint this browser confirmed (from localStorage), if any.
+    #[serde(default)]
+    #[tsify(optional)]
+    previous_checkpoint: Option<String>,
+    /// The consistency proof from `previousCheckpoint` to `checkpoint`.
+    #[serde(default)]
+    #[tsify(optional)]
+    consistency_proof: Option<Vec<String>>,
+    /// The citizen's own event, its index in the log and its inclusion proof.
+    entry: String,
+    entry_index: f64,
+    inclusion_proof: Vec<String>,
+    /// The application number the event must name, when the page knows it.
+    #[serde(default)]
+    #[tsify(optional)]
+    application: Option<String>,
+    /// The snapshot document exactly as received, and the `snapshot_published` entry that
+    /// commits to it, with its index and inclusion proof. All four or none.
+    #[serde(default)]
+    #[tsify(optional, type = "Uint8Array")]
+    snapshot: Option<Vec<u8>>,
+    #[serde(default)]
+    #[tsify(optional)]
+    snapshot_entry: Option<String>,
+    #[serde(default)]
+    #[tsify(optional)]
+    snapshot_entry_index: Option<f64>,
+    #[serde(default)]
+    #[tsify(optional)]
+    snapshot_inclusion_proof: Option<Vec<String>>,
+    /// The log size the snapshot says it reflects, when the page read it from the snapshot.
+    #[serde(default)]
+    #[tsify(optional)]
+    snapshot_log_size: Option<f64>,
+    /// `kk` (default), `ru` or `en`.
+    #[serde(default)]
+    #[tsify(optional)]
+    lang: Option<String>,
+}
+
+/// Reads a `RegisterInput` from a JavaScript object; a wrong type is `arg.type` naming the field.
+fn read_register_input(input: &JsValue) -> Result<RegisterInput, JsValue> {
+    if !input.is_object() {
+        return Err(js_error("arg.type", "input: expected a RegisterInput object"));
+    }
+    let get = |key: &str| js_sys::Reflect::get(input, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let absent = |v: &JsValue| v.is_undefined() || v.is_null();
+    let wrong = |key: &str, what: &str| js_error("arg.type", &format!("input.{key}: expected {what}"));
+    let opt_string = |key: &str| -> Result<Option<String>, JsValue> {
+        let v = get(key);
+        if absent(&v) { Ok(None) } else { v.as_string().map(Some).ok_or_else(|| wrong(key, "a string")) }
+    };
+    let string = |key: &str| opt_string(key)?.ok_or_else(|| wrong(key, "a string"));
+    let opt_number = |key: &str| -> Result<Option<f64>, JsValue> {
+        let v = get(key);
+        if absent(&v) { Ok(None) } else { v.as_f64().map(Some).ok_or_else(|| wrong(key, "a number")) }
+    };
+    let opt_strings = |key: &str| -> Result<Option<Vec<String>>, JsValue> {
+        let v = get(key);
+        if absent(&v) {
+            return Ok(None);
+        }
+        if !js_sys::Array::is_array(&v) {
+            return Err(wrong(key, "an array of strings"));
+        }
+        js_sys::Array::from(&v).iter().map(|item| item.as_string().ok_or_else(|| wrong(key, "an array of strings"))).collect::<Result<Vec<_>, _>>().map(Some)
+    };
+    let snapshot = {
+        let v = get("snapshot");
+        if absent(&v) {
+            None
+        } else {
+            Some(v.dyn_ref::<js_sys::Uint8Array>().ok_or_else(|| wrong("snapshot", "a Uint8Array"))?.to_vec())
+        }
+    };
+    Ok(RegisterInput {
+        checkpoint: string("checkpoint")?,
+        verifier_key: string("verifierKey")?,
+        previous_checkpoint: opt_string("previousCheckpoint")?,
+        consistency_proof: opt_strings("consistencyProof")?,
+        entry: string("entry")?,
+        entry_index: opt_number("entryIndex")?.ok_or_else(|| wrong("entryIndex", "a number"))?,
+        inclusion_proof: opt_strings("inclusionProof")?.ok_or_else(|| wrong("inclusionProof", "an array of strings"))?,
+        application: opt_string("application")?,
+        snapshot,
+        snapshot_entry: opt_string("snapshotEntry")?,
+        snapshot_entry_index: opt_number("snapshotEntryIndex")?,
+        snapshot_inclusion_proof: opt_strings("snapshotInclusionProof")?,
+        snapshot_log_size: opt_number("snapshotLogSize")?,
+        lang: opt_string("lang")?,
+    })
+}
+
+/// The outcome of `verifyRegister`.
+#[derive(Serialize, Tsify, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub enum RegisterVerdict {
+    Confirmed,
+    Rewritten,
+    Invalid,
+}
+
+/// The result of `verifyRegister`. When `verdict` is `confirmed`, the page keeps
+/// `input.checkpoint` (in localStorage) as the next `previousCheckpoint`; otherwise it keeps
+/// the old one and shows no queue position, only `message`.
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisterResult {
+    verdict: RegisterVerdict,
+    /// What to tell the person, in the requested language.
+    message: String,
+    /// Why it is not confirmed: a stable code (`tlog.signature`, `tlog.proof`,
+    /// `tlog.consistency`, `tlog.truncated`, `tlog.previous`, `tlog.application`,
+    /// `tlog.snapshot`, `tlog.format`) and an English detail for developers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    detail: Option<String>,
+    /// The verified checkpoint, when its signature verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    checkpoint: Option<CheckpointInfo>,
+    /// The citizen's event, when it could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    event: Option<LogEvent>,
+    /// When the confirmed snapshot was published (Kazakhstan time), when a snapshot was checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    as_of: Option<String>,
+}
+
+/// `2026-11-23 07:00` in Kazakhstan time, for sentences.
+fn human_time(at: &DateTime<Utc>) -> String {
+    let iso = local(at);
+    format!("{} {}", &iso[..10], &iso[11..16])
+}
+
+fn run_register(input: RegisterInput) -> Result<RegisterResult, JsValue> {
+    let lang = Lang::parse(input.lang.as_deref().unwrap_or(""));
+    let verifier = Verifier::parse(&input.verifier_key)?;
+    let invalid = |problem: TlogError| RegisterResult {
+        verdict: RegisterVerdict::Invalid,
+        message: i18n::text(lang, "tlog.invalid"),
+        code: Some(problem.code().to_owned()),
+        detail: Some(problem.detail().to_owned()),
+        checkpoint: None,
+        event: None,
+        as_of: None,
+    };
+    // Malformed data from the server is an invalid register, not a programmer's mistake.
+    let decoded = (|| -> Result<_, TlogError> {
+        let entry = bytes_arg(&input.entry, "entry")?;
+        let entry_index = count(input.entry_index, "entryIndex")?;
+        let inclusion = proof_of(&input.inclusion_proof, "inclusionProof")?;
+        let consistency = proof_of(input.consistency_proof.as_deref().unwrap_or_default(), "consistencyProof")?;
+        let snapshot = match (&input.snapshot, &input.snapshot_entry, input.snapshot_entry_index, &input.snapshot_inclusion_proof) {
+            (None, None, None, None) => None,
+            (Some(bytes), Some(entry), Some(index), Some(proof)) => Some((
+                bytes.as_slice(),
+                bytes_arg(entry, "snapshotEntry")?,
+                count(index, "snapshotEntryIndex")?,
+                proof_of(proof, "snapshotInclusionProof")?,
+                input.snapshot_log_size.map(|n| count(n, "snapshotLogSize")).transpose()?,
+            )),
+            _ => {
+                return Err(format_error(
+                    "snapshot, snapshotEntry, snapshotEntryIndex and snapshotInclusionProof come together".to_owned(),
+                ))
+            }
+        };
+        Ok((entry, entry_index, inclusion, consistency, snapshot))
+    })();
+    let (entry, entry_index, inclusion, consistency, snapshot) = match decoded {
+        Ok(d) => d,
+        Err(problem) => return Ok(invalid(problem)),
+    };
+    let evidence = RegisterEvidence {
+        checkpoint: &input.checkpoint,
+        previous: input.previous_checkpoint.as_deref(),
+        consistency_proof: &consistency,
+        entry: &entry,
+        entry_index,
+        inclusion_proof: &inclusion,
+        application: input.application.as_deref(),
+        snapshot: snapshot.as_ref().map(|(bytes, entry, index, proof, log_size)| SnapshotEvidence {
+            bytes,
+            entry,
+            entry_index: *index,
+            inclusion_proof: proof,
+            log_size: *log_size,
+        }),
+    };
+    let report = core_register(&verifier, &evidence);
+    let checkpoint = report.checkpoint.as_ref().map(|cp| CheckpointInfo {
+        origin: cp.origin.clone(),
+        size: cp.size as f64,
+        root_hash: base64::encode(&cp.root_hash),
+        extensions: cp.extensions.clone(),
+    });
+    let event = report.event.as_ref().map(log_event);
+    let as_of = report.snapshot_event.as_ref().map(|e| e.at);
+    let (verdict, message) = match report.verdict {
+        Verdict::Confirmed => match (as_of, &report.checkpoint) {
+            (Some(at), _) => (RegisterVerdict::Confirmed, i18n::format(lang, "tlog.confirmed", &[("asOf", &human_time(&at))])),
+            (None, Some(cp)) => (
+                RegisterVerdict::Confirmed,
+                i18n::format(lang, "tlog.recorded", &[("number", &(entry_index + 1).to_string()), ("size", &cp.size.to_string())]),
+            ),
+            // Confirmed always has a checkpoint; say "invalid" rather than panic if not.
+            (None, None) => (RegisterVerdict::Invalid, i18n::text(lang, "tlog.invalid")),
+        },
+        Verdict::Rewritten => (RegisterVerdict::Rewritten, i18n::text(lang, "tlog.rewritten")),
+        Verdict::Invalid => (RegisterVerdict::Invalid, i18n::text(lang, "tlog.invalid")),
+    };
+    Ok(RegisterResult {
+        verdict,
+        message,
+        code: report.problem.as_ref().map(|p| p.code().to_owned()),
+        detail: report.problem.as_ref().map(|p| p.detail().to_owned()),
+        checkpoint,
+        event,
+        as_of: as_of.filter(|_| report.verdict == Verdict::Confirmed).map(|at| local(&at)),
+    })
+}
+
+/// The whole check of the public register for the citizen's page: the checkpoint's
+/// signature, consistency with the checkpoint this browser confirmed before, the inclusion of
+/// the citizen's own event and, when given, that the snapshot shown is the one the log
+/// commits to. Returns a verdict and a message in `lang`; anything wrong with the data
+/// received is `invalid` (with `code`), never an exception. Throws only for the page's own
+/// mistakes: `arg.type` (input is not a `RegisterInput`) and `tlog.key` (bad verifier key).
+#[wasm_bindgen(js_name = verifyRegister)]
+pub fn verify_register(
+    #[wasm_bindgen(unchecked_param_type = "RegisterInput")] input: JsValue,
+) -> Result<Ts<RegisterResult>, JsValue> {
+    to_js(&run_register(read_register_input(&input)?)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extreme_instants_are_refused_not_panicked_on() {
+        let (min, max) = (DateTime::<Utc>::MIN_UTC.timestamp_millis(), DateTime::<Utc>::MAX_UTC.timestamp_millis());
+        for ms in [i64::MIN, min, -2_208_988_800_001, 7_289_654_400_000, max - max % 1000, i64::MAX] {
+            let mut bytes = vec![1, 10];
+            bytes.extend_from_slice(&ms.to_be_bytes());
+            bytes.extend_from_slice(&[0, 1, b'q', 0, 2, b'A', b'1']);
+            assert_eq!(Event::decode(&bytes).unwrap_err().code(), "tlog.format", "{ms}");
+            if let Some(at) = DateTime::from_timestamp_millis(ms) {
+                let event = Event { at, queue: "q".into(), body: EventBody::Archived { application: "A1".into() } };
+                assert!(event.encode().is_err());
+            }
+        }
+        for ms in [-2_208_988_800_000, 0, 7_289_654_399_999] {
+            let at = DateTime::from_timestamp_millis(ms).unwrap();
+            let event = Event { at, queue: "q".into(), body: EventBody::Archived { application: "A1".into() } };
+            let decoded = Event::decode(&event.encode().unwrap()).unwrap();
+            assert!(!log_event(&decoded).at.is_empty());
+            assert!(!human_time(&at).is_empty());
+        }
+    }
+}
