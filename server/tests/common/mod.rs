@@ -19,6 +19,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
+pub mod process;
+
 pub const LOCALITY: &str = "750000000";
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
