@@ -78,6 +78,14 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
+    /// "SQLite" or "PostgreSQL", for reports.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+
     /// Applies the migrations not yet applied. Safe to call from several processes: each
     /// migration runs in a write transaction that re-checks whether it is still needed.
     pub async fn migrate(&self) -> Result<(), sqlx::Error> {

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::process::{spawn_server, write_secret};
+use common::process::{spawn_server_logging, write_secret};
 use common::*;
 use serde_json::{json, Value};
 
@@ -12,7 +12,7 @@ async fn logs_of_a_submission_hold_no_iin_and_no_name() {
     let url = format!("sqlite://{}", dir.join("kezek.db").display());
     let secret = write_secret(&dir);
     let log = dir.join("server.log");
-    let mut server = spawn_server(&url, &secret, "2026-11-23T05:00:00Z", &log);
+    let mut server = spawn_server_logging(&url, &secret, "2026-11-23T05:00:00Z", &log, "debug");
     let client = client();
 
     let body = body(42, "large_family");

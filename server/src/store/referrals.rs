@@ -9,6 +9,7 @@
 
 use super::{ApplicationRow, Store};
 use crate::db::WriteTx;
+use sqlx::AnyConnection;
 use crate::error::ApiError;
 use crate::kztime::{end_of_local_day, from_ms, local_date, local_rfc3339, rfc3339, to_ms};
 use crate::secrets::random_bytes;
@@ -106,7 +107,36 @@ impl Store {
     /// Claims a seat on `vacancy_id` for `application` at `now`. Returns the referral and whether
     /// this call created it (a retry gets the existing one back).
     pub async fn claim(&self, application: &ApplicationRow, vacancy_id: &str, now: DateTime<Utc>) -> Result<(ReferralView, bool), ApiError> {
+        if let Some(answer) = self.claim_fast_path(&application.number, vacancy_id, now).await? {
+            return answer;
+        }
         in_write_tx!(self, |tx| self.claim_in(&mut tx, application, vacancy_id, now).await)
+    }
+
+    /// Answers retries and claims on full seats with plain reads, without the write lock: at
+    /// the rush most claims are one of the two. Only an answer that cannot change is given
+    /// here (an existing referral stays; a full seat is reported as full at this instant);
+    /// everything else goes to the transaction, which checks again.
+    async fn claim_fast_path(&self, number: &str, vacancy_id: &str, now: DateTime<Utc>) -> Result<Option<Result<(ReferralView, bool), ApiError>>, ApiError> {
+        let mut conn = self.db.pool.acquire().await?;
+        let window: Option<(String,)> = sqlx::query_as(
+            "SELECT window_id FROM access_windows WHERE application_number = $1 AND opens_at <= $2 AND closes_at > $2 \
+             ORDER BY opens_at DESC LIMIT 1",
+        )
+        .bind(number)
+        .bind(to_ms(now))
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some((window_id,)) = window {
+            if let Some(existing) = referral_in_window(&mut conn, number, &window_id).await? {
+                return Ok(Some(Ok((existing, false))));
+            }
+        }
+        let free: Option<(i64,)> = sqlx::query_as("SELECT free FROM vacancies WHERE id = $1").bind(vacancy_id).fetch_optional(&mut *conn).await?;
+        if free == Some((0,)) {
+            return Ok(Some(Err(ApiError::Conflict("vacancy.full", "No free seat is left on this vacancy"))));
+        }
+        Ok(None)
     }
 
     async fn claim_in(&self, tx: &mut WriteTx, application: &ApplicationRow, vacancy_id: &str, now: DateTime<Utc>) -> Result<(ReferralView, bool), ApiError> {
@@ -121,19 +151,19 @@ impl Store {
         .await?;
         let Some((window_id,)) = window else {
             // A retry that arrives after the window closed still gets its referral back.
-            if let Some(existing) = latest_referral(tx, number).await? {
+            if let Some(existing) = latest_referral(tx.conn(), number).await? {
                 return Ok((existing, false));
             }
             return Err(ApiError::Conflict("window.closed", "No access window is open for this application now (rule 24.4)"));
         };
-        if let Some(existing) = referral_in_window(tx, number, &window_id).await? {
+        if let Some(existing) = referral_in_window(tx.conn(), number, &window_id).await? {
             return Ok((existing, false));
         }
         let application = Store::application_in(tx.conn(), number).await?;
         if !matches!(application.state.as_str(), "queued" | "temporary_stay") {
             return Err(ApiError::Conflict("application.not_queued", "The application is not waiting in the queue"));
         }
-        check_vacancy_fits(tx, &application, vacancy_id, local_date(now)).await?;
+        check_vacancy_fits(tx.conn(), &application, vacancy_id, local_date(now)).await?;
 
         let id = hex::encode(random_bytes::<16>().map_err(|_| ApiError::Internal)?);
         let valid_until = self.validity_end(now)?;
@@ -151,7 +181,7 @@ impl Store {
         .await?;
         if inserted.is_none() {
             // PostgreSQL: a concurrent claim for the same application committed first.
-            let existing = referral_in_window(tx, number, &window_id).await?.ok_or(ApiError::Busy)?;
+            let existing = referral_in_window(tx.conn(), number, &window_id).await?.ok_or(ApiError::Busy)?;
             return Ok((existing, false));
         }
         let seat: Option<(i64,)> = sqlx::query_as("UPDATE vacancies SET free = free - 1 WHERE id = $1 AND free > 0 RETURNING free")
@@ -165,7 +195,7 @@ impl Store {
             .bind(number)
             .execute(tx.conn())
             .await?;
-        let referral = referral_by_id(tx, &id).await?.ok_or(ApiError::Internal)?;
+        let referral = referral_by_id(tx.conn(), &id).await?.ok_or(ApiError::Internal)?;
         tracing::info!(number = %number, referral = %id, vacancy = %vacancy_id, "referral issued");
         Ok((referral, true))
     }
@@ -183,7 +213,7 @@ impl Store {
     pub async fn cancel_referral(&self, application: &ApplicationRow, id: &str, now: DateTime<Utc>) -> Result<ReferralView, ApiError> {
         in_write_tx!(self, |tx| {
             async {
-                let referral = own_referral(&mut tx, &application.number, id).await?;
+                let referral = own_referral(tx.conn(), &application.number, id).await?;
                 if referral.state == "cancelled" {
                     return Ok(referral);
                 }
@@ -196,7 +226,7 @@ impl Store {
                 }
                 release(&mut tx, id, "cancelled", now).await?;
                 tracing::info!(number = %application.number, referral = %id, "referral cancelled");
-                referral_by_id(&mut tx, id).await?.ok_or(ApiError::Internal)
+                referral_by_id(tx.conn(), id).await?.ok_or(ApiError::Internal)
             }
             .await
         })
@@ -214,7 +244,7 @@ impl Store {
     ) -> Result<ReferralView, ApiError> {
         in_write_tx!(self, |tx| {
             async {
-                let referral = own_referral(&mut tx, &application.number, id).await?;
+                let referral = own_referral(tx.conn(), &application.number, id).await?;
                 let issued = DateTime::parse_from_rfc3339(&referral.issued_at).map_err(|_| ApiError::Internal)?.with_timezone(&Utc);
                 let latest = self
                     .calendar
@@ -241,7 +271,7 @@ impl Store {
                     .execute(tx.conn())
                     .await?;
                 tracing::info!(number = %application.number, referral = %id, reason = reason.code(), "referral extended");
-                referral_by_id(&mut tx, id).await?.ok_or(ApiError::Internal)
+                referral_by_id(tx.conn(), id).await?.ok_or(ApiError::Internal)
             }
             .await
         })
@@ -270,12 +300,12 @@ pub(crate) async fn release(tx: &mut WriteTx, id: &str, state: &str, now: DateTi
 
 /// Refuses a vacancy that is unpublished, elsewhere, for another age group (full years on
 /// 1 September of the current school year, rules 24.9 and 28), stay mode or group kind.
-async fn check_vacancy_fits(tx: &mut WriteTx, application: &ApplicationRow, vacancy_id: &str, today: NaiveDate) -> Result<(), ApiError> {
+async fn check_vacancy_fits(conn: &mut AnyConnection, application: &ApplicationRow, vacancy_id: &str, today: NaiveDate) -> Result<(), ApiError> {
     let vacancy: Option<(String, i64, String, String, Option<String>)> = sqlx::query_as(
         "SELECT locality_code, age_group, stay_mode, group_kind, published_on FROM vacancies WHERE id = $1",
     )
     .bind(vacancy_id)
-    .fetch_optional(tx.conn())
+    .fetch_optional(&mut *conn)
     .await?;
     let Some((locality, age_group, stay_mode, group_kind, published_on)) = vacancy else {
         return Err(ApiError::NotFound("vacancy.unknown"));
@@ -297,36 +327,36 @@ async fn check_vacancy_fits(tx: &mut WriteTx, application: &ApplicationRow, vaca
     Ok(())
 }
 
-async fn referral_in_window(tx: &mut WriteTx, number: &str, window_id: &str) -> Result<Option<ReferralView>, ApiError> {
+async fn referral_in_window(conn: &mut AnyConnection, number: &str, window_id: &str) -> Result<Option<ReferralView>, ApiError> {
     let row: Option<ReferralTuple> =
         sqlx::query_as(&format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE application_number = $1 AND window_id = $2"))
             .bind(number)
             .bind(window_id)
-            .fetch_optional(tx.conn())
+            .fetch_optional(&mut *conn)
             .await?;
     Ok(row.map(view))
 }
 
-async fn latest_referral(tx: &mut WriteTx, number: &str) -> Result<Option<ReferralView>, ApiError> {
+async fn latest_referral(conn: &mut AnyConnection, number: &str) -> Result<Option<ReferralView>, ApiError> {
     let row: Option<ReferralTuple> = sqlx::query_as(&format!(
         "SELECT {REFERRAL_COLUMNS} FROM referrals WHERE application_number = $1 AND state = 'active' ORDER BY issued_at DESC LIMIT 1"
     ))
     .bind(number)
-    .fetch_optional(tx.conn())
+    .fetch_optional(&mut *conn)
     .await?;
     Ok(row.map(view))
 }
 
-async fn referral_by_id(tx: &mut WriteTx, id: &str) -> Result<Option<ReferralView>, ApiError> {
+async fn referral_by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<ReferralView>, ApiError> {
     let row: Option<ReferralTuple> = sqlx::query_as(&format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE id = $1"))
         .bind(id)
-        .fetch_optional(tx.conn())
+        .fetch_optional(&mut *conn)
         .await?;
     Ok(row.map(view))
 }
 
-async fn own_referral(tx: &mut WriteTx, number: &str, id: &str) -> Result<ReferralView, ApiError> {
-    referral_by_id(tx, id)
+async fn own_referral(conn: &mut AnyConnection, number: &str, id: &str) -> Result<ReferralView, ApiError> {
+    referral_by_id(conn, id)
         .await?
         .filter(|r| r.application_number == number)
         .ok_or(ApiError::NotFound("referral.unknown"))

@@ -25,12 +25,17 @@ fn hex_of(bytes: &[u8]) -> String {
 /// Starts the binary on `url` with its clock running from `clock_start`; returns once it
 /// prints its URL. Logs go to `log` (appended, so a restart keeps the first run's lines).
 pub fn spawn_server(url: &str, secret: &Path, clock_start: &str, log: &Path) -> Spawned {
+    spawn_server_logging(url, secret, clock_start, log, "info")
+}
+
+/// As [`spawn_server`], with `KEZEK_LOG` set to `level`.
+pub fn spawn_server_logging(url: &str, secret: &Path, clock_start: &str, log: &Path, level: &str) -> Spawned {
     let log_file = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_kezek-server"))
         .args(["--database-url", url, "--port", "0", "--clock-start", clock_start, "--tick-ms", "500"])
         .arg("--secret-file")
         .arg(secret)
-        .env("KEZEK_LOG", "debug")
+        .env("KEZEK_LOG", level)
         .env_remove("DATABASE_URL")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
