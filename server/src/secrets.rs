@@ -138,7 +138,7 @@ mod tests {
             let number = new_application_number().unwrap();
             assert!(is_application_number(&number), "{number}");
         }
-        assert!(is_application_number("79927398713") == false);
+        assert!(!is_application_number("79927398713"));
         // 7992739871 with Luhn digit 3 is the textbook example; pad to 11 digits first.
         let digits = [0, 7, 9, 9, 2, 7, 3, 9, 8, 7, 1];
         assert_eq!(luhn_check_digit(&digits), 3);

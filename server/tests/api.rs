@@ -262,3 +262,16 @@ async fn demo_clock_moves_time_and_runs_jobs() {
     let (status, _) = post(&client, format!("{}/api/demo/clock", server.base), &json!({ "advance": "soon" })).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[test]
+fn openapi_documents_every_route() {
+    let spec = include_str!("../openapi.yaml");
+    assert!(spec.starts_with("openapi: 3.1.0"));
+    for path in [
+        "/api/applications:", "/api/applications/{number}/status:", "/api/applications/{number}/withdraw:",
+        "/api/applications/{number}/interest:", "/api/claims:", "/api/referrals/{id}/cancel:", "/api/referrals/{id}/extend:",
+        "/api/queues/{key}/snapshot:", "/api/bulletin:", "/api/time:", "/api/demo/clock:", "/api/demo/applications/{number}/originals:",
+    ] {
+        assert!(spec.contains(&format!("  {path}\n")), "{path} is not in openapi.yaml");
+    }
+}

@@ -61,6 +61,11 @@ pub struct BulletinVacancy {
     pub free: i64,
 }
 
+/// id, kindergarten id and name, locality, age group, language, stay mode, group kind, capacity, free.
+type VacancyTuple = (String, String, String, String, i64, String, String, String, i64, i64);
+/// state reason, originals due, originals confirmed, interest confirmed at, ages out on.
+type StatusTuple = (Option<String>, String, i64, Option<i64>, Option<String>);
+
 impl Store {
     /// The live entries of `queue_key` in queue order (rule 14).
     pub async fn queue_entries(&self, queue_key: &str) -> Result<Vec<PublishedEntry>, ApiError> {
@@ -85,7 +90,7 @@ impl Store {
     pub async fn bulletin(&self) -> Result<Bulletin, ApiError> {
         let published_on: Option<(String,)> =
             sqlx::query_as("SELECT published_on FROM bulletins ORDER BY published_on DESC LIMIT 1").fetch_optional(&self.db.pool).await?;
-        let rows: Vec<(String, String, String, String, i64, String, String, String, i64, i64)> = sqlx::query_as(
+        let rows: Vec<VacancyTuple> = sqlx::query_as(
             "SELECT v.id, k.id, k.name, v.locality_code, v.age_group, v.language, v.stay_mode, v.group_kind, v.capacity, v.free \
              FROM vacancies v JOIN kindergartens k ON k.id = v.kindergarten_id WHERE v.published_on IS NOT NULL ORDER BY v.id",
         )
@@ -102,7 +107,7 @@ impl Store {
 
     /// The applicant's view of application `application` at `now`.
     pub async fn status(&self, application: &ApplicationRow, now: DateTime<Utc>) -> Result<ApplicationStatus, ApiError> {
-        let row: Option<(Option<String>, String, i64, Option<i64>, Option<String>)> = sqlx::query_as(
+        let row: Option<StatusTuple> = sqlx::query_as(
             "SELECT state_reason, originals_due, originals_confirmed, interest_confirmed_at, ages_out_on FROM applications WHERE number = $1",
         )
         .bind(&application.number)
