@@ -1,6 +1,7 @@
 //! The HTTP API (see `openapi.yaml`): handlers are thin; the work is in [`crate::store`].
 //!
-//! Every write runs in its own spawned task, so a client that disconnects mid-request never
+//! Every write runs in a task of its own (a spawned task, or the claim writer of
+//! `store/batch.rs`), so a client that disconnects mid-request never
 //! cancels a transaction half-way: the write either commits or rolls back, and a retry finds
 //! the result (idempotent endpoints).
 
@@ -9,7 +10,7 @@ use crate::error::ApiError;
 use crate::kztime::{local_date, local_rfc3339, rfc3339};
 use crate::publish::encode_snapshot;
 use crate::ratelimit::RateLimiter;
-use crate::store::{ApplicationRow, ExtensionReason, Store};
+use crate::store::{ApplicationRow, ClaimQueue, ExtensionReason, Store};
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -36,6 +37,8 @@ pub const CONTENT_SECURITY_POLICY: &str =
 /// Shared by every handler.
 pub struct AppState {
     pub store: Store,
+    /// Claims go through one writer with group commit (see `store/batch.rs`).
+    pub claims: ClaimQueue,
     pub clock: Arc<dyn Clock>,
     /// Present only in demo mode: the clock `POST /api/demo/clock` moves.
     pub demo_clock: Option<Arc<SettableClock>>,
@@ -134,10 +137,21 @@ impl ClassifyKind for serde_json::Error {
     }
 }
 
-/// Rate-limits, then authenticates `number` with `token`.
+/// Authenticates `number` with `token`, then rate-limits. Failed attempts count in a bucket of
+/// their own, so someone who knows a number but not its token can slow down their own guessing
+/// but never lock the real applicant out.
 async fn authorize(state: &AppState, number: &str, token: &str) -> Result<ApplicationRow, ApiError> {
-    state.limiter.check(number).map_err(ApiError::RateLimited)?;
-    state.store.authenticate(number, token).await
+    match state.store.authenticate(number, token).await {
+        Ok(application) => {
+            state.limiter.check(number).map_err(ApiError::RateLimited)?;
+            Ok(application)
+        }
+        Err(ApiError::Unauthorized) => {
+            state.limiter.check(&format!("unauthenticated:{number}")).map_err(ApiError::RateLimited)?;
+            Err(ApiError::Unauthorized)
+        }
+        Err(other) => Err(other),
+    }
 }
 
 async fn submit(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
@@ -165,7 +179,7 @@ async fn claim(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Respon
     let request: ClaimRequest = parse_body(&body)?;
     let application = authorize(&state, &request.number, &request.token).await?;
     let now = state.clock.now();
-    let (referral, created) = detached(async move { state.store.claim(&application, &request.vacancy_id, now).await }).await?;
+    let (referral, created) = state.claims.claim(&state.store, application, request.vacancy_id, now).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(referral)).into_response())
 }

@@ -117,6 +117,7 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, Box<dyn std::erro
         (Arc::new(SystemClock), None)
     };
     Ok(Arc::new(AppState {
+        claims: crate::store::ClaimQueue::start(store.clone()),
         store,
         clock,
         demo_clock,

@@ -275,3 +275,42 @@ fn openapi_documents_every_route() {
         assert!(spec.contains(&format!("  {path}\n")), "{path} is not in openapi.yaml");
     }
 }
+
+#[tokio::test]
+async fn demo_endpoints_are_off_outside_demo_mode_and_the_owner_is_not_locked_out() {
+    let url = test_databases("nodemo").await.remove(0);
+    let store = store(&url).await;
+    let seeded = rush_fixture(&store, 1, 1, 1).await;
+    let clock = std::sync::Arc::new(kezek_server::clock::SettableClock::frozen_at(at(window_day(), 8)));
+    let state = std::sync::Arc::new(kezek_server::http::AppState {
+        claims: kezek_server::store::ClaimQueue::start(store.clone()),
+        store,
+        clock,
+        demo_clock: None,
+        limiter: kezek_server::ratelimit::RateLimiter::new(20, 5.0),
+        public_origin: None,
+    });
+    let dirs = kezek_server::http::StaticDirs { www: temp_dir("www"), pkg: temp_dir("pkg") };
+    let app = kezek_server::http::router(state, &dirs);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = client();
+    let (status, body) = post(&client, format!("{base}/api/demo/clock"), &json!({ "advance": "PT1H" })).await;
+    assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::FORBIDDEN, json!("demo.disabled")));
+    let (status, _) = post(&client, format!("{base}/api/demo/applications/{}/originals", seeded[0].number), &json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let time: Value = client.get(format!("{base}/api/time")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(time["demo"], false);
+
+    // Someone hammering this number with a wrong token gets 429 ...
+    let status_url = format!("{base}/api/applications/{}/status", seeded[0].number);
+    let mut last = StatusCode::OK;
+    for _ in 0..30 {
+        last = client.get(&status_url).bearer_auth("wrong").send().await.unwrap().status();
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    // ... and the applicant still gets in.
+    let own = client.get(&status_url).bearer_auth(&seeded[0].token).send().await.unwrap();
+    assert_eq!(own.status(), StatusCode::OK);
+}

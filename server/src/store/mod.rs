@@ -1,10 +1,12 @@
 //! The application's operations on the database: each is one short write transaction, or a
 //! plain read. HTTP handlers and scheduled jobs call these; none reads the clock itself.
 
+mod batch;
 mod reads;
 mod referrals;
 mod submit;
 
+pub use batch::ClaimQueue;
 pub use reads::{ApplicationStatus, Bulletin, BulletinVacancy, WindowView};
 pub use referrals::{ExtensionReason, ReferralView};
 pub use submit::SubmitAnswer;

@@ -104,20 +104,27 @@ macro_rules! in_write_tx {
 pub(crate) use in_write_tx;
 
 impl Store {
-    /// Claims a seat on `vacancy_id` for `application` at `now`. Returns the referral and whether
-    /// this call created it (a retry gets the existing one back).
+    /// Claims a seat on `vacancy_id` for `application` at `now` in a transaction of its own.
+    /// Returns the referral and whether this call created it (a retry gets the existing one
+    /// back). The HTTP API goes through [`super::ClaimQueue`], which runs the same
+    /// [`Store::claim_in`] with group commit.
     pub async fn claim(&self, application: &ApplicationRow, vacancy_id: &str, now: DateTime<Utc>) -> Result<(ReferralView, bool), ApiError> {
         if let Some(answer) = self.claim_fast_path(&application.number, vacancy_id, now).await? {
             return answer;
         }
-        in_write_tx!(self, |tx| self.claim_in(&mut tx, application, vacancy_id, now).await)
+        let (referral, created): (ReferralView, bool) =
+            in_write_tx!(self, |tx| self.claim_in(&mut tx, application, vacancy_id, now).await)?;
+        if created {
+            tracing::info!(number = %application.number, referral = %referral.id, vacancy = %vacancy_id, "referral issued");
+        }
+        Ok((referral, created))
     }
 
     /// Answers retries and claims on full seats with plain reads, without the write lock: at
     /// the rush most claims are one of the two. Only an answer that cannot change is given
     /// here (an existing referral stays; a full seat is reported as full at this instant);
     /// everything else goes to the transaction, which checks again.
-    async fn claim_fast_path(&self, number: &str, vacancy_id: &str, now: DateTime<Utc>) -> Result<Option<Result<(ReferralView, bool), ApiError>>, ApiError> {
+    pub(crate) async fn claim_fast_path(&self, number: &str, vacancy_id: &str, now: DateTime<Utc>) -> Result<Option<Result<(ReferralView, bool), ApiError>>, ApiError> {
         let mut conn = self.db.pool.acquire().await?;
         let window: Option<(String,)> = sqlx::query_as(
             "SELECT window_id FROM access_windows WHERE application_number = $1 AND opens_at <= $2 AND closes_at > $2 \
@@ -139,7 +146,7 @@ impl Store {
         Ok(None)
     }
 
-    async fn claim_in(&self, tx: &mut WriteTx, application: &ApplicationRow, vacancy_id: &str, now: DateTime<Utc>) -> Result<(ReferralView, bool), ApiError> {
+    pub(crate) async fn claim_in(&self, tx: &mut WriteTx, application: &ApplicationRow, vacancy_id: &str, now: DateTime<Utc>) -> Result<(ReferralView, bool), ApiError> {
         let number = application.number.as_str();
         let window: Option<(String,)> = sqlx::query_as(
             "SELECT window_id FROM access_windows WHERE application_number = $1 AND opens_at <= $2 AND closes_at > $2 \
@@ -196,7 +203,6 @@ impl Store {
             .execute(tx.conn())
             .await?;
         let referral = referral_by_id(tx.conn(), &id).await?.ok_or(ApiError::Internal)?;
-        tracing::info!(number = %number, referral = %id, vacancy = %vacancy_id, "referral issued");
         Ok((referral, true))
     }
 

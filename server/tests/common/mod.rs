@@ -146,6 +146,7 @@ pub async fn serve(store: Store, now: DateTime<Utc>) -> TestServer {
     let clock = Arc::new(SettableClock::frozen_at(now));
     let dirs = StaticDirs { www: temp_dir("www"), pkg: temp_dir("pkg") };
     let state = Arc::new(AppState {
+        claims: kezek_server::store::ClaimQueue::start(store.clone()),
         store,
         clock: clock.clone(),
         demo_clock: Some(clock.clone()),
