@@ -2,10 +2,11 @@
 //! day (rule 30), extending up to 30 calendar days (rule 30), validity of 5 working days
 //! (Appendix 4 item 8).
 //!
-//! A claim is one write transaction: insert the referral (`UNIQUE (application_number,
-//! window_id)`: one seat per application and window), then `UPDATE vacancies SET free = free - 1
-//! WHERE id = $1 AND free > 0` (`CHECK (free >= 0)` backs it). No read-then-write on the seat
-//! count, so two claims can never both take the last seat, on SQLite or PostgreSQL.
+//! A claim is one write transaction (or one savepoint of a group-committed batch, see
+//! `batch.rs`): insert the referral (`UNIQUE (application_number, window_id)`: one seat per
+//! application and window), then `UPDATE vacancies SET free = free - 1 WHERE id = $1 AND
+//! free > 0` (`CHECK (free >= 0)` backs it). No read-then-write on the seat count, so two claims
+//! can never both take the last seat, on SQLite or PostgreSQL.
 
 use super::{ApplicationRow, Store};
 use crate::db::WriteTx;
