@@ -77,6 +77,7 @@ impl Config {
             Some(url) => url.clone(),
             // Each demo run starts from a fresh, seeded file.
             None if self.demo => {
+                remove_stale_demo_files();
                 let path = std::env::temp_dir().join(format!("kezek-demo-{}.db", std::process::id()));
                 format!("sqlite://{}", path.display())
             }
@@ -94,6 +95,19 @@ impl Config {
                 PathBuf::from(format!("{}.secret", file.split('?').next().unwrap_or(file)))
             }
             Backend::Postgres => PathBuf::from("kezek-token.secret"),
+        }
+    }
+}
+
+/// Deletes demo databases (and their WAL and secret files) left by demo runs that have ended:
+/// each run starts from its own fresh file, so nothing in them is needed again.
+fn remove_stale_demo_files() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(pid) = name.strip_prefix("kezek-demo-").and_then(|rest| rest.split('.').next()) else { continue };
+        if cfg!(target_os = "linux") && pid.bytes().all(|b| b.is_ascii_digit()) && !std::path::Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }

@@ -126,3 +126,21 @@ async fn a_full_tick_is_idempotent() {
         assert_eq!(second, jobs::TickReport::default());
     }
 }
+
+#[tokio::test]
+async fn after_the_window_closes_claims_are_refused_but_retries_still_answered() {
+    for url in test_databases("closed").await {
+        let store = store(&url).await;
+        let seeded = rush_fixture(&store, 2, 2, 1).await;
+        let first = store.authenticate(&seeded[0].number, &seeded[0].token).await.unwrap();
+        let second = store.authenticate(&seeded[1].number, &seeded[1].token).await.unwrap();
+        let (referral, _) = store.claim(&first, "v0", at(window_day(), 9)).await.unwrap();
+        // Rule 24.4: Monday's window closes Thursday 26 November at 07:00 local time.
+        let closed = at(date(2026, 11, 26), 7);
+        let (again, created) = store.claim(&first, "v0", closed).await.unwrap();
+        assert_eq!((again.id, created), (referral.id, false));
+        let refused = store.claim(&second, "v1", closed).await.unwrap_err();
+        assert!(matches!(refused, kezek_server::error::ApiError::Conflict("window.closed", _)), "{refused:?}");
+        assert!(store.claim(&second, "v1", closed - Duration::seconds(1)).await.is_ok());
+    }
+}

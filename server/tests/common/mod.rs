@@ -25,8 +25,11 @@ pub const LOCALITY: &str = "750000000";
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
-/// A fresh directory under the system temp dir (removed by the caller when wanted).
+/// A fresh directory under the system temp dir. Directories left by earlier test processes
+/// that have exited are removed on first use (Linux: the process id is gone from /proc).
 pub fn temp_dir(label: &str) -> PathBuf {
+    static SWEEP: std::sync::Once = std::sync::Once::new();
+    SWEEP.call_once(remove_stale_test_dirs);
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!("kezek-test-{}-{label}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -57,6 +60,17 @@ async fn fresh_postgres_database(admin_url: &str, label: &str) -> String {
     pool.close().await;
     let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap_or(admin_url);
     format!("{base}/{name}")
+}
+
+fn remove_stale_test_dirs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(pid) = name.strip_prefix("kezek-test-").and_then(|rest| rest.split('-').next()) else { continue };
+        if cfg!(target_os = "linux") && !std::path::Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 pub fn secret() -> TokenSecret {
