@@ -135,10 +135,17 @@ impl Store {
         .bind(to_ms(now))
         .fetch_optional(&mut *conn)
         .await?;
-        if let Some((window_id,)) = window {
-            if let Some(existing) = referral_in_window(&mut conn, number, &window_id).await? {
-                return Ok(Some(Ok((existing, false))));
-            }
+        let existing = match &window {
+            Some((window_id,)) => referral_in_window(&mut conn, number, window_id).await?,
+            // A retry that arrives after the window closed still gets its referral back.
+            None => latest_referral(&mut conn, number).await?,
+        };
+        if let Some(existing) = existing {
+            return Ok(Some(Ok((existing, false))));
+        }
+        if window.is_none() {
+            // Let the transaction give the precise refusal (window.closed).
+            return Ok(None);
         }
         let free: Option<(i64,)> = sqlx::query_as("SELECT free FROM vacancies WHERE id = $1").bind(vacancy_id).fetch_optional(&mut *conn).await?;
         if free == Some((0,)) {
