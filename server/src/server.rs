@@ -34,7 +34,13 @@ impl Config {
     /// Reads flags (`args` without the program name), falling back to the environment.
     pub fn from_args(args: &[String]) -> Result<Config, String> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        // `www/` and `pkg/` live at the workspace root: use them from the current directory when
+        // they are there (a deployment, or `cargo run` at the root), else from the source tree.
+        let workspace = if PathBuf::from("www").is_dir() || PathBuf::from("pkg").is_dir() {
+            PathBuf::from(".")
+        } else {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+        };
         let mut config = Config {
             demo: false,
             database_url: env("DATABASE_URL"),
