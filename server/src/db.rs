@@ -1,0 +1,227 @@
+//! The database: SQLite in a local file by default, PostgreSQL when the URL names one.
+//!
+//! Both run the same portable SQL through sqlx's `Any` driver with `$n` placeholders (SQLite
+//! accepts them too). Writes go through [`WriteTx`], which opens `BEGIN IMMEDIATE` on SQLite
+//! (take the single writer lock up front, so a read-then-write transaction never fails to
+//! upgrade) and `BEGIN` on PostgreSQL, whose row locks and constraints do the same job.
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Which database a URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// A connection pool and the backend behind it.
+#[derive(Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+/// Migrations in order; each runs once, inside one transaction, recorded in `schema_migrations`.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+
+/// How long a statement waits for SQLite's writer lock before giving up with "busy".
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
+
+impl Db {
+    /// Connects to `url` (`sqlite://file.db`, `postgres://…`), creating a SQLite file if missing.
+    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url);
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") => {
+                format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+            }
+            _ => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            // SQLite has one writer anyway; a few connections let reads go on beside it.
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(15))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL: readers never block the writer. synchronous=FULL: a commit is on
+                        // disk before the client hears "201", so a crash loses nothing acknowledged.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = FULL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute(format!("PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}").as_str()).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Db { pool, backend })
+    }
+
+    /// "SQLite" or "PostgreSQL", for reports.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+
+    /// Applies the migrations not yet applied. Safe to call from several processes: each
+    /// migration runs in a write transaction that re-checks whether it is still needed.
+    pub async fn migrate(&self) -> Result<(), sqlx::Error> {
+        self.pool
+            .execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+            .await?;
+        for (version, sql) in MIGRATIONS {
+            let mut tx = self.begin_write().await?;
+            if self.backend == Backend::Postgres {
+                // Two servers starting together: the second waits here, then sees the version.
+                tx.conn().execute("LOCK TABLE schema_migrations IN EXCLUSIVE MODE").await?;
+            }
+            let done: Option<(i64,)> = sqlx::query_as("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(*version)
+                .fetch_optional(tx.conn())
+                .await?;
+            if done.is_none() {
+                for statement in split_statements(sql) {
+                    tx.conn().execute(statement.as_str()).await?;
+                }
+                sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+                    .bind(*version)
+                    .bind(chrono::Utc::now().timestamp_millis())
+                    .execute(tx.conn())
+                    .await?;
+            }
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Opens a write transaction (see the module note).
+    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        let mut conn = self.pool.acquire().await?;
+        let begin = match self.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        };
+        conn.execute(begin).await?;
+        Ok(WriteTx { conn: Some(conn) })
+    }
+}
+
+/// Splits a migration file into statements: on `;` at line ends, skipping comment-only chunks.
+fn split_statements(sql: &str) -> Vec<String> {
+    let without_comments: String = sql
+        .lines()
+        .map(|line| line.split_once("--").map_or(line, |(code, _)| code))
+        .collect::<Vec<_>>()
+        .join("\n");
+    without_comments
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// An open write transaction. Commit or roll back explicitly; if it is dropped open (an error
+/// path that returned early, a panic), the connection is detached and closed rather than put
+/// back in the pool, and the database rolls the transaction back on close.
+pub struct WriteTx {
+    conn: Option<PoolConnection<Any>>,
+}
+
+impl WriteTx {
+    /// The connection to run statements on.
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        match self.conn.as_mut() {
+            Some(conn) => conn,
+            // `conn` is only taken by commit/rollback/drop, which consume or end `self`.
+            None => unreachable!("WriteTx used after it ended"),
+        }
+    }
+
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        if let Some(mut conn) = self.conn.take() {
+            if let Err(error) = conn.execute("COMMIT").await {
+                // The outcome is unknown to us; never reuse a connection in that state.
+                drop(conn.detach());
+                return Err(error);
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            if conn.execute("ROLLBACK").await.is_err() {
+                drop(conn.detach());
+            }
+        }
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let raw = conn.detach();
+            // Closing takes a round trip; do it in the background when a runtime is there.
+            if let Ok(handle) = tokio::runtime::Handle::try_current() {
+                handle.spawn(async move {
+                    let _ = raw.close().await;
+                });
+            }
+        }
+    }
+}
+
+/// True when `error` is a uniqueness violation (SQLite 2067/1555, PostgreSQL 23505).
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("2067") | Some("1555") | Some("23505")),
+        _ => false,
+    }
+}
+
+/// True when `error` means "try again later": SQLite busy/locked, PostgreSQL serialization or
+/// deadlock, a pool that is out of connections.
+pub fn is_transient(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => {
+            matches!(db.code().as_deref(), Some("5") | Some("6") | Some("517") | Some("261") | Some("40001") | Some("40P01"))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_migration() {
+        let parts = split_statements("-- a; comment\nCREATE TABLE a (x BIGINT); -- t\nCREATE INDEX i ON a (x);\n");
+        assert_eq!(parts, vec!["CREATE TABLE a (x BIGINT)", "CREATE INDEX i ON a (x)"]);
+    }
+}

@@ -1,0 +1,20 @@
+//! kezek-server: the reference backend for kezek. The browser calls it only to submit an
+//! application and to claim a seat; everything else it reads from published, cacheable files.
+//! See `README.md` and `openapi.yaml`.
+
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod jobs;
+pub mod kztime;
+pub mod ordering;
+pub mod publish;
+pub mod ratelimit;
+pub mod secrets;
+pub mod seed;
+pub mod server;
+pub mod store;
+pub mod synthetic;
+pub mod validation;

@@ -1,0 +1,156 @@
+//! Application numbers, claim tokens and hashes.
+//!
+//! - The application number is 11 random decimal digits and a Luhn check digit: pseudonymous
+//!   (never derived from an IIN), not enumerable (10^11 possibilities for a few million
+//!   applications) and typo-detecting when read out over the phone.
+//! - The claim token is HMAC-SHA256(server secret, number): 256 bits a client can only learn
+//!   from the submission answer. The database keeps only SHA-256(token), so a copy of the
+//!   database lets nobody claim a seat, yet a retried submission (Idempotency-Key) can be
+//!   answered with the same token by recomputing it.
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// Random bytes from the operating system.
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], getrandom::Error> {
+    let mut bytes = [0u8; N];
+    getrandom::getrandom(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// A uniformly random number below `bound` (rejection sampling, so no modulo bias).
+pub fn random_below(bound: u64) -> Result<u64, getrandom::Error> {
+    let zone = u64::MAX - u64::MAX % bound;
+    loop {
+        let n = u64::from_le_bytes(random_bytes::<8>()?);
+        if n < zone {
+            return Ok(n % bound);
+        }
+    }
+}
+
+/// The Luhn check digit for `digits` (the digit to append).
+pub fn luhn_check_digit(digits: &[u8]) -> u8 {
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            let d = u32::from(d);
+            if i % 2 == 0 {
+                let doubled = d * 2;
+                if doubled > 9 { doubled - 9 } else { doubled }
+            } else {
+                d
+            }
+        })
+        .sum();
+    ((10 - sum % 10) % 10) as u8
+}
+
+/// True when `text` is 12 digits whose last is the Luhn check digit of the first 11.
+pub fn is_application_number(text: &str) -> bool {
+    let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
+    text.len() == 12 && digits.len() == 12 && luhn_check_digit(&digits[..11]) == digits[11]
+}
+
+/// A fresh random application number (uniqueness is enforced by the primary key; the caller
+/// draws again on the rare collision).
+pub fn new_application_number() -> Result<String, getrandom::Error> {
+    let mut digits = Vec::with_capacity(12);
+    // The first digit is never 0, so the number never loses a digit in a spreadsheet.
+    digits.push(1 + random_below(9)? as u8);
+    for _ in 0..10 {
+        digits.push(random_below(10)? as u8);
+    }
+    digits.push(luhn_check_digit(&digits));
+    Ok(digits.iter().map(|d| char::from(b'0' + d)).collect())
+}
+
+/// The server's secret for claim tokens.
+#[derive(Clone)]
+pub struct TokenSecret([u8; 32]);
+
+impl TokenSecret {
+    pub fn from_bytes(bytes: [u8; 32]) -> TokenSecret {
+        TokenSecret(bytes)
+    }
+
+    /// Reads the secret from `path` (64 hex characters), creating it with fresh random bytes
+    /// (mode 0600) when the file does not exist yet.
+    pub fn load_or_create(path: &Path) -> std::io::Result<TokenSecret> {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            let bytes = hex::decode(text.trim()).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+            let bytes: [u8; 32] = bytes
+                .try_into()
+                .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "secret must be 32 bytes"))?;
+            return Ok(TokenSecret(bytes));
+        }
+        let bytes = random_bytes::<32>().map_err(|e| std::io::Error::other(e.to_string()))?;
+        write_private(path, &hex::encode(bytes))?;
+        Ok(TokenSecret(bytes))
+    }
+
+    /// The claim token of application `number`.
+    pub fn token_for(&self, number: &str) -> String {
+        // HMAC accepts keys of any length, so `new_from_slice` cannot fail for 32 bytes.
+        let mut mac = match Hmac::<Sha256>::new_from_slice(&self.0) {
+            Ok(mac) => mac,
+            Err(_) => unreachable!("HMAC takes any key length"),
+        };
+        mac.update(b"kezek claim token v1:");
+        mac.update(number.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}
+
+/// SHA-256 of `bytes`, as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Compares two strings in time independent of where they differ.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_carry_a_valid_check_digit() {
+        for _ in 0..100 {
+            let number = new_application_number().unwrap();
+            assert!(is_application_number(&number), "{number}");
+        }
+        assert!(!is_application_number("79927398713"));
+        // 7992739871 with Luhn digit 3 is the textbook example; pad to 11 digits first.
+        let digits = [0, 7, 9, 9, 2, 7, 3, 9, 8, 7, 1];
+        assert_eq!(luhn_check_digit(&digits), 3);
+    }
+
+    #[test]
+    fn tokens_depend_on_secret_and_number() {
+        let a = TokenSecret::from_bytes([1; 32]);
+        let b = TokenSecret::from_bytes([2; 32]);
+        assert_eq!(a.token_for("1"), a.token_for("1"));
+        assert_ne!(a.token_for("1"), a.token_for("2"));
+        assert_ne!(a.token_for("1"), b.token_for("1"));
+        assert_eq!(a.token_for("1").len(), 64);
+    }
+}

@@ -1,0 +1,180 @@
+//! Configuration from flags and environment, and the server's main loop: bind, scheduler, serve.
+
+use crate::clock::{Clock, SettableClock, SystemClock};
+use crate::db::{Backend, Db};
+use crate::http::{router, AppState, StaticDirs};
+use crate::ratelimit::RateLimiter;
+use crate::secrets::TokenSecret;
+use crate::store::Store;
+use chrono::{DateTime, Utc};
+use kezek::calendar::Calendar;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub demo: bool,
+    pub database_url: Option<String>,
+    pub port: u16,
+    pub dirs: StaticDirs,
+    pub secret_file: Option<PathBuf>,
+    /// Start a clock at this instant (running in real time) instead of the system clock.
+    pub clock_start: Option<DateTime<Utc>>,
+    /// Scheduler period; 0 turns the scheduler off.
+    pub tick_ms: u64,
+    pub public_origin: Option<String>,
+}
+
+pub const USAGE: &str = "kezek-server [--demo] [--database-url URL] [--port N] [--www DIR] [--pkg DIR] \
+[--secret-file PATH] [--clock-start RFC3339] [--tick-ms N] [--public-origin ORIGIN]
+  env: DATABASE_URL, PORT (default 8080), KEZEK_WWW, KEZEK_PKG, KEZEK_SECRET_FILE, KEZEK_LOG (info)";
+
+impl Config {
+    /// Reads flags (`args` without the program name), falling back to the environment.
+    pub fn from_args(args: &[String]) -> Result<Config, String> {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        // `www/` and `pkg/` live at the workspace root: use them from the current directory when
+        // they are there (a deployment, or `cargo run` at the root), else from the source tree.
+        let workspace = if PathBuf::from("www").is_dir() || PathBuf::from("pkg").is_dir() {
+            PathBuf::from(".")
+        } else {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+        };
+        let mut config = Config {
+            demo: false,
+            database_url: env("DATABASE_URL"),
+            port: env("PORT").map(|p| p.parse().map_err(|_| format!("PORT must be a number, not {p}"))).transpose()?.unwrap_or(8080),
+            dirs: StaticDirs {
+                www: env("KEZEK_WWW").map(PathBuf::from).unwrap_or_else(|| workspace.join("www")),
+                pkg: env("KEZEK_PKG").map(PathBuf::from).unwrap_or_else(|| workspace.join("pkg")),
+            },
+            secret_file: env("KEZEK_SECRET_FILE").map(PathBuf::from),
+            clock_start: None,
+            tick_ms: 1000,
+            public_origin: None,
+        };
+        let mut rest = args.iter();
+        while let Some(flag) = rest.next() {
+            let mut value = || rest.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
+            match flag.as_str() {
+                "--demo" => config.demo = true,
+                "--database-url" => config.database_url = Some(value()?),
+                "--port" => config.port = value()?.parse().map_err(|_| "--port must be a number".to_string())?,
+                "--www" => config.dirs.www = PathBuf::from(value()?),
+                "--pkg" => config.dirs.pkg = PathBuf::from(value()?),
+                "--secret-file" => config.secret_file = Some(PathBuf::from(value()?)),
+                "--clock-start" => {
+                    let text = value()?;
+                    let instant = DateTime::parse_from_rfc3339(&text).map_err(|e| format!("--clock-start {text}: {e}"))?;
+                    config.clock_start = Some(instant.with_timezone(&Utc));
+                }
+                "--tick-ms" => config.tick_ms = value()?.parse().map_err(|_| "--tick-ms must be a number".to_string())?,
+                "--public-origin" => config.public_origin = Some(value()?),
+                "--help" | "-h" => return Err(USAGE.to_string()),
+                other => return Err(format!("unknown argument {other}\n{USAGE}")),
+            }
+        }
+        Ok(config)
+    }
+
+    fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            // Each demo run starts from a fresh, seeded file.
+            None if self.demo => {
+                remove_stale_demo_files();
+                let path = std::env::temp_dir().join(format!("kezek-demo-{}.db", std::process::id()));
+                format!("sqlite://{}", path.display())
+            }
+            None => "sqlite://kezek.db".to_string(),
+        }
+    }
+
+    fn secret_path(&self, url: &str) -> PathBuf {
+        if let Some(path) = &self.secret_file {
+            return path.clone();
+        }
+        match Backend::of_url(url) {
+            Backend::Sqlite => {
+                let file = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+                PathBuf::from(format!("{}.secret", file.split('?').next().unwrap_or(file)))
+            }
+            Backend::Postgres => PathBuf::from("kezek-token.secret"),
+        }
+    }
+}
+
+/// Deletes demo databases (and their WAL and secret files) left by demo runs that have ended:
+/// each run starts from its own fresh file, so nothing in them is needed again.
+fn remove_stale_demo_files() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(pid) = name.strip_prefix("kezek-demo-").and_then(|rest| rest.split('.').next()) else { continue };
+        if cfg!(target_os = "linux") && pid.bytes().all(|b| b.is_ascii_digit()) && !std::path::Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Builds the state for `config`: connects, migrates, seeds in demo mode.
+pub async fn prepare(config: &Config) -> Result<Arc<AppState>, Box<dyn std::error::Error>> {
+    let url = config.database_url();
+    let db = Db::connect(&url).await?;
+    db.migrate().await?;
+    let secret = TokenSecret::load_or_create(&config.secret_path(&url))?;
+    let store = Store { db, calendar: Arc::new(Calendar::builtin()), secret };
+    let (clock, demo_clock): (Arc<dyn Clock>, Option<Arc<SettableClock>>) = if config.demo {
+        let start = config.clock_start.unwrap_or_else(|| crate::demo::demo_start(&store, Utc::now()));
+        let clock = Arc::new(SettableClock::running_from(start));
+        let seeded = crate::demo::seed(&store, start).await?;
+        tracing::info!(applications = seeded, "demo data seeded");
+        (clock.clone(), Some(clock))
+    } else if let Some(start) = config.clock_start {
+        (Arc::new(SettableClock::running_from(start)), None)
+    } else {
+        (Arc::new(SystemClock), None)
+    };
+    Ok(Arc::new(AppState {
+        claims: crate::store::ClaimQueue::start(store.clone()),
+        store,
+        clock,
+        demo_clock,
+        // A person clicks a few times a second at most; a retry loop gets slowed down.
+        limiter: RateLimiter::new(20, 5.0),
+        public_origin: config.public_origin.clone(),
+    }))
+}
+
+/// Runs the scheduler and serves until the process ends.
+pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let state = prepare(&config).await?;
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
+    let address = listener.local_addr()?;
+    if config.tick_ms > 0 {
+        spawn_scheduler(state.clone(), Duration::from_millis(config.tick_ms));
+    }
+    let app = router(state.clone(), &config.dirs);
+    // Tests and people read this line; print it only once the socket accepts connections.
+    println!("kezek-server listening on http://{address}/ ({:?}{})", state.store.db.backend, if config.demo { ", demo" } else { "" });
+    axum::serve(listener, app).await?;
+    Ok(())
+}
+
+/// Calls every job each `period`; a failed tick is logged and retried on the next one.
+pub fn spawn_scheduler(state: Arc<AppState>, period: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(period);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            interval.tick().await;
+            let now = state.clock.now();
+            match crate::jobs::tick(&state.store, now).await {
+                Ok(report) if report != crate::jobs::TickReport::default() => tracing::info!(?report, "jobs ran"),
+                Ok(_) => {}
+                Err(error) => tracing::warn!(?error, "jobs tick failed; retrying next tick"),
+            }
+        }
+    })
+}

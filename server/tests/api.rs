@@ -1,0 +1,316 @@
+//! The HTTP API end to end, in process, on SQLite and (when KEZEK_TEST_POSTGRES_URL is set)
+//! PostgreSQL.
+
+mod common;
+
+use common::*;
+use kezek_server::secrets::is_application_number;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+async fn post(client: &reqwest::Client, url: String, body: &Value) -> (StatusCode, Value) {
+    let response = client.post(url).json(body).send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn submission_is_validated_numbered_and_idempotent() {
+    for url in test_databases("submit").await {
+        let server = serve(store(&url).await, at(window_day(), 10)).await;
+        let client = client();
+        let submit = |key: &'static str, body: Value| {
+            let client = client.clone();
+            let url = format!("{}/api/applications", server.base);
+            async move {
+                let response = client.post(url).header("Idempotency-Key", key).json(&body).send().await.unwrap();
+                let status = response.status();
+                (status, response.json::<Value>().await.unwrap())
+            }
+        };
+        let (status, first) = submit("k-1", body(1, "teacher")).await;
+        assert_eq!(status, StatusCode::CREATED, "{first}");
+        let number = first["number"].as_str().unwrap();
+        assert!(is_application_number(number), "{number}");
+        assert_eq!(first["token"].as_str().unwrap().len(), 64);
+        assert_eq!(first["queues"][0]["key"], "750000000-2022-general");
+        assert_eq!(first["queues"][0]["birthYear"], 2022);
+        // Rule 29: 5 working days after Monday 23 November 2026 is Monday 30 November.
+        assert_eq!(first["originalsDue"], "2026-11-30");
+        assert_eq!(first["submittedAt"], "2026-11-23T05:00:00.000Z");
+
+        let (status, again) = submit("k-1", body(1, "teacher")).await;
+        assert_eq!(status, StatusCode::CREATED);
+        assert_eq!(again, first, "a retry gets the first answer");
+
+        let (status, mismatch) = submit("k-1", body(2, "teacher")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(mismatch["errors"][0]["code"], "idempotency.mismatch");
+
+        let mut bad = body(3, "none");
+        let iin = bad["child"]["iin"].as_str().unwrap().to_string();
+        let wrong = (iin.as_bytes()[11] - b'0' + 1) % 10;
+        bad["child"]["iin"] = json!(format!("{}{}", &iin[..11], wrong));
+        let (status, refused) = submit("k-2", bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused["errors"][0], json!({ "field": "child.iin", "code": "iin.checksum", "message": refused["errors"][0]["message"] }));
+
+        let (status, _) = post(&client, format!("{}/api/applications", server.base), &json!("not an object")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let count: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM applications").fetch_one(&server.state.store.db.pool).await.unwrap();
+        assert_eq!(count.0, 1, "{url}");
+    }
+}
+
+#[tokio::test]
+async fn claim_inside_the_window_cancel_and_extend() {
+    for url in test_databases("claim").await {
+        let store = store(&url).await;
+        let seeded = rush_fixture(&store, 3, 2, 1).await;
+        let server = serve(store, at(window_day(), 6)).await;
+        let client = client();
+        let claim = |i: usize, vacancy: &str| {
+            json!({ "number": seeded[i].number, "token": seeded[i].token, "vacancyId": vacancy })
+        };
+        let claims = format!("{}/api/claims", server.base);
+
+        // Before 07:00 no window is open: the fixture's window starts at 07:00.
+        let (status, body) = post(&client, claims.clone(), &claim(0, "v0")).await;
+        assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::CONFLICT, json!("window.closed")));
+
+        server.clock.set(at(window_day(), 7) + chrono::Duration::minutes(1));
+        let (status, referral) = post(&client, claims.clone(), &claim(0, "v0")).await;
+        assert_eq!(status, StatusCode::CREATED, "{referral}");
+        // Issued Monday 23 November; 5 working days, issue day not counted: to the end of Monday 30.
+        assert_eq!(referral["validUntil"], "2026-11-30T19:00:00.000Z");
+        assert_eq!(referral["validUntilLocal"], "2026-12-01T00:00:00+05:00");
+
+        let (status, again) = post(&client, claims.clone(), &claim(0, "v1")).await;
+        assert_eq!(status, StatusCode::OK, "a retry (even naming another seat) returns the referral");
+        assert_eq!(again["id"], referral["id"]);
+
+        let (status, body) = post(&client, claims.clone(), &claim(1, "v0")).await;
+        assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::CONFLICT, json!("vacancy.full")));
+        let (status, wrong_token) = post(&client, claims.clone(), &json!({ "number": seeded[1].number, "token": "0".repeat(64), "vacancyId": "v1" })).await;
+        assert_eq!((status, wrong_token["errors"][0]["code"].clone()), (StatusCode::UNAUTHORIZED, json!("auth.invalid")));
+
+        // Rule 30: cancel within a day; the seat comes back.
+        let id = referral["id"].as_str().unwrap();
+        let credentials = json!({ "number": seeded[0].number, "token": seeded[0].token });
+        let (status, cancelled) = post(&client, format!("{}/api/referrals/{id}/cancel", server.base), &credentials).await;
+        assert_eq!((status, cancelled["state"].clone()), (StatusCode::OK, json!("cancelled")));
+        let (status, taken) = post(&client, claims.clone(), &claim(1, "v0")).await;
+        assert_eq!(status, StatusCode::CREATED, "{taken}");
+
+        // Rule 30: extend once, at most 30 calendar days after the issue day.
+        let id = taken["id"].as_str().unwrap();
+        let extend = format!("{}/api/referrals/{id}/extend", server.base);
+        let mut request = json!({ "number": seeded[1].number, "token": seeded[1].token, "reason": "illness", "until": "2026-12-24" });
+        let (status, body) = post(&client, extend.clone(), &request).await;
+        assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("referral.extension_range")));
+        request["until"] = json!("2026-12-23");
+        let (status, extended) = post(&client, extend.clone(), &request).await;
+        assert_eq!(status, StatusCode::OK, "{extended}");
+        assert_eq!(extended["validUntilLocal"], "2026-12-24T00:00:00+05:00");
+        let (status, _) = post(&client, extend.clone(), &request).await;
+        assert_eq!(status, StatusCode::OK, "the same extension again is a retry");
+        request["until"] = json!("2026-12-20");
+        let (status, body) = post(&client, extend.clone(), &request).await;
+        assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::CONFLICT, json!("referral.already_extended")));
+        request["reason"] = json!("boredom");
+        let (status, _) = post(&client, extend, &request).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // A day later cancelling is too late.
+        server.clock.set(at(window_day(), 7) + chrono::Duration::hours(25));
+        let credentials = json!({ "number": seeded[1].number, "token": seeded[1].token });
+        let (status, body) = post(&client, format!("{}/api/referrals/{id}/cancel", server.base), &credentials).await;
+        assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::CONFLICT, json!("referral.cancel_too_late")));
+
+        // Withdraw and confirm interest.
+        let token = json!({ "token": seeded[2].token });
+        let (status, interest) = post(&client, format!("{}/api/applications/{}/interest", server.base, seeded[2].number), &token).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(interest["interestConfirmedAt"].is_string());
+        let (status, withdrawn) = post(&client, format!("{}/api/applications/{}/withdraw", server.base, seeded[2].number), &token).await;
+        assert_eq!((status, withdrawn["state"].clone()), (StatusCode::OK, json!("withdrawn")));
+        let (status, _) = post(&client, claims, &claim(2, "v1")).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+    }
+}
+
+#[tokio::test]
+async fn a_seat_for_another_age_group_or_stay_mode_is_refused() {
+    for url in test_databases("fit").await {
+        let store = store(&url).await;
+        let mut other = vacancies(2, 5);
+        other[0].id = "older".into();
+        other[0].age_group = 4;
+        other[1].id = "part".into();
+        other[1].stay_mode = "part_day".into();
+        kezek_server::seed::load_vacancies(&store, &other).await.unwrap();
+        let seeded = rush_fixture(&store, 1, 1, 1).await;
+        let server = serve(store, at(window_day(), 8)).await;
+        let client = client();
+        for (vacancy, code) in [("older", "vacancy.age_group"), ("part", "vacancy.stay_mode")] {
+            let request = json!({ "number": seeded[0].number, "token": seeded[0].token, "vacancyId": vacancy });
+            let (status, body) = post(&client, format!("{}/api/claims", server.base), &request).await;
+            assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::CONFLICT, json!(code)));
+        }
+    }
+}
+
+#[tokio::test]
+async fn published_reads_carry_etags() {
+    for url in test_databases("etag").await {
+        let store = store(&url).await;
+        let seeded = rush_fixture(&store, 5, 2, 3).await;
+        let server = serve(store, at(window_day(), 8)).await;
+        let client = client();
+        for path in ["/api/queues/750000000-2022-general/snapshot", "/api/bulletin"] {
+            let first = client.get(format!("{}{path}", server.base)).send().await.unwrap();
+            assert_eq!(first.status(), StatusCode::OK);
+            let etag = first.headers()["etag"].to_str().unwrap().to_string();
+            assert!(first.headers()["cache-control"].to_str().unwrap().contains("max-age"));
+            let body: Value = first.json().await.unwrap();
+            let cached = client.get(format!("{}{path}", server.base)).header("If-None-Match", &etag).send().await.unwrap();
+            assert_eq!(cached.status(), StatusCode::NOT_MODIFIED, "{path}");
+            if path.contains("snapshot") {
+                let entries = body["entries"].as_array().unwrap();
+                assert_eq!(entries.len(), 5);
+                assert_eq!(entries[0]["number"], seeded[0].number.as_str());
+                assert!(!body.to_string().contains("Омар"), "no names in a published snapshot");
+            } else {
+                assert_eq!(body["vacancies"].as_array().unwrap().len(), 2);
+                assert_eq!(body["vacancies"][0]["free"], 3);
+            }
+        }
+        let status_url = format!("{}/api/applications/{}/status", server.base, seeded[0].number);
+        assert_eq!(client.get(&status_url).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+        let status = client.get(&status_url).bearer_auth(&seeded[0].token).send().await.unwrap();
+        assert_eq!(status.status(), StatusCode::OK);
+        let etag = status.headers()["etag"].to_str().unwrap().to_string();
+        let body: Value = status.json().await.unwrap();
+        assert_eq!(body["state"], "queued");
+        assert_eq!(body["position"], 1);
+        assert_eq!(body["window"]["open"], true);
+        assert_eq!(body["window"]["closesAt"], "2026-11-26T02:00:00.000Z", "3 working days, rule 24.4");
+        let again = client.get(&status_url).bearer_auth(&seeded[0].token).header("If-None-Match", etag).send().await.unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    }
+}
+
+#[tokio::test]
+async fn static_files_headers_and_guards() {
+    let url = test_databases("guard").await.remove(0);
+    let server = serve(store(&url).await, at(window_day(), 8)).await;
+    std::fs::write(server.dirs.www.join("index.html"), "<!doctype html><title>kezek</title>").unwrap();
+    std::fs::write(server.dirs.pkg.join("kezek_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let client = client();
+    let index = client.get(format!("{}/", server.base)).send().await.unwrap();
+    assert_eq!(index.status(), StatusCode::OK);
+    assert_eq!(
+        index.headers()["content-security-policy"],
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    );
+    let wasm = client.get(format!("{}/pkg/kezek_bg.wasm", server.base)).send().await.unwrap();
+    assert_eq!(wasm.status(), StatusCode::OK);
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+
+    let submit = format!("{}/api/applications", server.base);
+    let cross = client.post(&submit).header("Sec-Fetch-Site", "cross-site").json(&body(1, "none")).send().await.unwrap();
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+    let evil = client.post(&submit).header("Origin", "https://evil.example").json(&body(1, "none")).send().await.unwrap();
+    assert_eq!(evil.status(), StatusCode::FORBIDDEN);
+    let own_origin = server.base.clone();
+    let same = client.post(&submit).header("Origin", own_origin).json(&body(1, "none")).send().await.unwrap();
+    assert_eq!(same.status(), StatusCode::CREATED);
+
+    let huge = vec![b' '; 70 * 1024];
+    let too_big = client.post(&submit).header("content-type", "application/json").body(huge).send().await.unwrap();
+    assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    let mut limited = None;
+    for _ in 0..40 {
+        let response = client
+            .get(format!("{}/api/applications/123456789012/status", server.base))
+            .bearer_auth("x")
+            .send()
+            .await
+            .unwrap();
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(response);
+            break;
+        }
+    }
+    let limited = limited.expect("a burst of 40 is rate-limited");
+    assert!(limited.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap() >= 1);
+}
+
+#[tokio::test]
+async fn demo_clock_moves_time_and_runs_jobs() {
+    let url = test_databases("democlock").await.remove(0);
+    let store = store(&url).await;
+    kezek_server::seed::load_vacancies(&store, &vacancies(1, 1)).await.unwrap();
+    let server = serve(store, at(date(2026, 11, 22), 17)).await;
+    let client = client();
+    let (status, body) = post(&client, format!("{}/api/demo/clock", server.base), &json!({ "advance": "PT1H30M" })).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["local"], "2026-11-22T18:30:00+05:00");
+    let bulletin: Value = client.get(format!("{}/api/bulletin", server.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(bulletin["publishedOn"], "2026-11-22", "the 18:00 bulletin ran");
+    let (status, _) = post(&client, format!("{}/api/demo/clock", server.base), &json!({ "advance": "soon" })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[test]
+fn openapi_documents_every_route() {
+    let spec = include_str!("../openapi.yaml");
+    assert!(spec.starts_with("openapi: 3.1.0"));
+    for path in [
+        "/api/applications:", "/api/applications/{number}/status:", "/api/applications/{number}/withdraw:",
+        "/api/applications/{number}/interest:", "/api/claims:", "/api/referrals/{id}/cancel:", "/api/referrals/{id}/extend:",
+        "/api/queues/{key}/snapshot:", "/api/bulletin:", "/api/time:", "/api/demo/clock:", "/api/demo/applications/{number}/originals:",
+    ] {
+        assert!(spec.contains(&format!("  {path}\n")), "{path} is not in openapi.yaml");
+    }
+}
+
+#[tokio::test]
+async fn demo_endpoints_are_off_outside_demo_mode_and_the_owner_is_not_locked_out() {
+    let url = test_databases("nodemo").await.remove(0);
+    let store = store(&url).await;
+    let seeded = rush_fixture(&store, 1, 1, 1).await;
+    let clock = std::sync::Arc::new(kezek_server::clock::SettableClock::frozen_at(at(window_day(), 8)));
+    let state = std::sync::Arc::new(kezek_server::http::AppState {
+        claims: kezek_server::store::ClaimQueue::start(store.clone()),
+        store,
+        clock,
+        demo_clock: None,
+        limiter: kezek_server::ratelimit::RateLimiter::new(20, 5.0),
+        public_origin: None,
+    });
+    let dirs = kezek_server::http::StaticDirs { www: temp_dir("www"), pkg: temp_dir("pkg") };
+    let app = kezek_server::http::router(state, &dirs);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = client();
+    let (status, body) = post(&client, format!("{base}/api/demo/clock"), &json!({ "advance": "PT1H" })).await;
+    assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::FORBIDDEN, json!("demo.disabled")));
+    let (status, _) = post(&client, format!("{base}/api/demo/applications/{}/originals", seeded[0].number), &json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let time: Value = client.get(format!("{base}/api/time")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(time["demo"], false);
+
+    // Someone hammering this number with a wrong token gets 429 ...
+    let status_url = format!("{base}/api/applications/{}/status", seeded[0].number);
+    let mut last = StatusCode::OK;
+    for _ in 0..30 {
+        last = client.get(&status_url).bearer_auth("wrong").send().await.unwrap().status();
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    // ... and the applicant still gets in.
+    let own = client.get(&status_url).bearer_auth(&seeded[0].token).send().await.unwrap();
+    assert_eq!(own.status(), StatusCode::OK);
+}
