@@ -11,6 +11,7 @@ use crate::kztime::{local_date, local_rfc3339, rfc3339};
 use crate::publish::encode_snapshot;
 use crate::ratelimit::RateLimiter;
 use crate::store::{ApplicationRow, ClaimQueue, ExtensionReason, Store};
+use kezek::i18n::Lang;
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -154,6 +155,13 @@ async fn authorize(state: &AppState, number: &str, token: &str) -> Result<Applic
     }
 }
 
+/// The page's language from `Accept-Language` (its first tag), so the backend's messages match
+/// the page's; Kazakh when absent or unknown.
+fn request_lang(headers: &HeaderMap) -> Lang {
+    let first = headers.get("accept-language").and_then(|v| v.to_str().ok()).and_then(|v| v.split([',', ';']).next());
+    Lang::parse(first.unwrap_or(""))
+}
+
 async fn submit(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
     let value: Value = parse_body(&body)?;
     let key = match headers.get("idempotency-key") {
@@ -163,7 +171,8 @@ async fn submit(State(state): State<Arc<AppState>>, headers: HeaderMap, body: By
         None => None,
     };
     let now = state.clock.now();
-    let answer = detached(async move { state.store.submit(&value, key.as_deref(), now).await }).await?;
+    let lang = request_lang(&headers);
+    let answer = detached(async move { state.store.submit(&value, key.as_deref(), now, lang).await }).await?;
     Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 

@@ -1,8 +1,9 @@
 //! Application numbers, claim tokens and hashes.
 //!
-//! - The application number is 11 random decimal digits and a Luhn check digit: pseudonymous
-//!   (never derived from an IIN), not enumerable (10^11 possibilities for a few million
-//!   applications) and typo-detecting when read out over the phone.
+//! - The application number is 12 random decimal digits and a Luhn check digit: pseudonymous
+//!   (never derived from an IIN), not enumerable (10^12 possibilities for a few million
+//!   applications), typo-detecting when read out over the phone, and 13 digits long so it can
+//!   never be mistaken for an IIN (12 digits; the public log refuses IIN-shaped numbers).
 //! - The claim token is HMAC-SHA256(server secret, number): 256 bits a client can only learn
 //!   from the submission answer. The database keeps only SHA-256(token), so a copy of the
 //!   database lets nobody claim a seat, yet a retried submission (Idempotency-Key) can be
@@ -49,19 +50,22 @@ pub fn luhn_check_digit(digits: &[u8]) -> u8 {
     ((10 - sum % 10) % 10) as u8
 }
 
-/// True when `text` is 12 digits whose last is the Luhn check digit of the first 11.
+/// True when `text` is 13 digits whose last is the Luhn check digit of the first 12.
 pub fn is_application_number(text: &str) -> bool {
     let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
-    text.len() == 12 && digits.len() == 12 && luhn_check_digit(&digits[..11]) == digits[11]
+    text.len() == NUMBER_DIGITS && digits.len() == NUMBER_DIGITS && luhn_check_digit(&digits[..NUMBER_DIGITS - 1]) == digits[NUMBER_DIGITS - 1]
 }
 
 /// A fresh random application number (uniqueness is enforced by the primary key; the caller
 /// draws again on the rare collision).
+/// Digits in an application number, the check digit included.
+pub const NUMBER_DIGITS: usize = 13;
+
 pub fn new_application_number() -> Result<String, getrandom::Error> {
-    let mut digits = Vec::with_capacity(12);
+    let mut digits = Vec::with_capacity(NUMBER_DIGITS);
     // The first digit is never 0, so the number never loses a digit in a spreadsheet.
     digits.push(1 + random_below(9)? as u8);
-    for _ in 0..10 {
+    for _ in 0..NUMBER_DIGITS - 2 {
         digits.push(random_below(10)? as u8);
     }
     digits.push(luhn_check_digit(&digits));

@@ -67,7 +67,7 @@ pub async fn load_applications(store: &Store, applications: &[(Value, DateTime<U
     let mut seeded = Vec::with_capacity(applications.len());
     let mut tx = store.db.begin_write().await?;
     for (body, submitted_at) in applications {
-        let s = validate(body, today).map_err(ApiError::Invalid)?;
+        let s = validate(body, today, kezek::i18n::Lang::En).map_err(ApiError::Invalid)?;
         let number = new_application_number().map_err(|_| ApiError::Internal)?;
         let token = store.secret.token_for(&number);
         sqlx::query(

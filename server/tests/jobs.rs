@@ -95,7 +95,7 @@ async fn originals_deadline_and_ageing_out_archive() {
     for url in test_databases("archive").await {
         let store = store(&url).await;
         let submitted = at(window_day(), 10);
-        let fresh = store.submit(&body(1, "none"), None, submitted).await.unwrap();
+        let fresh = store.submit(&body(1, "none"), None, submitted, kezek::i18n::Lang::En).await.unwrap();
         assert_eq!(fresh.originals_due, "2026-11-30");
         // A child born 2 September 2020 is 5 on 1 September 2026 and ages out on 1 September 2027.
         let mut old = body(2, "none");

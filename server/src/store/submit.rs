@@ -6,6 +6,7 @@ use crate::error::ApiError;
 use crate::kztime::{end_of_local_day, local_date, rfc3339, to_ms, from_ms};
 use crate::secrets::{new_application_number, sha256_hex};
 use crate::validation::{validate, Submission};
+use kezek::i18n::Lang;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -42,9 +43,9 @@ pub struct QueueRef {
 
 impl Store {
     /// Validates and stores an application submitted at `now`.
-    pub async fn submit(&self, body: &Value, idempotency_key: Option<&str>, now: DateTime<Utc>) -> Result<SubmitAnswer, ApiError> {
+    pub async fn submit(&self, body: &Value, idempotency_key: Option<&str>, now: DateTime<Utc>, lang: Lang) -> Result<SubmitAnswer, ApiError> {
         let today = local_date(now);
-        let submission = validate(body, today).map_err(ApiError::Invalid)?;
+        let submission = validate(body, today, lang).map_err(ApiError::Invalid)?;
         // serde_json's map is ordered by key, so this hash is the same for the same JSON value.
         let body_text = serde_json::to_string(body).map_err(|_| ApiError::Internal)?;
         let body_hash = sha256_hex(body_text.as_bytes());
