@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 
-echo "== native tests (cargo test --workspace)"
-cargo test --workspace --quiet
+echo "== native tests on SQLite and a throwaway PostgreSQL (cargo test --workspace)"
+scripts/with-postgres.sh cargo test --workspace --quiet
 
 echo "== package build and size budget"
 scripts/build.sh
@@ -16,5 +16,6 @@ scripts/size.sh
 echo "== browser tests (wasm-pack test --headless --chrome)"
 wasm-pack test --headless --chrome
 
-echo "== page tests in headless Chromium (node --test tests/e2e/)"
+echo "== page tests in headless Chromium against the reference backend (node --test tests/e2e/)"
+cargo build --profile server -p kezek-server --quiet
 node --test --test-concurrency=1 tests/e2e/

@@ -43,17 +43,21 @@ async function call(method, path, { json, headers = {}, binary = false } = {}) {
 export const newKey = () => crypto.randomUUID();
 
 const auth = (token) => ({ authorization: `Bearer ${token}` });
+const lang = () => ({ "accept-language": document.documentElement.lang || "kk" });
 
 export const api = {
-  submit: (application, key) => call("POST", "/api/applications", { json: application, headers: { "idempotency-key": key } }),
+  submit: (application, key) =>
+    call("POST", "/api/applications", { json: application, headers: { "idempotency-key": key, ...lang() } }),
   status: (number, token) => call("GET", `/api/applications/${encodeURIComponent(number)}/status`, { headers: auth(token) }),
   snapshot: (queueKey) => call("GET", `/api/queues/${encodeURIComponent(queueKey)}/snapshot`, { binary: true }),
   bulletin: () => call("GET", "/api/bulletin"),
   claim: (number, token, vacancyId, key) =>
-    call("POST", "/api/claims", { json: { applicationNumber: number, token, vacancyId }, headers: { "idempotency-key": key } }),
-  cancel: (number, token) => call("POST", `/api/applications/${encodeURIComponent(number)}/referral/cancel`, { json: {}, headers: auth(token) }),
-  extend: (number, token, reason) =>
-    call("POST", `/api/applications/${encodeURIComponent(number)}/referral/extend`, { json: { reason }, headers: auth(token) }),
-  clock: () => call("GET", "/api/clock"),
+    call("POST", "/api/claims", { json: { number, token, vacancyId }, headers: { "idempotency-key": key, ...lang() } }),
+  cancel: (number, token, referralId) =>
+    call("POST", `/api/referrals/${encodeURIComponent(referralId)}/cancel`, { json: { number, token }, headers: lang() }),
+  extend: (number, token, referralId, reason) =>
+    call("POST", `/api/referrals/${encodeURIComponent(referralId)}/extend`, { json: { number, token, reason }, headers: lang() }),
+  clock: () => call("GET", "/api/time"),
   advanceClock: (body) => call("POST", "/api/demo/clock", { json: body }),
+  confirmOriginals: (number) => call("POST", `/api/demo/applications/${encodeURIComponent(number)}/originals`, { json: {} }),
 };

@@ -69,9 +69,9 @@ async function main() {
   await init();
   await syncClock();
   const tracker = createTracker(page);
-  const form = createForm(page, async (receipt) => {
+  const form = createForm(page, async (receipt, facts) => {
     page.show("track");
-    await tracker.start(receipt);
+    await tracker.start(receipt, facts);
   });
   for (const b of document.querySelectorAll("[data-lang]")) b.addEventListener("click", () => setLanguage(b.dataset.lang));
   const preferred = navigator.language?.slice(0, 2);

@@ -2,7 +2,7 @@
 // only when the person has finished with a field (change/blur) or tries to submit, and it
 // disappears the moment the field is fixed. On a failed submit an error summary takes focus and
 // links to each field; the page title gets an "Error:" prefix. The draft lives only in memory.
-import { validateApplication, validateField } from "/pkg/kezek.js";
+import { validateApplication, validateField, validateIin } from "/pkg/kezek.js";
 import { api, BackendError, newKey } from "./api.js";
 import { renderChecklist } from "./checklist.js";
 
@@ -280,13 +280,19 @@ export function createForm(page, onSubmitted) {
       const receipt = await api.submit(body, attempt.key);
       page.clearFailure();
       $("submit-status").textContent = "";
-      await onSubmitted(receipt);
+      const child = validateIin(body.child.iin, page.today());
+      await onSubmitted(receipt, {
+        birthDate: child.ok ? child.birthDate : page.today(),
+        stayMode: body.queue.stayMode,
+        localityCode: body.applicant.locality.code,
+      });
     } catch (error) {
       $("submit-status").textContent = "";
       if (error instanceof BackendError && error.kind === "rejected" && error.body?.errors) {
         // The backend applies the same rules; show its errors exactly like ours.
         const errors = new Map();
         for (const e of error.body.errors) errors.set(displayField(e.field, e.code) ?? "consent", e.message);
+        if (errors.size === 0) errors.set("consent", page.t("backend.rejected"));
         for (const [field, message] of errors) showError(field, message);
         summaryVisible = true;
         renderSummary(errors);

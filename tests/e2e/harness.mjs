@@ -28,14 +28,18 @@ export function freePort() {
   });
 }
 
-/** Starts the page server and resolves once it prints its URL. */
+/** Starts the reference backend in demo mode (built by scripts/test.sh) and resolves once it
+ * prints its URL. Each start has its own fresh database. */
 export async function startServer() {
   const port = await freePort();
-  const child = spawn("python3", [join(ROOT, "scripts/serve.py"), "--port", String(port)], {
+  const binary = join(ROOT, "target/server/kezek-server");
+  const child = spawn(binary, ["--demo", "--port", String(port), "--www", join(ROOT, "www"), "--pkg", join(ROOT, "pkg")], {
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, KEZEK_LOG: "warn" },
   });
+  child.stderr.on("data", () => {}); // drained so the server never blocks on a full pipe
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("server did not start in 20 s")), 20_000);
+    const timer = setTimeout(() => reject(new Error("server did not start in 60 s")), 60_000);
     child.stdout.on("data", (chunk) => {
       const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(chunk));
       if (m) { clearTimeout(timer); resolve(m[0]); }
