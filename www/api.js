@@ -24,6 +24,8 @@ async function call(method, path, { json, headers = {}, binary = false } = {}) {
       body: json !== undefined ? JSON.stringify(json) : undefined,
       signal: controller.signal,
       credentials: "same-origin",
+      // Revalidate every time (ETag → 304): a snapshot or status must never be read stale.
+      cache: "no-cache",
     });
   } catch (e) {
     throw new BackendError(controller.signal.aborted ? "timeout" : "offline");

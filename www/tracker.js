@@ -74,7 +74,7 @@ export function createTracker(page) {
       status = s;
       core = coreStatus(s, localDate);
       receipt.positions = positions;
-      receipt.vacancies = core.step === "window_open" ? await api.bulletin() : null;
+      receipt.vacancies = ["window_open", "referral_issued"].includes(core.step) ? await api.bulletin() : null;
       page.clearFailure();
       render();
     } catch (error) {
@@ -174,7 +174,7 @@ export function createTracker(page) {
       li.append(left, el("span", "hint", ` ${page.t("tracker.until", { at: v.deadline.slice(0, 16).replace("T", " ") })}`));
       list.append(li);
     }
-    for (const action of v.actions.filter((a) => a.until)) {
+    for (const action of v.actions.filter((a) => a.until && a.until !== v.deadline)) {
       list.append(el("li", "", `${action.label}: ${page.t("tracker.until", { at: action.until.slice(0, 16).replace("T", " ") })}`));
     }
     for (const note of v.notes) list.append(el("li", "hint", note));
