@@ -6,3 +6,5 @@ scripts/setup.sh
 scripts/build.sh
 scripts/size.sh
 node bench/run.mjs "$@"
+cargo build --profile server -p kezek-server --quiet
+node bench/page_load.mjs

@@ -79,6 +79,8 @@ async function main() {
   form.ready();
   $("loading").hidden = true;
   page.show("apply");
+  // The page is usable: package fetched and instantiated, first validation run (bench/page_load.mjs).
+  performance.mark("kezek:usable");
 }
 
 main().catch((e) => {
