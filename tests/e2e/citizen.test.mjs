@@ -153,6 +153,51 @@ test("from receipt to a claimed seat and a cancelled referral, with live countdo
   assert.deepEqual(errors, []);
 });
 
+test("a failed submission keeps the answers and offers a retry that sends the same request", async () => {
+  const { page } = await ready();
+  await page.click("[data-lang=en]");
+  await fillValid(page, 90);
+  const keys = [];
+  let failNext = true;
+  await page.route("**/api/applications", async (route) => {
+    keys.push(route.request().headers()["idempotency-key"]);
+    if (failNext) {
+      failNext = false;
+      await route.abort("connectionreset");
+    } else {
+      await route.continue();
+    }
+  });
+  await page.click("#submit");
+  await page.waitForSelector("#notice:not([hidden])");
+  assert.match(await page.textContent("#notice-text"), /could not reach the service/);
+  assert.equal(await page.inputValue(field("child.firstName")), "Nurlan", "answers are kept");
+  await noAxeViolations(page, "backend failure");
+  await page.click("#notice-retry");
+  await page.waitForSelector("#track:not([hidden])");
+  assert.equal(keys.length, 2);
+  assert.equal(keys[0], keys[1], "the retry carries the same Idempotency-Key");
+});
+
+test("a referral can be extended once with a reason", async () => {
+  const { page, errors } = await ready();
+  await page.click("[data-lang=ru]");
+  await fillValid(page, 95);
+  await page.click("#submit");
+  await page.waitForSelector("#positions .position .big");
+  await page.click("#demo-originals");
+  await page.click('[data-advance="next_window"]');
+  await page.waitForSelector("#vacancies .vacancy button");
+  await page.click("#vacancies .vacancy button >> nth=0");
+  await page.waitForSelector("#referral-panel:not([hidden])");
+  await page.selectOption("#extend-reason", "business_trip");
+  await page.click("#extend-referral");
+  await page.waitForFunction(() => document.querySelector("#track-status")?.textContent === "Срок направления продлён");
+  await page.waitForSelector("#extend-referral:disabled");
+  assert.match(await page.textContent("#countdown-main"), /дн|час/i);
+  assert.deepEqual(errors, []);
+});
+
 test("the whole flow by keyboard alone", async () => {
   const { page, errors } = await ready(PHONE);
   const press = (key, times = 1) => page.keyboard.press(key, { delay: 0 }).then(() => (times > 1 ? press(key, times - 1) : undefined));
