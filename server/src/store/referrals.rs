@@ -25,26 +25,8 @@ pub const CANCEL_WITHIN_HOURS: i64 = 24;
 /// Rule 30: extend up to 30 calendar days from issue.
 pub const EXTEND_UP_TO_DAYS: u32 = 30;
 
-/// Rule 30: the reasons for which a referral may be extended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ExtensionReason {
-    Illness,
-    Hospitalisation,
-    BusinessTrip,
-    Vacation,
-}
-
-impl ExtensionReason {
-    pub fn code(self) -> &'static str {
-        match self {
-            ExtensionReason::Illness => "illness",
-            ExtensionReason::Hospitalisation => "hospitalisation",
-            ExtensionReason::BusinessTrip => "business_trip",
-            ExtensionReason::Vacation => "vacation",
-        }
-    }
-}
+/// Rule 30: the reasons for which a referral may be extended (the core's type).
+pub use kezek::status::ExtensionReason;
 
 /// A referral as the API shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
