@@ -36,7 +36,8 @@ pub struct Db {
 }
 
 /// Migrations in order; each runs once, inside one transaction, recorded in `schema_migrations`.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/0001_init.sql")), (2, include_str!("../migrations/0002_log.sql"))];
 
 /// How long a statement waits for SQLite's writer lock before giving up with "busy".
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;

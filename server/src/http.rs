@@ -8,7 +8,6 @@
 use crate::clock::{parse_iso_duration, Clock, SettableClock};
 use crate::error::ApiError;
 use crate::kztime::{local_date, local_rfc3339, rfc3339};
-use crate::publish::encode_snapshot;
 use crate::ratelimit::RateLimiter;
 use crate::store::{ApplicationRow, ClaimQueue, ExtensionReason, Store};
 use kezek::i18n::Lang;
@@ -264,8 +263,10 @@ async fn status(State(state): State<Arc<AppState>>, Path(number): Path<String>, 
 }
 
 async fn snapshot(State(state): State<Arc<AppState>>, Path(key): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let entries = state.store.queue_entries(&key).await?;
-    let encoded = encode_snapshot(&key, &entries);
+    let now = state.clock.now();
+    let store = state.store.clone();
+    // May append `snapshot_published`: a write, so it runs detached (see the module note).
+    let encoded = detached(async move { store.published_snapshot(&key, now).await }).await?;
     Ok(with_etag(&headers, encoded.body, encoded.content_type, "public, max-age=60"))
 }
 

@@ -17,4 +17,5 @@ pub mod seed;
 pub mod server;
 pub mod store;
 pub mod synthetic;
+pub mod tree;
 pub mod validation;
