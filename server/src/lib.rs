@@ -12,6 +12,7 @@ pub mod kztime;
 pub mod ordering;
 pub mod publish;
 pub mod ratelimit;
+pub mod register;
 pub mod secrets;
 pub mod seed;
 pub mod server;

@@ -14,7 +14,7 @@
 
 use crate::db::WriteTx;
 use crate::error::ApiError;
-use crate::kztime::to_ms;
+use crate::kztime::{from_ms, to_ms};
 use chrono::{DateTime, Utc};
 use kezek::tlog::{base64, leaf_hash, Event};
 
@@ -29,6 +29,8 @@ pub async fn lock(tx: &mut WriteTx) -> Result<u64, ApiError> {
 pub async fn append(tx: &mut WriteTx, event: &Event, now: DateTime<Utc>) -> Result<u64, ApiError> {
     // An event the encoder refuses (a malformed identifier, an IIN-shaped number) must not be
     // silently skipped: the change it records is refused with it.
+    // Entries carry whole milliseconds, like every instant in the database.
+    let event = Event { at: from_ms(to_ms(event.at)), ..event.clone() };
     let entry = event.encode().map_err(|error| {
         tracing::error!(error = %error, kind = event.body.name(), "log entry refused by the encoder");
         ApiError::Internal

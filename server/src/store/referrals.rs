@@ -294,7 +294,7 @@ impl Store {
                     .execute(tx.conn())
                     .await?;
                 if updated.rows_affected() == 1 {
-                    let body = EventBody::ReferralExtended { application: application.number.clone(), referral: id.to_string(), until: new_end };
+                    let body = EventBody::ReferralExtended { application: application.number.clone(), referral: id.to_string(), until: from_ms(to_ms(new_end)) };
                     log::append(&mut tx, &Event { at: now, queue: application.queue_key.clone(), body }, now).await?;
                 }
                 tracing::info!(number = %application.number, referral = %id, reason = reason.code(), "referral extended");
