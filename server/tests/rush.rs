@@ -139,6 +139,28 @@ async fn check_invariants(store: &Store, outcome: &Outcome, seats: i64) {
     assert_eq!(per_application.len() as i64, seats, "every referral was acknowledged to someone");
     let referred: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM applications WHERE state = 'referred'").fetch_one(pool).await.unwrap();
     assert_eq!(referred.0, seats);
+    check_log(store, &referrals).await;
+}
+
+/// The public log: dense indexes, and exactly one `referral_issued` entry per stored referral
+/// (none for claims rolled back, refused or lost in the kill), naming that referral.
+async fn check_log(store: &Store, referrals: &[(String, String, String)]) {
+    let pool = &store.db.pool;
+    let (count, max, head): (i64, i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), MAX(log_index), (SELECT size FROM log_head) FROM log_entries").fetch_one(pool).await.unwrap();
+    assert_eq!((count, head), (max + 1, count), "dense indexes from 0, head = size");
+    let issued: Vec<(String,)> =
+        sqlx::query_as("SELECT entry FROM log_entries WHERE kind = 'referral_issued'").fetch_all(pool).await.unwrap();
+    assert_eq!(issued.len(), referrals.len(), "one referral_issued entry per referral");
+    let mut logged = HashMap::new();
+    for (text,) in issued {
+        let event = kezek::tlog::Event::decode(&kezek::tlog::base64::decode(&text).unwrap()).unwrap();
+        let kezek::tlog::EventBody::ReferralIssued { application, referral, seat } = event.body else { panic!("not referral_issued") };
+        assert!(logged.insert(referral, (application, seat)).is_none(), "a referral logged twice");
+    }
+    for (id, number, vacancy) in referrals {
+        assert_eq!(logged.get(id), Some(&(number.clone(), vacancy.clone())), "referral {id} is logged as stored");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
