@@ -86,8 +86,8 @@ impl Store {
         // no entry and no gap.
         let mut broken = super::log::lock(&mut tx).await.is_err();
         let mut results = Vec::with_capacity(batch.len());
-        for job in batch.iter().take(if broken { 0 } else { batch.len() }) {
-            if tx.conn().execute("SAVEPOINT claim").await.is_err() {
+        for job in &batch {
+            if broken || tx.conn().execute("SAVEPOINT claim").await.is_err() {
                 broken = true;
                 break;
             }
