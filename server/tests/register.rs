@@ -6,9 +6,10 @@ mod common;
 
 use common::*;
 use kezek::tlog::{
-    base64, leaf_hash, verify_consistency, verify_inclusion, verify_register, Event, Hash, RegisterEvidence, SnapshotEvidence,
-    Verdict, Verifier,
+    base64, leaf_hash, sha256, verify_consistency, verify_inclusion, verify_register, Event, EventBody, Hash, RegisterEvidence,
+    SnapshotEvidence, Verdict, Verifier,
 };
+use kezek::queue::snapshot::Snapshot;
 use kezek_server::seed::load_vacancies;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -57,6 +58,11 @@ async fn changes_are_logged_once_in_order_and_proofs_verify() {
         let first_checkpoint = get_text(&client, format!("{base}/api/log/checkpoint")).await;
 
         kezek_server::jobs::publish_bulletin(&store, at(date(2026, 11, 22), 18)).await.unwrap();
+        // The log commits to the bulletin document exactly as served at that instant.
+        let bulletin = client.get(format!("{base}/api/bulletin")).send().await.unwrap().bytes().await.unwrap();
+        let logged = get_json(&client, format!("{base}/api/log/entries/1")).await;
+        let event = Event::decode(&base64::decode(logged["entry"].as_str().unwrap()).unwrap()).unwrap();
+        assert_eq!(event.body, EventBody::BulletinPublished { bulletin: "2026-11-22".into(), digest: sha256(&bulletin) });
         kezek_server::jobs::open_windows(&store, at(window_day(), 7)).await.unwrap();
         server.clock.set(at(window_day(), 8));
 
@@ -88,8 +94,11 @@ async fn changes_are_logged_once_in_order_and_proofs_verify() {
         let snapshot = client.get(&snapshot_url).send().await.unwrap().bytes().await.unwrap().to_vec();
         let again = client.get(&snapshot_url).send().await.unwrap().bytes().await.unwrap().to_vec();
         assert_eq!(snapshot, again, "the same entries give the same snapshot");
+        assert_eq!(Snapshot::decode(&snapshot).unwrap().header().log_size, 4, "it reflects the first 4 entries");
+        let unknown = client.get(format!("{base}/api/queues/750000000-2019-general/snapshot")).send().await.unwrap();
+        assert_eq!(unknown.status(), StatusCode::OK);
         let logged = kinds(&store).await;
-        assert_eq!(logged.len(), 5);
+        assert_eq!(logged.len(), 5, "one snapshot_published, none for a queue without applications");
         assert_eq!(logged[4].1, "snapshot_published");
 
         // The checkpoint verifies with the published key; every entry is in it.

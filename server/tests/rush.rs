@@ -142,6 +142,25 @@ async fn check_invariants(store: &Store, outcome: &Outcome, seats: i64) {
     check_log(store, &referrals).await;
 }
 
+/// The restarted server rebuilt its tree from the database: its signed checkpoint covers every
+/// stored entry, with the root of their leaf hashes.
+async fn check_checkpoint(store: &Store, base: &str) {
+    let client = client();
+    let vkey = client.get(format!("{base}/api/log/key")).send().await.unwrap().text().await.unwrap();
+    let note = client.get(format!("{base}/api/log/checkpoint")).send().await.unwrap().text().await.unwrap();
+    let checkpoint = kezek::tlog::Verifier::parse(&vkey).unwrap().verify_checkpoint(&note).unwrap();
+    let leaves: Vec<(String,)> =
+        sqlx::query_as("SELECT leaf_hash FROM log_entries ORDER BY log_index").fetch_all(&store.db.pool).await.unwrap();
+    let tree = kezek::tlog::Log::from_leaf_hashes(leaves.iter().map(|(h,)| hex_hash(h)));
+    assert_eq!(checkpoint.size, tree.size());
+    assert_eq!(checkpoint.root_hash, tree.root(tree.size()).unwrap());
+}
+
+fn hex_hash(text: &str) -> kezek::tlog::Hash {
+    let bytes: Vec<u8> = (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap()).collect();
+    bytes.try_into().unwrap()
+}
+
 /// The public log: dense indexes, and exactly one `referral_issued` entry per stored referral
 /// (none for claims rolled back, refused or lost in the kill), naming that referral.
 async fn check_log(store: &Store, referrals: &[(String, String, String)]) {
@@ -207,6 +226,7 @@ async fn rush_survives_sigkill_mid_way() {
         assert!(at_kill < 100, "the kill came mid-rush");
         assert!(outcome.retries > 0, "some claims had to be retried across the restart");
         check_invariants(&rush.store, &outcome, VACANCIES as i64 * SEATS_PER_VACANCY).await;
+        check_checkpoint(&rush.store, &restarted.base).await;
         drop(restarted);
     }
 }
