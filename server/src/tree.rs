@@ -67,14 +67,23 @@ impl LogTree {
                 tree.push_leaf_hash(parse_hash(&hash)?);
             }
             if loaded < CATCH_UP_BATCH {
-                return Ok(tree);
+                break;
             }
         }
+        // A log must never sign two checkpoints that are not consistent with each other: if the
+        // database now holds fewer entries than this process has seen (a restore, a rewrite),
+        // refuse to answer rather than sign a smaller tree.
+        let (head,): (i64,) = sqlx::query_as("SELECT size FROM log_head WHERE id = 1").fetch_one(&db.pool).await?;
+        if u64::try_from(head).ok() < Some(tree.size()) {
+            tracing::error!(head, seen = tree.size(), "the log in the database is shorter than the log already served");
+            return Err(ApiError::Internal);
+        }
+        Ok(tree)
     }
 
     /// The signed checkpoint (C2SP signed note) of the first `size` entries of `tree`.
     pub fn checkpoint(&self, tree: &Log, size: u64) -> Result<String, ApiError> {
-        let root = tree.root(size).map_err(|_| ApiError::NotFound("log.size"))?;
+        let root = tree.root(size).map_err(|_| ApiError::invalid("size", "log.range", "A size beyond the log"))?;
         let checkpoint = Checkpoint::new(&self.origin, size, root);
         self.signer.sign_checkpoint(&checkpoint).map_err(|_| ApiError::Internal)
     }

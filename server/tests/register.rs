@@ -179,6 +179,12 @@ async fn changes_are_logged_once_in_order_and_proofs_verify() {
                 assert!(!raw.contains(secret) && !text.contains(secret), "an entry contains {secret:?}");
             }
         }
+
+        // A database that lost entries already served makes the server refuse to sign.
+        sqlx::query("DELETE FROM log_entries WHERE log_index = 4").execute(&store.db.pool).await.unwrap();
+        sqlx::query("UPDATE log_head SET size = 4").execute(&store.db.pool).await.unwrap();
+        let refused = client.get(format!("{base}/api/log/checkpoint")).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }
 
