@@ -8,8 +8,9 @@
 //! server processes share one database. Appenders are serialised (see `store/log.rs`), so
 //! entries commit in index order and a reader never sees a gap; a gap is refused anyway.
 //!
-//! Memory: 32 bytes per entry (about 300 MB for ten million entries); recomputing the root per
-//! request instead would read every leaf hash each time.
+//! Memory: `Log` keeps every complete subtree hash, about 64 bytes per entry (640 MB for ten
+//! million entries, hence one log per region); recomputing the root per request instead would
+//! read every leaf hash from the database each time.
 
 use crate::db::Db;
 use crate::error::ApiError;
