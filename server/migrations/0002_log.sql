@@ -1,6 +1,7 @@
 -- The public register (rule 24.7, docs/transparency-log.md): every change to an application, a
 -- referral or a bulletin appends one entry here in the same transaction as the change.
--- Append-only: the server never updates or deletes a row of `log_entries`.
+-- Append-only: the server never updates or deletes a row of `log_entries`, and migration 3
+-- (in db.rs: trigger syntax differs per database) makes the database refuse to.
 -- Entries are base64 TEXT and leaf hashes hex TEXT: sqlx's Any driver has no column type that
 -- means "bytes" on both SQLite and PostgreSQL in one portable migration.
 

@@ -180,7 +180,18 @@ async fn changes_are_logged_once_in_order_and_proofs_verify() {
             }
         }
 
-        // A database that lost entries already served makes the server refuse to sign.
+        // The database refuses to change or delete an entry.
+        assert!(sqlx::query("UPDATE log_entries SET kind = 'x' WHERE log_index = 4").execute(&store.db.pool).await.is_err());
+        assert!(sqlx::query("DELETE FROM log_entries WHERE log_index = 4").execute(&store.db.pool).await.is_err());
+        // A database that lost entries already served (here: its owner dropped the triggers)
+        // makes the server refuse to sign.
+        let drops: &[&str] = match store.db.backend {
+            kezek_server::db::Backend::Sqlite => &["DROP TRIGGER log_entries_no_delete"],
+            kezek_server::db::Backend::Postgres => &["DROP TRIGGER log_entries_append_only ON log_entries"],
+        };
+        for drop in drops {
+            sqlx::query(drop).execute(&store.db.pool).await.unwrap();
+        }
         sqlx::query("DELETE FROM log_entries WHERE log_index = 4").execute(&store.db.pool).await.unwrap();
         sqlx::query("UPDATE log_head SET size = 4").execute(&store.db.pool).await.unwrap();
         let refused = client.get(format!("{base}/api/log/checkpoint")).send().await.unwrap();
