@@ -36,7 +36,8 @@ pub struct Db {
 }
 
 /// Migrations in order; each runs once, inside one transaction, recorded in `schema_migrations`.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/0001_init.sql")), (2, include_str!("../migrations/0002_log.sql"))];
 
 /// How long a statement waits for SQLite's writer lock before giving up with "busy".
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
@@ -92,7 +93,9 @@ impl Db {
         self.pool
             .execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
             .await?;
-        for (version, sql) in MIGRATIONS {
+        let mut migrations: Vec<(i64, Vec<String>)> = MIGRATIONS.iter().map(|(v, sql)| (*v, split_statements(sql))).collect();
+        migrations.push((3, append_only_triggers(self.backend).iter().map(|s| s.to_string()).collect()));
+        for (version, statements) in &migrations {
             let mut tx = self.begin_write().await?;
             if self.backend == Backend::Postgres {
                 // Two servers starting together: the second waits here, then sees the version.
@@ -103,7 +106,7 @@ impl Db {
                 .fetch_optional(tx.conn())
                 .await?;
             if done.is_none() {
-                for statement in split_statements(sql) {
+                for statement in statements {
                     tx.conn().execute(statement.as_str()).await?;
                 }
                 sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
@@ -126,6 +129,30 @@ impl Db {
         };
         conn.execute(begin).await?;
         Ok(WriteTx { conn: Some(conn) })
+    }
+}
+
+/// Migration 3: the database itself refuses to change or delete a public log entry (rule 24.7),
+/// so no code path can do it by mistake. (Whoever owns the database can still drop the trigger;
+/// the signed checkpoints are what make such a change evident.) Trigger syntax differs between
+/// the two databases, so this migration is written twice.
+fn append_only_triggers(backend: Backend) -> &'static [&'static str] {
+    match backend {
+        Backend::Sqlite => &[
+            "CREATE TRIGGER log_entries_no_update BEFORE UPDATE ON log_entries \
+             BEGIN SELECT RAISE(ABORT, 'log_entries is append-only'); END",
+            "CREATE TRIGGER log_entries_no_delete BEFORE DELETE ON log_entries \
+             BEGIN SELECT RAISE(ABORT, 'log_entries is append-only'); END",
+        ],
+        Backend::Postgres => &[
+            "CREATE FUNCTION log_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'log_entries is append-only'; END $$",
+            "CREATE TRIGGER log_entries_append_only BEFORE UPDATE OR DELETE ON log_entries \
+             FOR EACH ROW EXECUTE FUNCTION log_entries_append_only()",
+            // TRUNCATE skips row triggers; refuse it too.
+            "CREATE TRIGGER log_entries_no_truncate BEFORE TRUNCATE ON log_entries \
+             FOR EACH STATEMENT EXECUTE FUNCTION log_entries_append_only()",
+        ],
     }
 }
 

@@ -8,7 +8,6 @@
 use crate::clock::{parse_iso_duration, Clock, SettableClock};
 use crate::error::ApiError;
 use crate::kztime::{local_date, local_rfc3339, rfc3339};
-use crate::publish::encode_snapshot;
 use crate::ratelimit::RateLimiter;
 use crate::store::{ApplicationRow, ClaimQueue, ExtensionReason, Store};
 use kezek::i18n::Lang;
@@ -66,6 +65,12 @@ pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
         .route("/api/referrals/{id}/extend", post(extend_referral))
         .route("/api/queues/{key}/snapshot", get(snapshot))
         .route("/api/bulletin", get(bulletin))
+        .route("/api/applications/{number}/register", get(crate::register::register))
+        .route("/api/log/checkpoint", get(crate::register::checkpoint))
+        .route("/api/log/key", get(crate::register::key))
+        .route("/api/log/entries/{index}", get(crate::register::entry))
+        .route("/api/log/proof/inclusion", get(crate::register::inclusion))
+        .route("/api/log/proof/consistency", get(crate::register::consistency))
         .route("/api/time", get(time))
         .route("/api/demo/clock", post(demo_clock))
         .route("/api/demo/applications/{number}/originals", post(demo_confirm_originals))
@@ -143,7 +148,7 @@ impl ClassifyKind for serde_json::Error {
 /// Authenticates `number` with `token`, then rate-limits. Failed attempts count in a bucket of
 /// their own, so someone who knows a number but not its token can slow down their own guessing
 /// but never lock the real applicant out.
-async fn authorize(state: &AppState, number: &str, token: &str) -> Result<ApplicationRow, ApiError> {
+pub(crate) async fn authorize(state: &AppState, number: &str, token: &str) -> Result<ApplicationRow, ApiError> {
     match state.store.authenticate(number, token).await {
         Ok(application) => {
             state.limiter.check(number).map_err(ApiError::RateLimited)?;
@@ -254,20 +259,27 @@ async fn confirm_interest(State(state): State<Arc<AppState>>, Path(number): Path
 }
 
 async fn status(State(state): State<Arc<AppState>>, Path(number): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or(ApiError::Unauthorized)?;
+    let token = bearer(&headers)?;
     let application = authorize(&state, &number, token).await?;
     let status = state.store.status(&application, state.clock.now()).await?;
     let body = serde_json::to_vec(&status).map_err(|_| ApiError::Internal)?;
     Ok(with_etag(&headers, body, "application/json", "private, no-cache"))
 }
 
+/// The token of an `Authorization: Bearer …` header.
+pub(crate) fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or(ApiError::Unauthorized)
+}
+
 async fn snapshot(State(state): State<Arc<AppState>>, Path(key): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let entries = state.store.queue_entries(&key).await?;
-    let encoded = encode_snapshot(&key, &entries);
+    let now = state.clock.now();
+    let store = state.store.clone();
+    // May append `snapshot_published`: a write, so it runs detached (see the module note).
+    let encoded = detached(async move { store.published_snapshot(&key, now).await }).await?;
     Ok(with_etag(&headers, encoded.body, encoded.content_type, "public, max-age=60"))
 }
 
@@ -278,7 +290,7 @@ async fn bulletin(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
 }
 
 /// Answers 304 when the client already has this exact body, else the body with its ETag.
-fn with_etag(request_headers: &HeaderMap, body: Vec<u8>, content_type: &'static str, cache_control: &'static str) -> Response {
+pub(crate) fn with_etag(request_headers: &HeaderMap, body: Vec<u8>, content_type: &'static str, cache_control: &'static str) -> Response {
     let etag = format!("\"{}\"", &crate::secrets::sha256_hex(&body)[..32]);
     let matches = request_headers
         .get(header::IF_NONE_MATCH)

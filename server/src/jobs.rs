@@ -5,14 +5,16 @@
 use crate::error::ApiError;
 use crate::kztime::{at_local, local_date, to_ms};
 use crate::ordering::{order_queue, OrderKey};
-use crate::store::referrals_release;
-use crate::store::Store;
+use crate::store::{bulletin_on, log, referrals_release, Ending, Store};
+use kezek::tlog::{sha256, Event, EventBody};
 use crate::validation::PriorityClass;
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 
 /// Rule 24.3: the bulletin is published daily at 18:00 local time.
 pub const BULLETIN_HOUR: u32 = 18;
+/// The `queue` field of `bulletin_published` events: a bulletin covers every queue.
+pub const BULLETIN_LOG_QUEUE: &str = "bulletins";
 /// Rule 24.4: access windows open daily at 07:00 local time.
 pub const WINDOW_HOUR: u32 = 7;
 /// Rule 24.4: a window lasts 3 working days.
@@ -49,6 +51,7 @@ pub async fn publish_bulletin(store: &Store, now: DateTime<Utc>) -> Result<u64, 
         return Ok(0);
     }
     let mut tx = store.db.begin_write().await?;
+    log::lock(&mut tx).await?;
     let created: Option<(String,)> =
         sqlx::query_as("INSERT INTO bulletins (published_on, published_at) VALUES ($1, $2) ON CONFLICT (published_on) DO NOTHING RETURNING published_on")
             .bind(today.to_string())
@@ -60,6 +63,11 @@ pub async fn publish_bulletin(store: &Store, now: DateTime<Utc>) -> Result<u64, 
             .bind(today.to_string())
             .execute(tx.conn())
             .await?;
+        // The log commits to the bulletin document as published now (its JSON as
+        // `GET /api/bulletin` serves it at this instant); free counts change later.
+        let document = serde_json::to_vec(&bulletin_on(tx.conn()).await?).map_err(|_| ApiError::Internal)?;
+        let body = EventBody::BulletinPublished { bulletin: today.to_string(), digest: sha256(&document) };
+        log::append(&mut tx, &Event { at: now, queue: BULLETIN_LOG_QUEUE.to_string(), body }, now).await?;
         tracing::info!(day = %today, "vacancy bulletin published");
     }
     tx.commit().await?;
@@ -149,8 +157,10 @@ pub async fn expire_referrals(store: &Store, now: DateTime<Utc>) -> Result<u64, 
     let mut expired = 0;
     for (id,) in due {
         let mut tx = store.db.begin_write().await?;
-        // `release` re-checks `state = 'active'` under the write lock, so a race with a cancel is harmless.
-        if referrals_release(&mut tx, &id, "expired", now).await? {
+        log::lock(&mut tx).await?;
+        // `release` re-checks `state = 'active'` under the write lock, so a race with a cancel is
+        // harmless (and logs nothing).
+        if referrals_release(&mut tx, &store.secret, &id, Ending::Expired, now).await? {
             expired += 1;
         }
         tx.commit().await?;
@@ -160,28 +170,36 @@ pub async fn expire_referrals(store: &Store, now: DateTime<Utc>) -> Result<u64, 
 
 /// Rule 29: an application whose originals were not confirmed within 5 working days is archived.
 pub async fn originals_deadline(store: &Store, now: DateTime<Utc>) -> Result<u64, ApiError> {
-    let mut tx = store.db.begin_write().await?;
-    let result = sqlx::query(
+    archive(
+        store,
         "UPDATE applications SET state = 'archived', state_reason = 'originals_missed' \
-         WHERE originals_confirmed = 0 AND originals_due < $1 AND state IN ('queued', 'temporary_stay')",
+         WHERE originals_confirmed = 0 AND originals_due < $1 AND state IN ('queued', 'temporary_stay') RETURNING number, queue_key",
+        now,
     )
-    .bind(local_date(now).to_string())
-    .execute(tx.conn())
-    .await?;
-    tx.commit().await?;
-    Ok(result.rows_affected())
+    .await
 }
 
 /// Rule 18, 24.9: an application is archived on the first 1 September on which the child is 6.
 pub async fn age_out(store: &Store, now: DateTime<Utc>) -> Result<u64, ApiError> {
-    let mut tx = store.db.begin_write().await?;
-    let result = sqlx::query(
+    archive(
+        store,
         "UPDATE applications SET state = 'archived', state_reason = 'aged_out' \
-         WHERE ages_out_on IS NOT NULL AND ages_out_on <= $1 AND state IN ('queued', 'temporary_stay')",
+         WHERE ages_out_on IS NOT NULL AND ages_out_on <= $1 AND state IN ('queued', 'temporary_stay') RETURNING number, queue_key",
+        now,
     )
-    .bind(local_date(now).to_string())
-    .execute(tx.conn())
-    .await?;
+    .await
+}
+
+/// Runs an archiving `update` (bound to today's local date, returning number and queue) and
+/// logs an `archived` event for each row it actually changed, in the same transaction.
+async fn archive(store: &Store, update: &str, now: DateTime<Utc>) -> Result<u64, ApiError> {
+    let mut tx = store.db.begin_write().await?;
+    log::lock(&mut tx).await?;
+    let archived: Vec<(String, String)> = sqlx::query_as(update).bind(local_date(now).to_string()).fetch_all(tx.conn()).await?;
+    for (application, queue) in &archived {
+        let body = EventBody::Archived { application: application.clone() };
+        log::append(&mut tx, &Event { at: now, queue: queue.clone(), body }, now).await?;
+    }
     tx.commit().await?;
-    Ok(result.rows_affected())
+    Ok(archived.len() as u64)
 }

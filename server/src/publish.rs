@@ -23,14 +23,15 @@ pub struct EncodedSnapshot {
     pub body: Vec<u8>,
 }
 
-/// Encodes the entries of `queue_key`, in queue order. The body depends only on the entries, so
-/// its hash is a stable ETag.
-pub fn encode_snapshot(queue_key: &str, entries: &[PublishedEntry]) -> EncodedSnapshot {
+/// Encodes the entries of `queue_key`, in queue order, stating that they reflect the first
+/// `log_size` entries of the public log. The body depends only on its arguments, so its hash is
+/// a stable ETag.
+pub fn encode_snapshot(queue_key: &str, entries: &[PublishedEntry], log_size: u64) -> EncodedSnapshot {
     let core: Vec<Entry> = entries.iter().filter_map(core_entry).collect();
     // The publication instant is the newest submission, not "now": the same entries give the
     // same bytes, so the ETag only changes when the queue does.
     let published_at = core.iter().map(|e| e.submitted_at).max().unwrap_or(0);
-    let header = Header { key: QueueKey::parse(queue_key).ok(), published_at, log_size: 0 };
+    let header = Header { key: QueueKey::parse(queue_key).ok(), published_at, log_size };
     // Numbers are unique per queue (a primary key) and instants are in range, so encoding
     // cannot fail; an empty body would make the browser say "truncated", never a wrong place.
     let body = snapshot::encode(&header, &core).unwrap_or_default();

@@ -84,16 +84,22 @@ impl TokenSecret {
     /// Reads the secret from `path` (64 hex characters), creating it with fresh random bytes
     /// (mode 0600) when the file does not exist yet.
     pub fn load_or_create(path: &Path) -> std::io::Result<TokenSecret> {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            let bytes = hex::decode(text.trim()).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-            let bytes: [u8; 32] = bytes
-                .try_into()
-                .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "secret must be 32 bytes"))?;
-            return Ok(TokenSecret(bytes));
-        }
-        let bytes = random_bytes::<32>().map_err(|e| std::io::Error::other(e.to_string()))?;
-        write_private(path, &hex::encode(bytes))?;
-        Ok(TokenSecret(bytes))
+        load_or_create_seed(path).map(TokenSecret)
+    }
+
+    /// The salt of the commitments the public log makes for `purpose` and `id` (an application
+    /// number, a referral): derived, not stored, so the provider can open a commitment later
+    /// (show salt and data) while nobody without the server secret can test guesses.
+    pub fn commitment_salt(&self, purpose: &str, id: &str) -> [u8; 32] {
+        let mut mac = match Hmac::<Sha256>::new_from_slice(&self.0) {
+            Ok(mac) => mac,
+            Err(_) => unreachable!("HMAC takes any key length"),
+        };
+        mac.update(b"kezek log commitment v1:");
+        mac.update(purpose.as_bytes());
+        mac.update(b":");
+        mac.update(id.as_bytes());
+        mac.finalize().into_bytes().into()
     }
 
     /// The claim token of application `number`.
@@ -107,6 +113,20 @@ impl TokenSecret {
         mac.update(number.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
+}
+
+/// Reads 32 secret bytes from `path` (64 hex characters), creating the file with fresh random
+/// bytes (mode 0600) when it does not exist yet. Used for the token secret and the log key.
+pub fn load_or_create_seed(path: &Path) -> std::io::Result<[u8; 32]> {
+    if let Ok(text) = std::fs::read_to_string(path) {
+        let bytes = hex::decode(text.trim()).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        return bytes
+            .try_into()
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "secret must be 32 bytes"));
+    }
+    let bytes = random_bytes::<32>().map_err(|e| std::io::Error::other(e.to_string()))?;
+    write_private(path, &hex::encode(bytes))?;
+    Ok(bytes)
 }
 
 #[cfg(unix)]

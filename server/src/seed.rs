@@ -66,6 +66,7 @@ pub async fn load_applications(store: &Store, applications: &[(Value, DateTime<U
     let today = local_date(today_at);
     let mut seeded = Vec::with_capacity(applications.len());
     let mut tx = store.db.begin_write().await?;
+    crate::store::log::lock(&mut tx).await?;
     for (body, submitted_at) in applications {
         let s = validate(body, today, kezek::i18n::Lang::En).map_err(ApiError::Invalid)?;
         let number = new_application_number().map_err(|_| ApiError::Internal)?;
@@ -91,6 +92,9 @@ pub async fn load_applications(store: &Store, applications: &[(Value, DateTime<U
         .bind(body.to_string())
         .execute(tx.conn())
         .await?;
+        // Loaded applications are in the public log like submitted ones, at their submission time.
+        let accepted = store.accepted_event(&number, &s.queue_key(), &body.to_string(), *submitted_at);
+        crate::store::log::append(&mut tx, &accepted, *submitted_at).await?;
         seeded.push(Seeded { number, token, queue_key: s.queue_key() });
     }
     tx.commit().await?;

@@ -4,7 +4,8 @@ use crate::clock::{Clock, SettableClock, SystemClock};
 use crate::db::{Backend, Db};
 use crate::http::{router, AppState, StaticDirs};
 use crate::ratelimit::RateLimiter;
-use crate::secrets::TokenSecret;
+use crate::secrets::{load_or_create_seed, TokenSecret};
+use crate::tree::LogTree;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 use kezek::calendar::Calendar;
@@ -24,11 +25,14 @@ pub struct Config {
     /// Scheduler period; 0 turns the scheduler off.
     pub tick_ms: u64,
     pub public_origin: Option<String>,
+    /// The public log's origin, also its signing key's name (`kezek.egov.kz/<region>/log`).
+    pub log_origin: String,
 }
 
 pub const USAGE: &str = "kezek-server [--demo] [--database-url URL] [--port N] [--www DIR] [--pkg DIR] \
-[--secret-file PATH] [--clock-start RFC3339] [--tick-ms N] [--public-origin ORIGIN]
-  env: DATABASE_URL, PORT (default 8080), KEZEK_WWW, KEZEK_PKG, KEZEK_SECRET_FILE, KEZEK_LOG (info)";
+[--secret-file PATH] [--clock-start RFC3339] [--tick-ms N] [--public-origin ORIGIN] [--log-origin NAME]
+  env: DATABASE_URL, PORT (default 8080), KEZEK_WWW, KEZEK_PKG, KEZEK_SECRET_FILE, KEZEK_LOG (info),
+  KEZEK_LOG_ORIGIN (default kezek.egov.kz/demo/log)";
 
 impl Config {
     /// Reads flags (`args` without the program name), falling back to the environment.
@@ -53,6 +57,7 @@ impl Config {
             clock_start: None,
             tick_ms: 1000,
             public_origin: None,
+            log_origin: env("KEZEK_LOG_ORIGIN").unwrap_or_else(|| crate::tree::DEFAULT_ORIGIN.to_string()),
         };
         let mut rest = args.iter();
         while let Some(flag) = rest.next() {
@@ -71,6 +76,7 @@ impl Config {
                 }
                 "--tick-ms" => config.tick_ms = value()?.parse().map_err(|_| "--tick-ms must be a number".to_string())?,
                 "--public-origin" => config.public_origin = Some(value()?),
+                "--log-origin" => config.log_origin = value()?,
                 "--help" | "-h" => return Err(USAGE.to_string()),
                 other => return Err(format!("unknown argument {other}\n{USAGE}")),
             }
@@ -105,6 +111,11 @@ impl Config {
     }
 }
 
+/// The log signing key's file: the secret file's name with `.log-key` in place of its extension.
+pub fn log_key_path(secret_path: &std::path::Path) -> PathBuf {
+    secret_path.with_extension("log-key")
+}
+
 /// Deletes demo databases (and their WAL and secret files) left by demo runs that have ended:
 /// each run starts from its own fresh file, so nothing in them is needed again.
 fn remove_stale_demo_files() {
@@ -123,8 +134,12 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, Box<dyn std::erro
     let url = config.database_url();
     let db = Db::connect(&url).await?;
     db.migrate().await?;
-    let secret = TokenSecret::load_or_create(&config.secret_path(&url))?;
-    let store = Store { db, calendar: Arc::new(Calendar::builtin()), secret };
+    let secret_path = config.secret_path(&url);
+    let secret = TokenSecret::load_or_create(&secret_path)?;
+    // The log's Ed25519 seed lives beside the token secret, created the same way (mode 0600).
+    let seed = load_or_create_seed(&log_key_path(&secret_path))?;
+    let tree = Arc::new(LogTree::new(&config.log_origin, &seed)?);
+    let store = Store { db, calendar: Arc::new(Calendar::builtin()), secret, tree };
     let (clock, demo_clock): (Arc<dyn Clock>, Option<Arc<SettableClock>>) = if config.demo {
         let start = config.clock_start.unwrap_or_else(|| crate::demo::demo_start(&store, Utc::now()));
         let clock = Arc::new(SettableClock::running_from(start));

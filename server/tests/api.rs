@@ -274,6 +274,8 @@ fn openapi_documents_every_route() {
         "/api/applications:", "/api/applications/{number}/status:", "/api/applications/{number}/withdraw:",
         "/api/applications/{number}/interest:", "/api/claims:", "/api/referrals/{id}/cancel:", "/api/referrals/{id}/extend:",
         "/api/queues/{key}/snapshot:", "/api/bulletin:", "/api/time:", "/api/demo/clock:", "/api/demo/applications/{number}/originals:",
+        "/api/applications/{number}/register:", "/api/log/checkpoint:", "/api/log/key:", "/api/log/entries/{index}:",
+        "/api/log/proof/inclusion:", "/api/log/proof/consistency:",
     ] {
         assert!(spec.contains(&format!("  {path}\n")), "{path} is not in openapi.yaml");
     }

@@ -111,6 +111,20 @@ async fn originals_deadline_and_ageing_out_archive() {
         assert_eq!(jobs::age_out(&store, at(date(2027, 9, 1), 0)).await.unwrap(), 1);
         assert_eq!(jobs::age_out(&store, at(date(2027, 9, 1), 1)).await.unwrap(), 0, "idempotent");
         assert_eq!(state_of(&store, &seeded[0].number).await, ("archived".into(), Some("aged_out".into())));
+
+        // Each archiving is in the public log once, after the two acceptances.
+        let logged: Vec<(i64, String, Option<String>)> =
+            sqlx::query_as("SELECT log_index, kind, application_number FROM log_entries ORDER BY log_index").fetch_all(&store.db.pool).await.unwrap();
+        let expected = [
+            (0, "application_accepted", &fresh.number),
+            (1, "application_accepted", &seeded[0].number),
+            (2, "archived", &fresh.number),
+            (3, "archived", &seeded[0].number),
+        ];
+        assert_eq!(logged.len(), expected.len());
+        for ((index, kind, number), (i, k, n)) in logged.iter().zip(expected) {
+            assert_eq!((*index, kind.as_str(), number.as_deref()), (i, k, Some(n.as_str())));
+        }
     }
 }
 

@@ -14,6 +14,13 @@ async fn logs_of_a_submission_hold_no_iin_and_no_name() {
     let log = dir.join("server.log");
     let mut server = spawn_server_logging(&url, &secret, "2026-11-23T05:00:00Z", &log, "debug");
     let client = client();
+    // The log's signing seed was created beside the secret, readable by the owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let key = std::fs::metadata(dir.join("token.log-key")).unwrap();
+        assert_eq!(key.permissions().mode() & 0o777, 0o600);
+    }
 
     let body = body(42, "large_family");
     let response = client.post(format!("{}/api/applications", server.base)).json(&body).send().await.unwrap();

@@ -139,6 +139,47 @@ async fn check_invariants(store: &Store, outcome: &Outcome, seats: i64) {
     assert_eq!(per_application.len() as i64, seats, "every referral was acknowledged to someone");
     let referred: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM applications WHERE state = 'referred'").fetch_one(pool).await.unwrap();
     assert_eq!(referred.0, seats);
+    check_log(store, &referrals).await;
+}
+
+/// The restarted server rebuilt its tree from the database: its signed checkpoint covers every
+/// stored entry, with the root of their leaf hashes.
+async fn check_checkpoint(store: &Store, base: &str) {
+    let client = client();
+    let vkey = client.get(format!("{base}/api/log/key")).send().await.unwrap().text().await.unwrap();
+    let note = client.get(format!("{base}/api/log/checkpoint")).send().await.unwrap().text().await.unwrap();
+    let checkpoint = kezek::tlog::Verifier::parse(&vkey).unwrap().verify_checkpoint(&note).unwrap();
+    let leaves: Vec<(String,)> =
+        sqlx::query_as("SELECT leaf_hash FROM log_entries ORDER BY log_index").fetch_all(&store.db.pool).await.unwrap();
+    let tree = kezek::tlog::Log::from_leaf_hashes(leaves.iter().map(|(h,)| hex_hash(h)));
+    assert_eq!(checkpoint.size, tree.size());
+    assert_eq!(checkpoint.root_hash, tree.root(tree.size()).unwrap());
+}
+
+fn hex_hash(text: &str) -> kezek::tlog::Hash {
+    let bytes: Vec<u8> = (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap()).collect();
+    bytes.try_into().unwrap()
+}
+
+/// The public log: dense indexes, and exactly one `referral_issued` entry per stored referral
+/// (none for claims rolled back, refused or lost in the kill), naming that referral.
+async fn check_log(store: &Store, referrals: &[(String, String, String)]) {
+    let pool = &store.db.pool;
+    let (count, max, head): (i64, i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), MAX(log_index), (SELECT size FROM log_head) FROM log_entries").fetch_one(pool).await.unwrap();
+    assert_eq!((count, head), (max + 1, count), "dense indexes from 0, head = size");
+    let issued: Vec<(String,)> =
+        sqlx::query_as("SELECT entry FROM log_entries WHERE kind = 'referral_issued'").fetch_all(pool).await.unwrap();
+    assert_eq!(issued.len(), referrals.len(), "one referral_issued entry per referral");
+    let mut logged = HashMap::new();
+    for (text,) in issued {
+        let event = kezek::tlog::Event::decode(&kezek::tlog::base64::decode(&text).unwrap()).unwrap();
+        let kezek::tlog::EventBody::ReferralIssued { application, referral, seat } = event.body else { panic!("not referral_issued") };
+        assert!(logged.insert(referral, (application, seat)).is_none(), "a referral logged twice");
+    }
+    for (id, number, vacancy) in referrals {
+        assert_eq!(logged.get(id), Some(&(number.clone(), vacancy.clone())), "referral {id} is logged as stored");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -185,6 +226,7 @@ async fn rush_survives_sigkill_mid_way() {
         assert!(at_kill < 100, "the kill came mid-rush");
         assert!(outcome.retries > 0, "some claims had to be retried across the restart");
         check_invariants(&rush.store, &outcome, VACANCIES as i64 * SEATS_PER_VACANCY).await;
+        check_checkpoint(&rush.store, &restarted.base).await;
         drop(restarted);
     }
 }

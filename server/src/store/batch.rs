@@ -81,10 +81,13 @@ impl Store {
                 return;
             }
         };
+        // The log lock first, before any claim takes a row lock (see `log.rs`); claims append
+        // their `referral_issued` entry inside their savepoint, so a rolled-back claim leaves
+        // no entry and no gap.
+        let mut broken = super::log::lock(&mut tx).await.is_err();
         let mut results = Vec::with_capacity(batch.len());
-        let mut broken = false;
         for job in &batch {
-            if tx.conn().execute("SAVEPOINT claim").await.is_err() {
+            if broken || tx.conn().execute("SAVEPOINT claim").await.is_err() {
                 broken = true;
                 break;
             }

@@ -2,8 +2,10 @@
 //! plain read. HTTP handlers and scheduled jobs call these; none reads the clock itself.
 
 mod batch;
+pub mod log;
 mod reads;
 mod referrals;
+mod snapshots;
 mod submit;
 
 pub use batch::ClaimQueue;
@@ -14,6 +16,7 @@ pub use submit::SubmitAnswer;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::secrets::{constant_time_eq, sha256_hex, TokenSecret};
+use crate::tree::LogTree;
 use kezek::calendar::Calendar;
 use std::sync::Arc;
 
@@ -23,6 +26,8 @@ pub struct Store {
     pub db: Db,
     pub calendar: Arc<Calendar>,
     pub secret: TokenSecret,
+    /// The public log's tree and signer (see `tree.rs`).
+    pub tree: Arc<LogTree>,
 }
 
 /// Application states that still stand in the queue (published in snapshots).
@@ -81,4 +86,5 @@ impl Store {
 }
 
 /// Ends an active referral and returns its seat (for the expiry job).
-pub(crate) use referrals::release as referrals_release;
+pub(crate) use referrals::{release as referrals_release, Ending};
+pub(crate) use reads::bulletin_on;

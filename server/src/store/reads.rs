@@ -1,10 +1,12 @@
 //! Published reads (rule 24.3 bulletin, rule 24.8 queue information) and the applicant's own
 //! status, plus the applicant's two small writes: withdraw and confirm interest (rules 20, 23).
 
-use super::referrals::{in_write_tx, latest_referral_on, release, ReferralView};
+use super::referrals::{in_write_tx, latest_referral_on, release, Ending, ReferralView};
+use super::log;
+use kezek::tlog::{Event, EventBody};
 use super::{ApplicationRow, Store, LIVE_STATES};
 use crate::error::ApiError;
-use crate::kztime::{end_of_local_day, from_ms, rfc3339, to_ms};
+use crate::kztime::{at_local, end_of_local_day, from_ms, local_date, rfc3339, to_ms};
 use crate::ordering::{order_queue, OrderKey};
 use crate::publish::PublishedEntry;
 use crate::validation::PriorityClass;
@@ -69,11 +71,16 @@ type StatusTuple = (Option<String>, String, i64, Option<i64>, Option<String>);
 impl Store {
     /// The live entries of `queue_key` in queue order (rule 14).
     pub async fn queue_entries(&self, queue_key: &str) -> Result<Vec<PublishedEntry>, ApiError> {
+        self.queue_entries_on(&mut *self.db.pool.acquire().await?, queue_key).await
+    }
+
+    /// [`Store::queue_entries`] as `conn` sees them (inside a transaction).
+    pub(crate) async fn queue_entries_on(&self, conn: &mut sqlx::AnyConnection, queue_key: &str) -> Result<Vec<PublishedEntry>, ApiError> {
         let rows: Vec<(String, i64, String, String)> = sqlx::query_as(&format!(
             "SELECT number, submitted_at, class, state FROM applications WHERE queue_key = $1 AND state IN {LIVE_STATES}"
         ))
         .bind(queue_key)
-        .fetch_all(&self.db.pool)
+        .fetch_all(conn)
         .await?;
         let ordered = order_queue(rows, |r| OrderKey {
             class: PriorityClass::parse(&r.2).unwrap_or(PriorityClass::General),
@@ -88,23 +95,31 @@ impl Store {
 
     /// The latest bulletin: every published vacancy with its current free count.
     pub async fn bulletin(&self) -> Result<Bulletin, ApiError> {
-        let published_on: Option<(String,)> =
-            sqlx::query_as("SELECT published_on FROM bulletins ORDER BY published_on DESC LIMIT 1").fetch_optional(&self.db.pool).await?;
-        let rows: Vec<VacancyTuple> = sqlx::query_as(
-            "SELECT v.id, k.id, k.name, v.locality_code, v.age_group, v.language, v.stay_mode, v.group_kind, v.capacity, v.free \
-             FROM vacancies v JOIN kindergartens k ON k.id = v.kindergarten_id WHERE v.published_on IS NOT NULL ORDER BY v.id",
-        )
-        .fetch_all(&self.db.pool)
-        .await?;
-        let vacancies = rows
-            .into_iter()
-            .map(|(id, kindergarten_id, kindergarten, locality_code, age_group, language, stay_mode, group_kind, capacity, free)| {
-                BulletinVacancy { id, kindergarten_id, kindergarten, locality_code, age_group, language, stay_mode, group_kind, capacity, free }
-            })
-            .collect();
-        Ok(Bulletin { published_on: published_on.map(|p| p.0), vacancies })
+        let mut conn = self.db.pool.acquire().await?;
+        bulletin_on(&mut conn).await
     }
+}
 
+/// The latest bulletin as `conn` sees it (the publishing job reads it inside its transaction).
+pub(crate) async fn bulletin_on(conn: &mut sqlx::AnyConnection) -> Result<Bulletin, ApiError> {
+    let published_on: Option<(String,)> =
+        sqlx::query_as("SELECT published_on FROM bulletins ORDER BY published_on DESC LIMIT 1").fetch_optional(&mut *conn).await?;
+    let rows: Vec<VacancyTuple> = sqlx::query_as(
+        "SELECT v.id, k.id, k.name, v.locality_code, v.age_group, v.language, v.stay_mode, v.group_kind, v.capacity, v.free \
+         FROM vacancies v JOIN kindergartens k ON k.id = v.kindergarten_id WHERE v.published_on IS NOT NULL ORDER BY v.id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let vacancies = rows
+        .into_iter()
+        .map(|(id, kindergarten_id, kindergarten, locality_code, age_group, language, stay_mode, group_kind, capacity, free)| {
+            BulletinVacancy { id, kindergarten_id, kindergarten, locality_code, age_group, language, stay_mode, group_kind, capacity, free }
+        })
+        .collect();
+    Ok(Bulletin { published_on: published_on.map(|p| p.0), vacancies })
+}
+
+impl Store {
     /// The applicant's view of application `application` at `now`.
     pub async fn status(&self, application: &ApplicationRow, now: DateTime<Utc>) -> Result<ApplicationStatus, ApiError> {
         let row: Option<StatusTuple> = sqlx::query_as(
@@ -153,19 +168,25 @@ impl Store {
     pub async fn withdraw(&self, application: &ApplicationRow, now: DateTime<Utc>) -> Result<(), ApiError> {
         in_write_tx!(self, |tx| {
             async {
+                log::lock(&mut tx).await?;
                 let active: Vec<(String,)> = sqlx::query_as("SELECT id FROM referrals WHERE application_number = $1 AND state = 'active'")
                     .bind(&application.number)
                     .fetch_all(tx.conn())
                     .await?;
                 for (id,) in active {
-                    release(&mut tx, &id, "cancelled", now).await?;
+                    release(&mut tx, &self.secret, &id, Ending::Cancelled("withdrawn"), now).await?;
                 }
-                sqlx::query(&format!(
+                let withdrawn = sqlx::query(&format!(
                     "UPDATE applications SET state = 'withdrawn', state_reason = 'applicant' WHERE number = $1 AND state IN {LIVE_STATES}"
                 ))
                 .bind(&application.number)
                 .execute(tx.conn())
                 .await?;
+                // A second withdrawal changes nothing and logs nothing.
+                if withdrawn.rows_affected() == 1 {
+                    let body = EventBody::Withdrawn { application: application.number.clone() };
+                    log::append(&mut tx, &Event { at: now, queue: application.queue_key.clone(), body }, now).await?;
+                }
                 tracing::info!(number = %application.number, "application withdrawn");
                 Ok(())
             }
@@ -177,15 +198,26 @@ impl Store {
     pub async fn confirm_interest(&self, application: &ApplicationRow, now: DateTime<Utc>) -> Result<(), ApiError> {
         in_write_tx!(self, |tx| {
             async {
+                log::lock(&mut tx).await?;
+                let state: Option<(String,)> =
+                    sqlx::query_as("SELECT state FROM applications WHERE number = $1").bind(&application.number).fetch_optional(tx.conn()).await?;
+                if !matches!(state.as_ref().map(|s| s.0.as_str()), Some("queued" | "temporary_stay" | "referred")) {
+                    return Err(ApiError::Conflict("application.not_queued", "The application is not in the queue"));
+                }
+                // One confirmation per local day: a repeat the same day (a retry, a double
+                // click) changes nothing and logs nothing.
                 let updated = sqlx::query(&format!(
-                    "UPDATE applications SET interest_confirmed_at = $1 WHERE number = $2 AND state IN {LIVE_STATES}"
+                    "UPDATE applications SET interest_confirmed_at = $1 WHERE number = $2 AND state IN {LIVE_STATES} \
+                     AND (interest_confirmed_at IS NULL OR interest_confirmed_at < $3)"
                 ))
                 .bind(to_ms(now))
                 .bind(&application.number)
+                .bind(to_ms(at_local(local_date(now), 0)))
                 .execute(tx.conn())
                 .await?;
-                if updated.rows_affected() == 0 {
-                    return Err(ApiError::Conflict("application.not_queued", "The application is not in the queue"));
+                if updated.rows_affected() == 1 {
+                    let body = EventBody::InterestConfirmed { application: application.number.clone() };
+                    log::append(&mut tx, &Event { at: now, queue: application.queue_key.clone(), body }, now).await?;
                 }
                 Ok(())
             }

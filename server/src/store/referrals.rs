@@ -8,12 +8,13 @@
 //! free > 0` (`CHECK (free >= 0)` backs it). No read-then-write on the seat count, so two claims
 //! can never both take the last seat, on SQLite or PostgreSQL.
 
-use super::{ApplicationRow, Store};
+use super::{log, ApplicationRow, Store};
+use kezek::tlog::{Commitment, Event, EventBody};
 use crate::db::WriteTx;
 use sqlx::AnyConnection;
 use crate::error::ApiError;
 use crate::kztime::{end_of_local_day, from_ms, local_date, local_rfc3339, rfc3339, to_ms};
-use crate::secrets::random_bytes;
+use crate::secrets::{random_bytes, TokenSecret};
 use crate::validation::{full_years, school_year_start};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -96,7 +97,11 @@ impl Store {
             return answer;
         }
         let (referral, created): (ReferralView, bool) =
-            in_write_tx!(self, |tx| self.claim_in(&mut tx, application, vacancy_id, now).await)?;
+            in_write_tx!(self, |tx| async {
+                log::lock(&mut tx).await?;
+                self.claim_in(&mut tx, application, vacancy_id, now).await
+            }
+            .await)?;
         if created {
             tracing::info!(number = %application.number, referral = %referral.id, vacancy = %vacancy_id, "referral issued");
         }
@@ -192,6 +197,8 @@ impl Store {
             .bind(number)
             .execute(tx.conn())
             .await?;
+        let body = EventBody::ReferralIssued { application: number.to_string(), referral: id.clone(), seat: vacancy_id.to_string() };
+        log::append(tx, &Event { at: now, queue: application.queue_key.clone(), body }, now).await?;
         let referral = referral_by_id(tx.conn(), &id).await?.ok_or(ApiError::Internal)?;
         Ok((referral, true))
     }
@@ -209,6 +216,7 @@ impl Store {
     pub async fn cancel_referral(&self, application: &ApplicationRow, id: &str, now: DateTime<Utc>) -> Result<ReferralView, ApiError> {
         in_write_tx!(self, |tx| {
             async {
+                log::lock(&mut tx).await?;
                 let referral = own_referral(tx.conn(), &application.number, id).await?;
                 if referral.state == "cancelled" {
                     return Ok(referral);
@@ -220,7 +228,7 @@ impl Store {
                 if now >= issued.with_timezone(&Utc) + Duration::hours(CANCEL_WITHIN_HOURS) {
                     return Err(ApiError::Conflict("referral.cancel_too_late", "A referral can be cancelled within one day of issue (rule 30)"));
                 }
-                release(&mut tx, id, "cancelled", now).await?;
+                release(&mut tx, &self.secret, id, Ending::Cancelled("applicant"), now).await?;
                 tracing::info!(number = %application.number, referral = %id, "referral cancelled");
                 referral_by_id(tx.conn(), id).await?.ok_or(ApiError::Internal)
             }
@@ -240,6 +248,7 @@ impl Store {
     ) -> Result<ReferralView, ApiError> {
         in_write_tx!(self, |tx| {
             async {
+                log::lock(&mut tx).await?;
                 let referral = own_referral(tx.conn(), &application.number, id).await?;
                 let issued = DateTime::parse_from_rfc3339(&referral.issued_at).map_err(|_| ApiError::Internal)?.with_timezone(&Utc);
                 let latest = self
@@ -260,12 +269,16 @@ impl Store {
                 if until > latest || rfc3339(new_end) <= referral.valid_until {
                     return Err(ApiError::invalid("until", "referral.extension_range", "Extend to a later day, at most 30 days after issue (rule 30)"));
                 }
-                sqlx::query("UPDATE referrals SET valid_until = $1, extended = 1, extension_reason = $2 WHERE id = $3 AND state = 'active'")
+                let updated = sqlx::query("UPDATE referrals SET valid_until = $1, extended = 1, extension_reason = $2 WHERE id = $3 AND state = 'active'")
                     .bind(to_ms(new_end))
                     .bind(reason.code())
                     .bind(id)
                     .execute(tx.conn())
                     .await?;
+                if updated.rows_affected() == 1 {
+                    let body = EventBody::ReferralExtended { application: application.number.clone(), referral: id.to_string(), until: from_ms(to_ms(new_end)) };
+                    log::append(&mut tx, &Event { at: now, queue: application.queue_key.clone(), body }, now).await?;
+                }
                 tracing::info!(number = %application.number, referral = %id, reason = reason.code(), "referral extended");
                 referral_by_id(tx.conn(), id).await?.ok_or(ApiError::Internal)
             }
@@ -274,9 +287,23 @@ impl Store {
     }
 }
 
-/// Ends active referral `id` with `state` and gives its seat back; the application returns to
-/// the queue (it keeps its place: the order depends only on class and submission instant).
-pub(crate) async fn release(tx: &mut WriteTx, id: &str, state: &str, now: DateTime<Utc>) -> Result<bool, ApiError> {
+/// How a referral ends.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Ending {
+    /// Cancelled, with the reason code (committed to in the log, not published).
+    Cancelled(&'static str),
+    /// Not used within its validity (Appendix 4 item 8).
+    Expired,
+}
+
+/// Ends active referral `id` and gives its seat back; the application returns to the queue (it
+/// keeps its place: the order depends only on class and submission instant). Logs the end when
+/// this call ended it. The caller's transaction must have taken [`log::lock`] first.
+pub(crate) async fn release(tx: &mut WriteTx, secret: &TokenSecret, id: &str, ending: Ending, now: DateTime<Utc>) -> Result<bool, ApiError> {
+    let state = match ending {
+        Ending::Cancelled(_) => "cancelled",
+        Ending::Expired => "expired",
+    };
     let ended: Option<(String, String)> = sqlx::query_as(
         "UPDATE referrals SET state = $1, closed_at = $2 WHERE id = $3 AND state = 'active' RETURNING vacancy_id, application_number",
     )
@@ -291,6 +318,17 @@ pub(crate) async fn release(tx: &mut WriteTx, id: &str, state: &str, now: DateTi
         .bind(&number)
         .execute(tx.conn())
         .await?;
+    let (queue_key,): (String,) = sqlx::query_as("SELECT queue_key FROM applications WHERE number = $1").bind(&number).fetch_one(tx.conn()).await?;
+    let (application, referral) = (number, id.to_string());
+    let body = match ending {
+        Ending::Cancelled(reason) => {
+            // The reason may concern the family; the log carries only a salted commitment.
+            let salt = secret.commitment_salt("referral cancelled", id);
+            EventBody::ReferralCancelled { application, referral, reason: Commitment::new(&salt, reason.as_bytes()) }
+        }
+        Ending::Expired => EventBody::ReferralExpired { application, referral },
+    };
+    log::append(tx, &Event { at: now, queue: queue_key, body }, now).await?;
     Ok(true)
 }
 

@@ -1,6 +1,8 @@
 //! Submitting an application (rule 24.1), exactly once per Idempotency-Key.
 
-use super::Store;
+use super::{log, Store};
+use crate::db::WriteTx;
+use kezek::tlog::{Commitment, Event, EventBody};
 use crate::db::is_unique_violation;
 use crate::error::ApiError;
 use crate::kztime::{end_of_local_day, local_date, rfc3339, to_ms, from_ms};
@@ -61,25 +63,23 @@ impl Store {
             .map_err(|_| ApiError::invalid("", "calendar.range", "Date outside the supported calendar"))?;
         for _ in 0..NUMBER_ATTEMPTS {
             let number = new_application_number().map_err(|_| ApiError::Internal)?;
-            match self.insert(&number, &submission, &body_text, key_hash.as_deref(), &body_hash, now, originals_due).await {
-                Ok(()) => {
-                    tracing::info!(number = %number, queue = %submission.queue_key(), class = submission.class.code(), "application submitted");
-                    return Ok(self.answer(&number, &submission.queue_key(), now, originals_due, "queued"));
+            if self.insert(&number, &submission, &body_text, key_hash.as_deref(), &body_hash, now, originals_due).await? {
+                tracing::info!(number = %number, queue = %submission.queue_key(), class = submission.class.code(), "application submitted");
+                return Ok(self.answer(&number, &submission.queue_key(), now, originals_due, "queued"));
+            }
+            // Either a concurrent retry with the same key won, or the number was taken.
+            if let Some(key_hash) = &key_hash {
+                if let Some(answer) = self.replay(key_hash, &body_hash).await? {
+                    return Ok(answer);
                 }
-                Err(error) if is_unique_violation(&error) => {
-                    // Either a concurrent retry with the same key won, or the number was taken.
-                    if let Some(key_hash) = &key_hash {
-                        if let Some(answer) = self.replay(key_hash, &body_hash).await? {
-                            return Ok(answer);
-                        }
-                    }
-                }
-                Err(error) => return Err(error.into()),
             }
         }
         Err(ApiError::Internal)
     }
 
+    /// Inserts the application, its idempotency key and its `application_accepted` log entry
+    /// in one transaction. `Ok(false)`: a uniqueness violation (number taken, or a concurrent
+    /// retry with the same key committed first); nothing was written, nothing logged.
     #[allow(clippy::too_many_arguments)]
     async fn insert(
         &self,
@@ -90,10 +90,40 @@ impl Store {
         body_hash: &str,
         now: DateTime<Utc>,
         originals_due: NaiveDate,
-    ) -> Result<(), sqlx::Error> {
-        let token_hash = sha256_hex(self.secret.token_for(number).as_bytes());
+    ) -> Result<bool, ApiError> {
         let mut tx = self.db.begin_write().await?;
-        let inserted = sqlx::query(
+        let result = self.insert_in(&mut tx, number, s, body_text, key_hash, body_hash, now, originals_due).await;
+        match result {
+            Ok(()) => {
+                tx.commit().await?;
+                Ok(true)
+            }
+            Err(Inserted::Duplicate) => {
+                tx.rollback().await;
+                Ok(false)
+            }
+            Err(Inserted::Failed(error)) => {
+                tx.rollback().await;
+                Err(error)
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_in(
+        &self,
+        tx: &mut WriteTx,
+        number: &str,
+        s: &Submission,
+        body_text: &str,
+        key_hash: Option<&str>,
+        body_hash: &str,
+        now: DateTime<Utc>,
+        originals_due: NaiveDate,
+    ) -> Result<(), Inserted> {
+        log::lock(tx).await?;
+        let token_hash = sha256_hex(self.secret.token_for(number).as_bytes());
+        sqlx::query(
             "INSERT INTO applications (number, token_hash, queue_key, locality_code, child_birth_date, kind, class, category, \
              language, stay_mode, submitted_at, originals_due, ages_out_on, state, body_json) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'queued', $14)",
@@ -113,27 +143,25 @@ impl Store {
         .bind(s.ages_out_on.map(|d| d.to_string()))
         .bind(body_text)
         .execute(tx.conn())
-        .await;
-        if let Err(error) = inserted {
-            tx.rollback().await;
-            return Err(error);
-        }
+        .await?;
         if let Some(key_hash) = key_hash {
-            let remembered = sqlx::query(
-                "INSERT INTO idempotency_keys (key_hash, body_hash, application_number, created_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(key_hash)
-            .bind(body_hash)
-            .bind(number)
-            .bind(to_ms(now))
-            .execute(tx.conn())
-            .await;
-            if let Err(error) = remembered {
-                tx.rollback().await;
-                return Err(error);
-            }
+            sqlx::query("INSERT INTO idempotency_keys (key_hash, body_hash, application_number, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(key_hash)
+                .bind(body_hash)
+                .bind(number)
+                .bind(to_ms(now))
+                .execute(tx.conn())
+                .await?;
         }
-        tx.commit().await
+        log::append(tx, &self.accepted_event(number, &s.queue_key(), body_text, now), now).await?;
+        Ok(())
+    }
+
+    /// The `application_accepted` event: the number and a salted commitment to the application
+    /// as submitted (its JSON), never the data itself.
+    pub(crate) fn accepted_event(&self, number: &str, queue_key: &str, body_text: &str, at: DateTime<Utc>) -> Event {
+        let details = Commitment::new(&self.secret.commitment_salt("application", number), body_text.as_bytes());
+        Event { at, queue: queue_key.to_string(), body: EventBody::ApplicationAccepted { application: number.to_string(), details } }
     }
 
     /// The first answer for `key_hash`, if that key was used: the same body gives it back, a
@@ -170,6 +198,28 @@ impl Store {
             originals_due_at: rfc3339(end_of_local_day(originals_due)),
             state: state.to_string(),
         }
+    }
+}
+
+/// Why an insert wrote nothing.
+enum Inserted {
+    Duplicate,
+    Failed(ApiError),
+}
+
+impl From<sqlx::Error> for Inserted {
+    fn from(error: sqlx::Error) -> Inserted {
+        if is_unique_violation(&error) {
+            Inserted::Duplicate
+        } else {
+            Inserted::Failed(error.into())
+        }
+    }
+}
+
+impl From<ApiError> for Inserted {
+    fn from(error: ApiError) -> Inserted {
+        Inserted::Failed(error)
     }
 }
 

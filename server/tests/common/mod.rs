@@ -12,6 +12,7 @@ use kezek_server::ratelimit::RateLimiter;
 use kezek_server::secrets::TokenSecret;
 use kezek_server::seed::{load_applications, load_vacancies, Seeded, VacancySeed};
 use kezek_server::store::Store;
+use kezek_server::tree::{LogTree, DEFAULT_ORIGIN};
 use kezek_server::synthetic::{application, Person};
 use serde_json::Value;
 use sqlx::Executor;
@@ -77,10 +78,17 @@ pub fn secret() -> TokenSecret {
     TokenSecret::from_bytes([7; 32])
 }
 
+/// The log seed of test stores.
+pub const LOG_SEED: [u8; 32] = [9; 32];
+
+pub fn log_tree() -> LogTree {
+    LogTree::new(DEFAULT_ORIGIN, &LOG_SEED).unwrap()
+}
+
 pub async fn store(url: &str) -> Store {
     let db = Db::connect(url).await.unwrap();
     db.migrate().await.unwrap();
-    Store { db, calendar: Arc::new(Calendar::builtin()), secret: secret() }
+    Store { db, calendar: Arc::new(Calendar::builtin()), secret: secret(), tree: Arc::new(log_tree()) }
 }
 
 pub fn utc(text: &str) -> DateTime<Utc> {

@@ -1,0 +1,161 @@
+//! The public register over HTTP: signed checkpoints, entries and proofs (everything the
+//! browser's `verifyRegister` needs), see `docs/transparency-log.md`.
+//!
+//! Caching: an entry and a proof for a given (index, size) never change, so they are
+//! `immutable` for a year; the checkpoint and the vkey are short-lived/public. Proofs are asked
+//! for an explicit tree size, which the page takes from the checkpoint it verifies them with.
+
+use crate::error::ApiError;
+use crate::http::{bearer, with_etag, AppState};
+use crate::store::log::{self, StoredEntry};
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use kezek::tlog::{base64, leaf_hash, Event, EventBody, Hash, Log};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::sync::Arc;
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// The checkpoint changes with every append; a few seconds of caching spare the signer.
+const CHECKPOINT_CACHE: &str = "public, max-age=5";
+
+pub async fn checkpoint(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let tree = state.store.tree.current(&state.store.db).await?;
+    let note = state.store.tree.checkpoint(&tree, tree.size())?;
+    Ok(with_etag(&headers, note.into_bytes(), "text/plain; charset=utf-8", CHECKPOINT_CACHE))
+}
+
+pub async fn key(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, ApiError> {
+    Ok(with_etag(&headers, state.store.tree.vkey().into_bytes(), "text/plain; charset=utf-8", "public, max-age=3600"))
+}
+
+pub async fn entry(State(state): State<Arc<AppState>>, Path(index): Path<u64>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let stored = log::entry(&state.store.db.pool, index).await?.ok_or(ApiError::NotFound("log.entry"))?;
+    let body = json!({
+        "index": stored.index,
+        "entry": base64::encode(&stored.entry),
+        "leafHash": base64::encode(&leaf_hash(&stored.entry)),
+    });
+    json_response(&headers, &body, IMMUTABLE)
+}
+
+#[derive(Deserialize)]
+pub struct InclusionQuery {
+    index: u64,
+    size: u64,
+}
+
+pub async fn inclusion(State(state): State<Arc<AppState>>, Query(q): Query<InclusionQuery>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let tree = state.store.tree.current(&state.store.db).await?;
+    let proof = inclusion_proof(&tree, q.index, q.size)?;
+    json_response(&headers, &json!({ "index": q.index, "size": q.size, "proof": proof }), IMMUTABLE)
+}
+
+#[derive(Deserialize)]
+pub struct ConsistencyQuery {
+    from: u64,
+    to: u64,
+}
+
+pub async fn consistency(State(state): State<Arc<AppState>>, Query(q): Query<ConsistencyQuery>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let tree = state.store.tree.current(&state.store.db).await?;
+    let proof = consistency_proof(&tree, q.from, q.to)?;
+    json_response(&headers, &json!({ "from": q.from, "to": q.to, "proof": proof }), IMMUTABLE)
+}
+
+#[derive(Deserialize)]
+pub struct RegisterQuery {
+    /// The tree size to prove against (default: the current size).
+    size: Option<u64>,
+    /// The size of the checkpoint the page kept from before, for a consistency proof.
+    from: Option<u64>,
+}
+
+/// What `verifyRegister` needs for an application's `application_accepted` event.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RegisterAnswer {
+    checkpoint: String,
+    verifier_key: String,
+    entry: String,
+    entry_index: u64,
+    inclusion_proof: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consistency_proof: Option<Vec<String>>,
+    snapshot: Option<SnapshotProof>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SnapshotProof {
+    entry: String,
+    index: u64,
+    inclusion_proof: Vec<String>,
+    log_size: u64,
+}
+
+pub async fn register(
+    State(state): State<Arc<AppState>>,
+    Path(number): Path<String>,
+    Query(q): Query<RegisterQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let token = bearer(&headers)?;
+    let application = crate::http::authorize(&state, &number, token).await?;
+    let pool = &state.store.db.pool;
+    let accepted = log::accepted_entry(pool, &application.number).await?.ok_or(ApiError::NotFound("log.entry"))?;
+    let tree = state.store.tree.current(&state.store.db).await?;
+    let size = q.size.unwrap_or(tree.size());
+    let checkpoint = state.store.tree.checkpoint(&tree, size)?;
+    let inclusion = inclusion_proof(&tree, accepted.index, size)?;
+    let consistency = q.from.map(|from| consistency_proof(&tree, from, size)).transpose()?;
+    let snapshot = match log::latest_snapshot_entry(pool, &application.queue_key, size).await? {
+        Some(stored) => Some(snapshot_proof(&tree, stored, size)?),
+        None => None,
+    };
+    drop(tree);
+    let answer = RegisterAnswer {
+        checkpoint,
+        verifier_key: state.store.tree.vkey(),
+        entry: base64::encode(&accepted.entry),
+        entry_index: accepted.index,
+        inclusion_proof: inclusion,
+        consistency_proof: consistency,
+        snapshot,
+    };
+    let body = serde_json::to_value(&answer).map_err(|_| ApiError::Internal)?;
+    json_response(&headers, &body, "private, no-cache")
+}
+
+fn snapshot_proof(tree: &Log, stored: StoredEntry, size: u64) -> Result<SnapshotProof, ApiError> {
+    let event = Event::decode(&stored.entry).map_err(|_| ApiError::Internal)?;
+    let EventBody::SnapshotPublished { log_size, .. } = event.body else { return Err(ApiError::Internal) };
+    Ok(SnapshotProof {
+        entry: base64::encode(&stored.entry),
+        index: stored.index,
+        inclusion_proof: inclusion_proof(tree, stored.index, size)?,
+        log_size,
+    })
+}
+
+fn inclusion_proof(tree: &Log, index: u64, size: u64) -> Result<Vec<String>, ApiError> {
+    tree.inclusion_proof(index, size).map(encode_hashes).map_err(|_| range())
+}
+
+fn consistency_proof(tree: &Log, from: u64, to: u64) -> Result<Vec<String>, ApiError> {
+    tree.consistency_proof(from, to).map(encode_hashes).map_err(|_| range())
+}
+
+fn range() -> ApiError {
+    ApiError::invalid("size", "log.range", "An index or size beyond the log (or from > to)")
+}
+
+fn encode_hashes(hashes: Vec<Hash>) -> Vec<String> {
+    hashes.iter().map(|h| base64::encode(h)).collect()
+}
+
+fn json_response(headers: &HeaderMap, body: &serde_json::Value, cache: &'static str) -> Result<Response, ApiError> {
+    let bytes = serde_json::to_vec(body).map_err(|_| ApiError::Internal)?;
+    Ok(with_etag(headers, bytes, "application/json", cache))
+}

@@ -1,0 +1,101 @@
+//! Appending to the public log (rule 24.7) inside the transaction of the change recorded.
+//!
+//! Exactly once: every append sits in the same transaction as, and right after, the statement
+//! that actually changed a row (an INSERT that inserted, an UPDATE whose row count or RETURNING
+//! says it changed something). A retry or idempotent replay changes no row, so appends nothing;
+//! a rolled-back transaction or claim savepoint takes its entry with it.
+//!
+//! Dense order: an append first increments the one-row `log_head` (`UPDATE … RETURNING size`)
+//! and takes `size - 1` as its index. On SQLite `BEGIN IMMEDIATE` already makes writers take
+//! turns; on PostgreSQL the row lock on `log_head` is held to commit, so appenders take turns
+//! and commit in index order. Transactions that append call [`lock`] before touching any other
+//! row, so on PostgreSQL every appender takes its locks in the same order (log head first) and
+//! two appenders can never deadlock.
+
+use crate::db::WriteTx;
+use crate::error::ApiError;
+use crate::kztime::{from_ms, to_ms};
+use chrono::{DateTime, Utc};
+use kezek::tlog::{base64, leaf_hash, Event};
+
+/// Takes the log's append lock (PostgreSQL: the `log_head` row lock until commit) and returns
+/// the current tree size as this transaction sees it.
+pub async fn lock(tx: &mut WriteTx) -> Result<u64, ApiError> {
+    let (size,): (i64,) = sqlx::query_as("UPDATE log_head SET size = size WHERE id = 1 RETURNING size").fetch_one(tx.conn()).await?;
+    u64::try_from(size).map_err(|_| ApiError::Internal)
+}
+
+/// Appends `event` and returns its index. Call only right after the change it records.
+pub async fn append(tx: &mut WriteTx, event: &Event, now: DateTime<Utc>) -> Result<u64, ApiError> {
+    // An event the encoder refuses (a malformed identifier, an IIN-shaped number) must not be
+    // silently skipped: the change it records is refused with it.
+    // Entries carry whole milliseconds, like every instant in the database.
+    let event = Event { at: from_ms(to_ms(event.at)), ..event.clone() };
+    let entry = event.encode().map_err(|error| {
+        tracing::error!(error = %error, kind = event.body.name(), "log entry refused by the encoder");
+        ApiError::Internal
+    })?;
+    let (size,): (i64,) = sqlx::query_as("UPDATE log_head SET size = size + 1 WHERE id = 1 RETURNING size").fetch_one(tx.conn()).await?;
+    let index = size - 1;
+    sqlx::query(
+        "INSERT INTO log_entries (log_index, entry, leaf_hash, kind, queue_key, application_number, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(index)
+    .bind(base64::encode(&entry))
+    .bind(hex::encode(leaf_hash(&entry)))
+    .bind(event.body.name())
+    .bind(&event.queue)
+    .bind(event.body.application())
+    .bind(to_ms(now))
+    .execute(tx.conn())
+    .await?;
+    u64::try_from(index).map_err(|_| ApiError::Internal)
+}
+
+/// One stored entry: its index and bytes.
+#[derive(Clone, Debug)]
+pub struct StoredEntry {
+    pub index: u64,
+    pub entry: Vec<u8>,
+}
+
+fn stored(row: (i64, String)) -> Result<StoredEntry, ApiError> {
+    let index = u64::try_from(row.0).map_err(|_| ApiError::Internal)?;
+    let entry = base64::decode(&row.1).ok_or(ApiError::Internal)?;
+    Ok(StoredEntry { index, entry })
+}
+
+/// Entry `index`, if committed.
+pub async fn entry(pool: &sqlx::AnyPool, index: u64) -> Result<Option<StoredEntry>, ApiError> {
+    let Ok(index) = i64::try_from(index) else { return Ok(None) };
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT log_index, entry FROM log_entries WHERE log_index = $1").bind(index).fetch_optional(pool).await?;
+    row.map(stored).transpose()
+}
+
+/// The `application_accepted` entry of application `number`.
+pub async fn accepted_entry(pool: &sqlx::AnyPool, number: &str) -> Result<Option<StoredEntry>, ApiError> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT log_index, entry FROM log_entries WHERE application_number = $1 AND kind = 'application_accepted' \
+         ORDER BY log_index LIMIT 1",
+    )
+    .bind(number)
+    .fetch_optional(pool)
+    .await?;
+    row.map(stored).transpose()
+}
+
+/// The latest `snapshot_published` entry of `queue_key` among the first `size` entries.
+pub async fn latest_snapshot_entry(pool: &sqlx::AnyPool, queue_key: &str, size: u64) -> Result<Option<StoredEntry>, ApiError> {
+    let size = i64::try_from(size).map_err(|_| ApiError::Internal)?;
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT log_index, entry FROM log_entries WHERE queue_key = $1 AND kind = 'snapshot_published' AND log_index < $2 \
+         ORDER BY log_index DESC LIMIT 1",
+    )
+    .bind(queue_key)
+    .bind(size)
+    .fetch_optional(pool)
+    .await?;
+    row.map(stored).transpose()
+}
