@@ -8,4 +8,4 @@ KEZEK_NEED_BROWSER=0 scripts/setup.sh
 scripts/build.sh
 scripts/size.sh
 cargo build --profile server -p kezek-server --quiet
-exec target/server/kezek-server --demo --port "${PORT:-8080}" --www www --pkg pkg
+exec target/server/kezek-server --demo --port "${PORT:-8080}" --www www --pkg pkg --log-key-file server/demo/log-demo.key

@@ -53,6 +53,8 @@ export const api = {
   status: (number, token) => call("GET", `/api/applications/${encodeURIComponent(number)}/status`, { headers: auth(token) }),
   snapshot: (queueKey) => call("GET", `/api/queues/${encodeURIComponent(queueKey)}/snapshot`, { binary: true }),
   bulletin: () => call("GET", "/api/bulletin"),
+  register: (number, token, from) =>
+    call("GET", `/api/applications/${encodeURIComponent(number)}/register${from === undefined ? "" : `?from=${from}`}`, { headers: auth(token) }),
   claim: (number, token, vacancyId, key) =>
     call("POST", "/api/claims", { json: { number, token, vacancyId }, headers: { "idempotency-key": key, ...lang() } }),
   cancel: (number, token, referralId) =>

@@ -6,6 +6,7 @@
 // re-rendered and no live region announces the ticks (a screen reader would hear one per second).
 import { QueueSnapshot, kazakhstanTime, nextWorkingDay, isWorkingDay, statusView } from "/pkg/kezek.js";
 import { api, newKey } from "./api.js";
+import { checkRegister } from "./register.js";
 
 const $ = (id) => document.getElementById(id);
 const STEPS = ["submitted", "queued", "window_open", "referral_issued", "admitted"];
@@ -71,6 +72,8 @@ export function createTracker(page) {
   async function reload() {
     try {
       const [s, positions] = await Promise.all([api.status(receipt.number, receipt.token), loadPositions()]);
+      // The register is checked against the snapshot just shown, so it is fetched after it.
+      receipt.register = await checkRegister(page, receipt.number, receipt.token, positions[0]?.bytes).catch(() => null);
       status = s;
       core = coreStatus(s, localDate);
       receipt.positions = positions;
@@ -85,9 +88,10 @@ export function createTracker(page) {
   async function loadPositions() {
     const out = [];
     for (const queue of receipt.queues) {
-      const snapshot = QueueSnapshot.fromBytes(await api.snapshot(queue.key));
+      const bytes = await api.snapshot(queue.key);
+      const snapshot = QueueSnapshot.fromBytes(bytes);
       try {
-        out.push({ key: queue.key, total: snapshot.len(), position: snapshot.position(receipt.number) ?? null });
+        out.push({ key: queue.key, bytes, total: snapshot.len(), position: snapshot.position(receipt.number) ?? null });
       } finally {
         snapshot.free();
       }
@@ -96,6 +100,7 @@ export function createTracker(page) {
   }
 
   function render() {
+    renderRegister();
     renderPositions();
     renderTimeline();
     renderCountdowns();
@@ -113,9 +118,20 @@ export function createTracker(page) {
     return e;
   }
 
+  /** The register's verdict in plain words; a position is shown only from a confirmed register. */
+  function renderRegister() {
+    const box = $("register");
+    const r = receipt.register;
+    box.className = `register ${r?.verdict ?? "unchecked"}`;
+    box.textContent = r ? r.message : page.t("register.unchecked");
+  }
+
+  const confirmed = () => receipt.register?.verdict === "confirmed";
+
   function renderPositions() {
     const box = $("positions");
     box.replaceChildren();
+    if (!confirmed()) return; // never a position from a log that may have been rewritten
     for (const { key, total, position } of receipt.positions ?? []) {
       const card = el("div", "panel position");
       card.append(el("h3", "", key));

@@ -27,12 +27,14 @@ pub struct Config {
     pub public_origin: Option<String>,
     /// The public log's origin, also its signing key's name (`kezek.egov.kz/<region>/log`).
     pub log_origin: String,
+    /// The log's Ed25519 seed file; by default beside the token secret ([`log_key_path`]).
+    pub log_key_file: Option<PathBuf>,
 }
 
 pub const USAGE: &str = "kezek-server [--demo] [--database-url URL] [--port N] [--www DIR] [--pkg DIR] \
-[--secret-file PATH] [--clock-start RFC3339] [--tick-ms N] [--public-origin ORIGIN] [--log-origin NAME]
+[--secret-file PATH] [--clock-start RFC3339] [--tick-ms N] [--public-origin ORIGIN] [--log-origin NAME] [--log-key-file PATH]
   env: DATABASE_URL, PORT (default 8080), KEZEK_WWW, KEZEK_PKG, KEZEK_SECRET_FILE, KEZEK_LOG (info),
-  KEZEK_LOG_ORIGIN (default kezek.egov.kz/demo/log)";
+  KEZEK_LOG_ORIGIN (default kezek.egov.kz/demo/log), KEZEK_LOG_KEY_FILE";
 
 impl Config {
     /// Reads flags (`args` without the program name), falling back to the environment.
@@ -58,6 +60,7 @@ impl Config {
             tick_ms: 1000,
             public_origin: None,
             log_origin: env("KEZEK_LOG_ORIGIN").unwrap_or_else(|| crate::tree::DEFAULT_ORIGIN.to_string()),
+            log_key_file: env("KEZEK_LOG_KEY_FILE").map(PathBuf::from),
         };
         let mut rest = args.iter();
         while let Some(flag) = rest.next() {
@@ -77,6 +80,7 @@ impl Config {
                 "--tick-ms" => config.tick_ms = value()?.parse().map_err(|_| "--tick-ms must be a number".to_string())?,
                 "--public-origin" => config.public_origin = Some(value()?),
                 "--log-origin" => config.log_origin = value()?,
+                "--log-key-file" => config.log_key_file = Some(PathBuf::from(value()?)),
                 "--help" | "-h" => return Err(USAGE.to_string()),
                 other => return Err(format!("unknown argument {other}\n{USAGE}")),
             }
@@ -137,7 +141,7 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, Box<dyn std::erro
     let secret_path = config.secret_path(&url);
     let secret = TokenSecret::load_or_create(&secret_path)?;
     // The log's Ed25519 seed lives beside the token secret, created the same way (mode 0600).
-    let seed = load_or_create_seed(&log_key_path(&secret_path))?;
+    let seed = load_or_create_seed(&config.log_key_file.clone().unwrap_or_else(|| log_key_path(&secret_path)))?;
     let tree = Arc::new(LogTree::new(&config.log_origin, &seed)?);
     let store = Store { db, calendar: Arc::new(Calendar::builtin()), secret, tree };
     let (clock, demo_clock): (Arc<dyn Clock>, Option<Arc<SettableClock>>) = if config.demo {

@@ -150,6 +150,7 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("referral.cancel_too_late", "You can only cancel a referral within one day of getting it."),
     ("referral.already_extended", "A referral can be extended once, and this one already has been."),
     ("referral.not_active", "This referral is no longer valid."),
+    ("register.unchecked", "We could not check the public register, so no queue position is shown. Reload the page later."),
     // --- calendar ---
     ("date.format", "Enter a date as year-month-day, for example 2026-09-01"),
     ("calendar.range", "Enter a date from 1900 to 2200 and at most 10,000 working days"),

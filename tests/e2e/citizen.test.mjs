@@ -198,6 +198,41 @@ test("a referral can be extended once with a reason", async () => {
   assert.deepEqual(errors, []);
 });
 
+test("the public register confirms the place, and a rewritten register hides it with a warning", async () => {
+  const { page, errors } = await ready();
+  await page.click("[data-lang=en]");
+  await fillValid(page, 120);
+  await page.click("#submit");
+  await page.waitForSelector("#positions .position .big");
+  assert.equal(await page.getAttribute("#register", "class"), "register confirmed");
+  assert.match(await page.textContent("#register"), /^Your place is confirmed by the public register as of \d{4}-\d{2}-\d{2}/);
+  const seen = await page.evaluate(() => localStorage.getItem("kezek.checkpoint:kezek.egov.kz/demo/log"));
+  assert.match(seen, /^kezek\.egov\.kz\/demo\/log\n\d+\n/);
+
+  // A second provider run signs with the same key but holds another history: a fork. A browser
+  // that saw the first one must refuse to show a position from the second.
+  const other = await startServer();
+  try {
+    const { page: forked } = await openPage(chrome.browser, other.url, DESKTOP);
+    await forked.evaluate((cp) => localStorage.setItem("kezek.checkpoint:kezek.egov.kz/demo/log", cp), seen);
+    await forked.reload();
+    await forked.waitForSelector("#apply:not([hidden])");
+    await forked.click("[data-lang=en]");
+    await fillValid(forked, 121);
+    await forked.click("#submit");
+    await forked.waitForSelector("#register.rewritten, #register.invalid");
+    assert.match(await forked.textContent("#register"), /^Warning/);
+    assert.equal(await forked.$("#positions .position"), null, "no position from a rewritten register");
+    await noAxeViolations(forked, "register warning");
+    await screenshot(forked, "register-warning-desktop");
+    // The remembered checkpoint is kept, so the fork stays visible on the next visit too.
+    assert.equal(await forked.evaluate(() => localStorage.getItem("kezek.checkpoint:kezek.egov.kz/demo/log")), seen);
+  } finally {
+    other.stop();
+  }
+  assert.deepEqual(errors, []);
+});
+
 test("the whole flow by keyboard alone", async () => {
   const { page, errors } = await ready(PHONE);
   const press = (key, times = 1) => page.keyboard.press(key, { delay: 0 }).then(() => (times > 1 ? press(key, times - 1) : undefined));

@@ -33,7 +33,8 @@ export function freePort() {
 export async function startServer() {
   const port = await freePort();
   const binary = join(ROOT, "target/server/kezek-server");
-  const child = spawn(binary, ["--demo", "--port", String(port), "--www", join(ROOT, "www"), "--pkg", join(ROOT, "pkg")], {
+  const child = spawn(binary, ["--demo", "--port", String(port), "--www", join(ROOT, "www"), "--pkg", join(ROOT, "pkg"),
+    "--log-key-file", join(ROOT, "server/demo/log-demo.key")], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, KEZEK_LOG: "warn" },
   });

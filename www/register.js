@@ -1,0 +1,36 @@
+// The public register check (rule 24.7): the browser itself verifies that the citizen's own
+// application is in the provider's signed, append-only log, that the snapshot it was shown is the
+// one the log commits to, and that the log only grew since this browser last looked. The last
+// confirmed checkpoint is kept in localStorage: it is public data, nothing personal.
+import { verifyRegister } from "/pkg/kezek.js";
+import { api } from "./api.js";
+
+/** The provider's log key, pinned in the page (`<meta name="kezek-log-key">`). */
+const pinnedKey = () => document.querySelector('meta[name="kezek-log-key"]')?.content ?? "";
+const storageKey = (key) => `kezek.checkpoint:${key.split("+")[0]}`;
+
+/** Checks the register for `number`; `snapshot` is the snapshot the page shows positions from. */
+export async function checkRegister(page, number, token, snapshot) {
+  const key = pinnedKey();
+  const previous = localStorage.getItem(storageKey(key)) ?? undefined;
+  const previousSize = previous ? Number(previous.split("\n")[1]) : undefined;
+  const evidence = await api.register(number, token, previousSize);
+  const result = verifyRegister({
+    checkpoint: evidence.checkpoint,
+    verifierKey: key,
+    previousCheckpoint: previous,
+    consistencyProof: previous ? evidence.consistencyProof ?? [] : undefined,
+    entry: evidence.entry,
+    entryIndex: evidence.entryIndex,
+    inclusionProof: evidence.inclusionProof,
+    application: number,
+    snapshot: evidence.snapshot ? snapshot : undefined,
+    snapshotEntry: evidence.snapshot?.entry,
+    snapshotEntryIndex: evidence.snapshot?.index,
+    snapshotInclusionProof: evidence.snapshot?.inclusionProof,
+    snapshotLogSize: evidence.snapshot?.logSize,
+    lang: page.lang,
+  });
+  if (result.verdict === "confirmed") localStorage.setItem(storageKey(key), evidence.checkpoint);
+  return result;
+}
