@@ -15,7 +15,8 @@ tools/node_modules/.bin/wasm-opt -Oz --converge \
   pkg/kezek_bg.wasm -o pkg/kezek_bg.opt.wasm
 mv pkg/kezek_bg.opt.wasm pkg/kezek_bg.wasm
 
-# Precompressed copies for the backend to serve (`Accept-Encoding: gzip`); the files stay the truth.
-for f in pkg/kezek_bg.wasm pkg/kezek.js www/*.js www/*.css www/*.html www/*.svg; do
+# Precompressed copies of the package for the backend to serve (`Accept-Encoding: gzip`). Only
+# build outputs: a .gz beside a hand-edited www/ file could go stale and be served instead of it.
+for f in pkg/kezek_bg.wasm pkg/kezek.js; do
   gzip -9 -k -f -n "$f"
 done

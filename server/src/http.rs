@@ -80,7 +80,7 @@ pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
         // Precompressed: scripts/build.sh writes `.gz` beside the package files, so the browser
         // downloads the gzip size the size budget measures, at no CPU cost per request.
         .nest_service("/pkg", ServeDir::new(&dirs.pkg).precompressed_gzip())
-        .fallback_service(ServeDir::new(&dirs.www).precompressed_gzip())
+        .fallback_service(ServeDir::new(&dirs.www))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
