@@ -3,7 +3,7 @@
 //! transaction for speed (thousands of single commits would take seconds with fsync).
 
 use crate::error::ApiError;
-use crate::kztime::{local_date, to_ms};
+use crate::kztime::local_date;
 use crate::secrets::{new_application_number, sha256_hex};
 use crate::store::Store;
 use crate::validation::validate;
@@ -71,27 +71,10 @@ pub async fn load_applications(store: &Store, applications: &[(Value, DateTime<U
         let s = validate(body, today, kezek::i18n::Lang::En).map_err(ApiError::Invalid)?;
         let number = new_application_number().map_err(|_| ApiError::Internal)?;
         let token = store.secret.token_for(&number);
-        sqlx::query(
-            "INSERT INTO applications (number, token_hash, queue_key, locality_code, child_birth_date, kind, class, category, \
-             language, stay_mode, submitted_at, originals_due, originals_confirmed, ages_out_on, state, body_json) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, 'queued', $14)",
-        )
-        .bind(&number)
-        .bind(sha256_hex(token.as_bytes()))
-        .bind(s.queue_key())
-        .bind(&s.locality_code)
-        .bind(s.child_birth_date.to_string())
-        .bind(&s.kind)
-        .bind(s.class.code())
-        .bind(&s.category)
-        .bind(&s.language)
-        .bind(&s.stay_mode)
-        .bind(to_ms(*submitted_at))
-        .bind(local_date(*submitted_at).to_string())
-        .bind(s.ages_out_on.map(|d| d.to_string()))
-        .bind(body.to_string())
-        .execute(tx.conn())
-        .await?;
+        let token_hash = sha256_hex(token.as_bytes());
+        let body_text = body.to_string();
+        crate::store::insert_application_row(&mut tx, &number, &token_hash, &s, *submitted_at, local_date(*submitted_at), true, &body_text)
+            .await?;
         // Loaded applications are in the public log like submitted ones, at their submission time.
         let accepted = store.accepted_event(&number, &s.queue_key(), &body.to_string(), *submitted_at);
         crate::store::log::append(&mut tx, &accepted, *submitted_at).await?;

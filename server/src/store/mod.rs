@@ -7,6 +7,7 @@ mod reads;
 mod referrals;
 mod snapshots;
 mod submit;
+pub(crate) use submit::insert_application_row;
 
 pub use batch::ClaimQueue;
 pub use reads::{ApplicationStatus, Bulletin, BulletinVacancy, WindowView};

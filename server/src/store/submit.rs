@@ -123,27 +123,7 @@ impl Store {
     ) -> Result<(), Inserted> {
         log::lock(tx).await?;
         let token_hash = sha256_hex(self.secret.token_for(number).as_bytes());
-        sqlx::query(
-            "INSERT INTO applications (number, token_hash, queue_key, locality_code, child_birth_date, kind, class, category, \
-             language, stay_mode, submitted_at, originals_due, ages_out_on, state, body_json) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'queued', $14)",
-        )
-        .bind(number)
-        .bind(token_hash)
-        .bind(s.queue_key())
-        .bind(&s.locality_code)
-        .bind(s.child_birth_date.to_string())
-        .bind(&s.kind)
-        .bind(s.class.code())
-        .bind(&s.category)
-        .bind(&s.language)
-        .bind(&s.stay_mode)
-        .bind(to_ms(now))
-        .bind(originals_due.to_string())
-        .bind(s.ages_out_on.map(|d| d.to_string()))
-        .bind(body_text)
-        .execute(tx.conn())
-        .await?;
+        insert_application_row(tx, number, &token_hash, s, now, originals_due, false, body_text).await?;
         if let Some(key_hash) = key_hash {
             sqlx::query("INSERT INTO idempotency_keys (key_hash, body_hash, application_number, created_at) VALUES ($1, $2, $3, $4)")
                 .bind(key_hash)
@@ -232,3 +212,41 @@ pub fn queue_ref(key: &str) -> QueueRef {
     QueueRef { key: key.to_string(), locality_code, birth_year, kind }
 }
 
+
+/// The `applications` row of a validated submission: one statement for submissions and for the
+/// demo's loaded applications (which come with their originals already confirmed).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_application_row(
+    tx: &mut WriteTx,
+    number: &str,
+    token_hash: &str,
+    s: &Submission,
+    submitted_at: DateTime<Utc>,
+    originals_due: NaiveDate,
+    originals_confirmed: bool,
+    body_text: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO applications (number, token_hash, queue_key, locality_code, child_birth_date, kind, class, category, \
+         language, stay_mode, submitted_at, originals_due, originals_confirmed, ages_out_on, state, body_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'queued', $15)",
+    )
+    .bind(number)
+    .bind(token_hash)
+    .bind(s.queue_key())
+    .bind(&s.locality_code)
+    .bind(s.child_birth_date.to_string())
+    .bind(&s.kind)
+    .bind(s.class.code())
+    .bind(&s.category)
+    .bind(&s.language)
+    .bind(&s.stay_mode)
+    .bind(to_ms(submitted_at))
+    .bind(originals_due.to_string())
+    .bind(i64::from(originals_confirmed))
+    .bind(s.ages_out_on.map(|d| d.to_string()))
+    .bind(body_text)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
