@@ -209,3 +209,20 @@ pub mod date {
         super::parse_date(&text).map_err(|e| D::Error::custom(e.detail()))
     }
 }
+
+/// [`date`] for `Option<NaiveDate>` (absent or `null` is `None`).
+pub mod optional_date {
+    use chrono::NaiveDate;
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(d) => s.serialize_str(&super::format_date(*d)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        Option::<String>::deserialize(d)?.map(|text| super::parse_date(&text).map_err(|e| D::Error::custom(e.detail()))).transpose()
+    }
+}

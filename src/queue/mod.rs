@@ -11,6 +11,7 @@
 //! the queue management system records submissions to the second, and the snapshot stores
 //! seconds, so [`order`], [`position`] and a decoded snapshot always agree.
 
+pub mod distribution;
 mod key;
 mod number;
 mod order;

@@ -1,19 +1,18 @@
 //! Reading a [`Status`] from JSON without derived `Deserialize` (see [`crate::json`] for why):
-//! the same shape serde writes, `{ "state": "referred", "issuedAt": "…", "extension": … }`.
+//! the same shape serde writes, `{ "state": "referred", "issuedAt": "…", "extendedUntil": … }`.
 
-use super::{Extension, ExtensionReason, RefusalReason, Status, StopReason};
+use super::{ArchiveReason, RefusalReason, Status, StopReason, WindowRound};
 use crate::calendar::{parse_date, parse_instant, CalendarError};
-use crate::json::{one_of, Object};
+use crate::json::Object;
 use serde_json::Value;
-
-const EXTENSION_REASONS: [ExtensionReason; 4] =
-    [ExtensionReason::Illness, ExtensionReason::Hospitalisation, ExtensionReason::BusinessTrip, ExtensionReason::Vacation];
-const STOP_REASONS: [StopReason; 3] = [StopReason::UnreliableData, StopReason::ReferralNotUsed, StopReason::Other];
-const REFUSAL_REASONS: [RefusalReason; 3] =
-    [RefusalReason::UnreliableData, RefusalReason::NotEligible, RefusalReason::OriginalsNotBrought];
 
 fn detail(e: CalendarError) -> String {
     e.detail().to_owned()
+}
+
+/// Reads a coded enum value, listing the codes on error.
+fn coded<T: Copy>(text: &str, all: &[T], code: impl Fn(T) -> &'static str) -> Result<T, String> {
+    crate::json::one_of(text, all, code)
 }
 
 impl Status {
@@ -24,42 +23,44 @@ impl Status {
         let date = |key: &str| o.parsed(key, |t| parse_date(t).map_err(detail));
         let state = o.str("state")?;
         let (status, fields): (Status, &[&str]) = match state {
-            "submitted" => (Status::Submitted { submitted_at: instant("submittedAt")? }, &["submittedAt"]),
-            "queued" => (Status::Queued, &[]),
-            "window_open" => (Status::WindowOpen { opened_on: date("openedOn")? }, &["openedOn"]),
-            "referred" => {
-                let extension = match o.object("extension")? {
-                    None => None,
-                    Some(e) => {
-                        e.only(&["reason", "until"])?;
-                        Some(Extension {
-                            reason: e.parsed("reason", |t| one_of(t, &EXTENSION_REASONS, ExtensionReason::code))?,
-                            until: e.parsed("until", |t| parse_date(t).map_err(detail))?,
-                        })
-                    }
-                };
-                (Status::Referred { issued_at: instant("issuedAt")?, extension }, &["issuedAt", "extension"])
-            }
-            "admitted" => (Status::Admitted { at: instant("at")? }, &["at"]),
+            "awaiting_originals" => (Status::AwaitingOriginals { submitted_at: instant("submittedAt")? }, &["submittedAt"]),
+            "queued" => (Status::Queued { interested: o.bool_or("interested", true)? }, &["interested"]),
+            "window_open" => (
+                Status::WindowOpen {
+                    opened_on: date("openedOn")?,
+                    round: o.opt_parsed("round", |t| coded(t, WindowRound::ALL, WindowRound::code))?.unwrap_or(WindowRound::Priority),
+                },
+                &["openedOn", "round"],
+            ),
+            "referred" => (
+                Status::Referred {
+                    issued_at: instant("issuedAt")?,
+                    extended_until: o.opt_parsed("extendedUntil", |t| parse_date(t).map_err(detail))?,
+                },
+                &["issuedAt", "extendedUntil"],
+            ),
+            "temporary_stay" => (Status::TemporaryStay { until: date("until")? }, &["until"]),
             "stop_listed" => (
                 Status::StopListed {
-                    reason: o.parsed("reason", |t| one_of(t, &STOP_REASONS, StopReason::code))?,
+                    reason: o.parsed("reason", |t| coded(t, StopReason::ALL, StopReason::code))?,
                     until: o.opt_parsed("until", |t| parse_instant(t).map_err(detail))?,
                 },
                 &["reason", "until"],
             ),
+            "admitted" => (Status::Admitted { at: instant("at")? }, &["at"]),
             "withdrawn" => (Status::Withdrawn { at: instant("at")? }, &["at"]),
-            "aged_out" => (Status::AgedOut { on: date("on")? }, &["on"]),
             "refused" => {
                 let mut reasons = Vec::new();
                 for (path, v) in o.array("reasons")? {
                     let text = v.as_str().ok_or_else(|| format!("{path}: expected a string"))?;
-                    reasons.push(one_of(text, &REFUSAL_REASONS, RefusalReason::code).map_err(|e| format!("{path}: {e}"))?);
+                    reasons.push(coded(text, RefusalReason::ALL, RefusalReason::code).map_err(|e| format!("{path}: {e}"))?);
                 }
                 (Status::Refused { reasons }, &["reasons"])
             }
-            "referral_expired" => (Status::ReferralExpired { issued_at: instant("issuedAt")? }, &["issuedAt"]),
-            "referral_cancelled" => (Status::ReferralCancelled { at: instant("at")? }, &["at"]),
+            "archived" => (
+                Status::Archived { reason: o.parsed("reason", |t| coded(t, ArchiveReason::ALL, ArchiveReason::code))?, at: instant("at")? },
+                &["reason", "at"],
+            ),
             other => return Err(format!("status.state: unknown state '{}'", other.chars().take(40).collect::<String>())),
         };
         let mut allowed = vec!["state"];
@@ -80,20 +81,22 @@ mod tests {
         let t = parse_instant("2026-11-23T05:00:00Z").unwrap();
         let d = parse_date("2026-11-30").unwrap();
         let all = [
-            Status::Submitted { submitted_at: t },
-            Status::Queued,
-            Status::WindowOpen { opened_on: d },
-            Status::Referred { issued_at: t, extension: None },
-            Status::Referred { issued_at: t, extension: Some(Extension { reason: ExtensionReason::BusinessTrip, until: d }) },
-            Status::Admitted { at: t },
+            Status::AwaitingOriginals { submitted_at: t },
+            Status::Queued { interested: true },
+            Status::Queued { interested: false },
+            Status::WindowOpen { opened_on: d, round: WindowRound::Priority },
+            Status::WindowOpen { opened_on: d, round: WindowRound::Remaining },
+            Status::Referred { issued_at: t, extended_until: None },
+            Status::Referred { issued_at: t, extended_until: Some(d) },
+            Status::TemporaryStay { until: d },
             Status::StopListed { reason: StopReason::ReferralNotUsed, until: Some(t) },
             Status::StopListed { reason: StopReason::Other, until: None },
+            Status::Admitted { at: t },
             Status::Withdrawn { at: t },
-            Status::AgedOut { on: d },
-            Status::Refused { reasons: vec![RefusalReason::NotEligible, RefusalReason::OriginalsNotBrought] },
-            Status::ReferralExpired { issued_at: t },
-            Status::ReferralCancelled { at: t },
+            Status::Refused { reasons: vec![RefusalReason::NotEligible, RefusalReason::UnreliableData] },
+            Status::Archived { reason: ArchiveReason::OriginalsMissed, at: t },
         ];
+        assert_eq!(all.len(), Status::CODES.len() + 4, "every state is covered");
         for status in all {
             let value = serde_json::to_value(&status).unwrap();
             assert_eq!(Status::from_value(&value), Ok(status.clone()), "{value}");
@@ -109,9 +112,11 @@ mod tests {
             (json!({}), "status.state: missing"),
             (json!({ "state": "flying" }), "status.state: unknown state 'flying'"),
             (json!({ "state": "queued", "extra": 1 }), "status.extra: unknown field"),
+            (json!({ "state": "queued", "interested": "yes" }), "status.interested: expected true or false"),
             (json!({ "state": "admitted", "at": "yesterday" }), "status.at: 'yesterday' is not an ISO-8601 instant like 2026-11-23T07:00:00+05:00"),
-            (json!({ "state": "refused", "reasons": ["lazy"] }), "status.reasons[0]: expected one of unreliable_data, not_eligible, originals_not_brought"),
-            (json!({ "state": "referred", "issuedAt": "2026-11-23T05:00:00Z", "extension": { "reason": "illness" } }), "status.extension.until: missing"),
+            (json!({ "state": "refused", "reasons": ["lazy"] }), "status.reasons[0]: expected one of unreliable_data, not_eligible"),
+            (json!({ "state": "archived", "reason": "bored", "at": "2026-11-23T05:00:00Z" }), "status.reason: expected one of aged_out, originals_missed, grounds_failed"),
+            (json!({ "state": "window_open", "openedOn": "2026-11-23", "round": "third" }), "status.round: expected one of priority, remaining"),
         ];
         for (value, want) in cases {
             assert_eq!(Status::from_value(&value).unwrap_err(), want, "{value}");

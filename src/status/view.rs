@@ -1,10 +1,14 @@
-//! What the tracker shows for a status at a given instant: title, deadline, time left,
-//! what the person can do now and what the system does next.
+//! What the tracker shows for a status at a given instant: title, deadline, time left, what
+//! the person can do now and what the system does next. The page derives nothing itself: it
+//! calls [`status_view`] on the status the backend sends, once a second for the countdowns.
+//!
+//! Times a person reads are written `30.11.2026, 23:59 (Astana time)`: a deadline at the end
+//! of a day is shown as 23:59 of that day, never as 00:00 of the next one.
 
-use super::{deadline, Status, StatusError};
-use crate::calendar::{zone, Calendar};
+use super::{deadline, Deadlines, Status, StatusError, WindowRound};
+use crate::calendar::zone;
 use crate::i18n::{self, Lang};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use serde::Serialize;
 use tsify::Tsify;
 
@@ -36,20 +40,37 @@ pub struct TimeLeft {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Tsify)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
-    /// Confirm interest in a seat (rule 23).
+    /// Confirm interest in a seat (rules 20.2, 23).
     ConfirmInterest,
+    /// Say no seat is needed for now (rule 20.7).
+    DeclineSeats,
     /// Choose a kindergarten and take a referral (rules 23, 24.5).
     ClaimSeat,
-    /// Cancel the referral (rule 30, within 24 hours of issue).
+    /// Cancel the referral (rule 30, within a day of issue).
     CancelReferral,
     /// Extend the referral once, up to 30 calendar days from issue (rule 30).
     ExtendReferral,
-    /// Bring the originals to the provider (rule 29).
+    /// Bring the originals to the provider (rule 22).
     BringOriginals,
     /// Bring the referral and documents to the kindergarten (Appendix 4).
     BringDocuments,
     /// Withdraw the application (rule 23).
     Withdraw,
+}
+
+impl Action {
+    fn key(self) -> &'static str {
+        match self {
+            Action::ConfirmInterest => "status.action.confirm_interest",
+            Action::DeclineSeats => "status.action.decline_seats",
+            Action::ClaimSeat => "status.action.claim_seat",
+            Action::CancelReferral => "status.action.cancel_referral",
+            Action::ExtendReferral => "status.action.extend_referral",
+            Action::BringOriginals => "status.action.bring_originals",
+            Action::BringDocuments => "status.action.bring_documents",
+            Action::Withdraw => "status.action.withdraw",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Tsify)]
@@ -60,15 +81,19 @@ pub struct ActionView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub until: Option<String>,
+    /// The same instant for a person (`30.11.2026, 23:59 (Astana time)`).
+    #[serde(rename = "untilText", skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub until_text: Option<String>,
 }
 
 /// What the system does next, on its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Tsify)]
 #[serde(rename_all = "snake_case")]
 pub enum SystemEvent {
-    /// The daily vacancy bulletin at 18:00 (rule 24.3).
+    /// The daily vacancy bulletin (rule 24.3, 18:00 by default).
     VacancyBulletin,
-    /// The daily access window at 07:00 (rule 24.4).
+    /// The daily access window (rule 24.4, 07:00 by default).
     AccessWindow,
 }
 
@@ -77,6 +102,7 @@ pub struct EventView {
     pub event: SystemEvent,
     /// ISO-8601, Kazakhstan local time.
     pub at: String,
+    /// The label with its time for a person.
     pub label: String,
 }
 
@@ -85,13 +111,21 @@ pub struct EventView {
 #[serde(rename_all = "camelCase")]
 pub struct StatusView {
     /// The state once the deadlines that ran out by `now` took effect (see [`Status::settle`]).
-    #[tsify(type = "\"submitted\" | \"queued\" | \"window_open\" | \"referred\" | \"admitted\" | \"stop_listed\" | \"withdrawn\" | \"aged_out\" | \"refused\" | \"referral_expired\" | \"referral_cancelled\"")]
+    #[tsify(type = "\"awaiting_originals\" | \"queued\" | \"window_open\" | \"referred\" | \"temporary_stay\" | \"stop_listed\" | \"admitted\" | \"withdrawn\" | \"refused\" | \"archived\"")]
     pub state: &'static str,
+    /// The status once settled, to send back or keep.
+    #[tsify(type = "Status")]
+    pub status: Status,
     pub title: String,
-    /// The deadline that matters now: ISO-8601 in Kazakhstan local time with its offset.
+    /// The deadline that matters now: ISO-8601 in Kazakhstan local time with its offset (the
+    /// first instant it is too late).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub deadline: Option<String>,
+    /// The deadline's last moment for a person: `30.11.2026, 23:59 (Astana time)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub deadline_text: Option<String>,
     /// What the deadline is for, with its last day, in words.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
@@ -99,16 +133,27 @@ pub struct StatusView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub time_left: Option<TimeLeft>,
-    /// The deadline has passed (only `submitted` can be overdue: the others settle).
-    pub overdue: bool,
-    /// Reasons and remarks: why refused or stop-listed, why extended.
+    /// Reasons and remarks: why refused, archived or stop-listed, what a paused interest means.
     pub notes: Vec<String>,
     pub actions: Vec<ActionView>,
     pub next_events: Vec<EventView>,
 }
 
-fn iso_local(instant: DateTime<Utc>) -> String {
-    zone::format_local(instant)
+/// `DD.MM.YYYY`, as dates are written in Kazakhstan in all three languages.
+pub fn format_day(day: NaiveDate) -> String {
+    format!("{:02}.{:02}.{:04}", day.day(), day.month(), day.year())
+}
+
+/// An instant for a person: `30.11.2026, 23:59 (Astana time)`. An end of day (00:00 local) is
+/// written as 23:59 of the day before, the last minute in which it is still in time.
+pub fn format_moment(instant: DateTime<Utc>, lang: Lang) -> String {
+    let local = zone::to_local(instant);
+    let (day, hour, minute) = if local.hour() == 0 && local.minute() == 0 {
+        (local.date_naive().pred_opt().unwrap_or(local.date_naive()), 23, 59)
+    } else {
+        (local.date_naive(), local.hour(), local.minute())
+    };
+    i18n::format(lang, "time.moment", &[("date", &format_day(day)), ("time", &format!("{hour:02}:{minute:02}"))])
 }
 
 enum Counted {
@@ -122,27 +167,27 @@ struct Builder<'a> {
     view: StatusView,
     now: DateTime<Utc>,
     lang: Lang,
-    calendar: &'a Calendar,
+    d: &'a Deadlines<'a>,
 }
 
 impl Builder<'_> {
-    /// Sets the deadline; `label_day` is the day the label names (the last valid day).
-    fn deadline(&mut self, counted: Counted, label_key: &str, label_day: NaiveDate) -> Result<(), StatusError> {
+    /// Sets the deadline and the time left; `label_key` names what it is for (`{at}`: its last
+    /// moment in words).
+    fn deadline(&mut self, counted: Counted, label_key: &str) -> Result<DateTime<Utc>, StatusError> {
         let due = match counted {
             Counted::Working(day) => deadline::end_of_local_day(day)?,
             Counted::Calendar(at) => at,
         };
-        self.view.deadline = Some(iso_local(due));
-        self.view.deadline_label = Some(i18n::format(self.lang, label_key, &[("date", &format_day(label_day))]));
-        if self.now >= due {
-            self.view.overdue = true;
-            return Ok(());
-        }
+        self.view.deadline = Some(zone::format_local(due));
+        self.view.deadline_text = Some(format_moment(due, self.lang));
+        // The label names the last day on which it is still in time.
+        let last_day = deadline::local_date(due - chrono::TimeDelta::seconds(1));
+        self.view.deadline_label = Some(i18n::format(self.lang, label_key, &[("date", &format_day(last_day))]));
         let (unit, days, hours) = match counted {
             Counted::Working(day) => {
                 let today = deadline::local_date(self.now);
-                let days = self.calendar.working_days_between(today, day)?.max(0);
-                let hours = if self.calendar.is_working_day(today) { (deadline::end_of_local_day(today)? - self.now).num_hours() } else { 0 };
+                let days = self.d.calendar.working_days_between(today, day)?.max(0);
+                let hours = if self.d.calendar.is_working_day(today) { (deadline::end_of_local_day(today)? - self.now).num_hours() } else { 0 };
                 (TimeUnit::WorkingDays, days, hours)
             }
             Counted::Calendar(at) => {
@@ -150,27 +195,23 @@ impl Builder<'_> {
                 (TimeUnit::CalendarDays, left.num_days(), left.num_hours() % 24)
             }
         };
-        let (days, hours) = (u32::try_from(days).unwrap_or(u32::MAX), u32::try_from(hours).unwrap_or(0));
+        let (days, hours) = (u32::try_from(days).unwrap_or(u32::MAX), u32::try_from(hours.max(0)).unwrap_or(0));
         let key = match unit {
             TimeUnit::WorkingDays => "status.time_left.working_days",
             TimeUnit::CalendarDays => "status.time_left.calendar_days",
         };
         let text = i18n::format(self.lang, key, &[("days", &days.to_string()), ("hours", &hours.to_string())]);
         self.view.time_left = Some(TimeLeft { unit, days, hours, text });
-        Ok(())
+        Ok(due)
     }
 
     fn action(&mut self, action: Action, until: Option<DateTime<Utc>>) {
-        let key = match action {
-            Action::ConfirmInterest => "status.action.confirm_interest",
-            Action::ClaimSeat => "status.action.claim_seat",
-            Action::CancelReferral => "status.action.cancel_referral",
-            Action::ExtendReferral => "status.action.extend_referral",
-            Action::BringOriginals => "status.action.bring_originals",
-            Action::BringDocuments => "status.action.bring_documents",
-            Action::Withdraw => "status.action.withdraw",
-        };
-        self.view.actions.push(ActionView { action, label: i18n::text(self.lang, key), until: until.map(iso_local) });
+        self.view.actions.push(ActionView {
+            action,
+            label: i18n::text(self.lang, action.key()),
+            until: until.map(zone::format_local),
+            until_text: until.map(|at| format_moment(at, self.lang)),
+        });
     }
 
     fn event(&mut self, event: SystemEvent, at: DateTime<Utc>) {
@@ -178,13 +219,13 @@ impl Builder<'_> {
             SystemEvent::VacancyBulletin => "status.event.vacancy_bulletin",
             SystemEvent::AccessWindow => "status.event.access_window",
         };
-        self.view.next_events.push(EventView { event, at: iso_local(at), label: i18n::text(self.lang, key) });
+        let label = format!("{}: {}", i18n::text(self.lang, key), format_moment(at, self.lang));
+        self.view.next_events.push(EventView { event, at: zone::format_local(at), label });
     }
 
+    /// The next access window and bulletin, in time order.
     fn daily_events(&mut self) -> Result<(), StatusError> {
-        let window = deadline::next_local_hour(self.now, deadline::WINDOW_HOUR)?;
-        let bulletin = deadline::next_local_hour(self.now, deadline::BULLETIN_HOUR)?;
-        let mut events = [(SystemEvent::AccessWindow, window), (SystemEvent::VacancyBulletin, bulletin)];
+        let mut events = [(SystemEvent::AccessWindow, self.d.next_window(self.now)?), (SystemEvent::VacancyBulletin, self.d.next_bulletin(self.now)?)];
         events.sort_by_key(|&(_, at)| at);
         for (event, at) in events {
             self.event(event, at);
@@ -192,97 +233,102 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn note(&mut self, key: String) {
-        self.view.notes.push(i18n::text(self.lang, &key));
+    fn note(&mut self, key: &str, args: &[(&str, &str)]) {
+        self.view.notes.push(i18n::format(self.lang, key, args));
     }
 }
 
-/// `DD.MM.YYYY`, as dates are written in Kazakhstan in all three languages.
-fn format_day(day: NaiveDate) -> String {
-    format!("{:02}.{:02}.{:04}", day.day(), day.month(), day.year())
-}
-
 /// What the tracker shows for `status` at `now`, in `lang`. Deadlines that ran out by `now`
-/// take effect first ([`Status::settle`]), so a referral past its end shows as expired.
-pub fn status_view(status: &Status, now: DateTime<Utc>, lang: Lang, calendar: &Calendar) -> Result<StatusView, StatusError> {
-    let status = status.settle(now, calendar)?;
+/// take effect first ([`Status::settle`]), so a referral past its end shows as what followed.
+pub fn status_view(status: &Status, now: DateTime<Utc>, lang: Lang, d: &Deadlines) -> Result<StatusView, StatusError> {
+    let status = status.settle(now, d)?;
     let state = status.code();
+    let title_key = match &status {
+        Status::AwaitingOriginals { .. } => "status.title.submitted".to_owned(),
+        Status::Queued { interested: false } => "status.title.queued_paused".to_owned(),
+        Status::Archived { reason, .. } => format!("status.title.archived.{}", reason.code()),
+        _ => format!("status.title.{state}"),
+    };
     let view = StatusView {
         state,
-        title: i18n::text(lang, &format!("status.title.{state}")),
+        status: status.clone(),
+        title: i18n::text(lang, &title_key),
         deadline: None,
+        deadline_text: None,
         deadline_label: None,
         time_left: None,
-        overdue: false,
         notes: Vec::new(),
         actions: Vec::new(),
         next_events: Vec::new(),
     };
-    let mut b = Builder { view, now, lang, calendar };
+    let mut b = Builder { view, now, lang, d };
     match &status {
-        Status::Submitted { submitted_at } => {
-            let last = deadline::originals_last_day(*submitted_at, calendar)?;
-            b.deadline(Counted::Working(last), "status.deadline.submitted", last)?;
-            if !b.view.overdue {
-                b.action(Action::BringOriginals, Some(deadline::end_of_local_day(last)?));
-            }
+        Status::AwaitingOriginals { submitted_at } => {
+            let due = b.deadline(Counted::Working(d.originals_last_day(*submitted_at)?), "status.deadline.submitted")?;
+            b.action(Action::BringOriginals, Some(due));
             b.action(Action::Withdraw, None);
         }
-        Status::Queued => {
-            b.action(Action::ConfirmInterest, None);
+        Status::Queued { interested: true } | Status::TemporaryStay { .. } => {
+            if let Status::TemporaryStay { until } = &status {
+                b.note("status.note.temporary_stay", &[("date", &format_day(*until))]);
+            }
+            b.action(Action::DeclineSeats, None);
             b.action(Action::Withdraw, None);
             b.daily_events()?;
         }
-        Status::WindowOpen { opened_on } => {
-            let last = deadline::window_last_day(*opened_on, calendar)?;
-            let opens = deadline::window_opens(*opened_on)?;
-            b.deadline(Counted::Working(last), "status.deadline.window_open", last)?;
-            if now >= opens {
-                b.action(Action::ClaimSeat, Some(deadline::end_of_local_day(last)?));
-            }
+        Status::Queued { interested: false } => {
+            let next = d.next_window(now)?;
+            b.note("status.note.interest_paused", &[("at", &format_moment(next, lang))]);
+            b.action(Action::ConfirmInterest, None);
             b.action(Action::Withdraw, None);
-            if now < opens {
+        }
+        Status::WindowOpen { opened_on, round } => {
+            let opens = d.window_opens(*opened_on)?;
+            let due = b.deadline(Counted::Working(d.window_last_day(*opened_on)?), "status.deadline.window_open")?;
+            if *round == WindowRound::Remaining {
+                b.note("status.note.remaining_round", &[]);
+            }
+            if now >= opens {
+                b.action(Action::ClaimSeat, Some(due));
+            } else {
                 b.event(SystemEvent::AccessWindow, opens);
             }
-            let bulletin = deadline::next_local_hour(now, deadline::BULLETIN_HOUR)?;
+            b.action(Action::DeclineSeats, None);
+            b.action(Action::Withdraw, None);
+            let bulletin = d.next_bulletin(now)?;
             b.event(SystemEvent::VacancyBulletin, bulletin);
         }
-        Status::Referred { issued_at, extension } => {
-            let expires = match extension {
-                Some(extension) => {
-                    b.note(format!("status.extension.{}", extension.reason.code()));
-                    let at = deadline::end_of_local_day(extension.until)?;
-                    b.deadline(Counted::Calendar(at), "status.deadline.referred", extension.until)?;
-                    at
+        Status::Referred { issued_at, extended_until } => {
+            let due = match extended_until {
+                Some(until) => {
+                    b.note("status.note.extended", &[("date", &format_day(*until))]);
+                    b.deadline(Counted::Calendar(deadline::end_of_local_day(*until)?), "status.deadline.referred")?
                 }
-                None => {
-                    let last = deadline::referral_last_day(*issued_at, calendar)?;
-                    b.deadline(Counted::Working(last), "status.deadline.referred", last)?;
-                    deadline::end_of_local_day(last)?
-                }
+                None => b.deadline(Counted::Working(d.referral_last_day(*issued_at)?), "status.deadline.referred")?,
             };
-            b.action(Action::BringDocuments, Some(expires));
-            let cancel_until = deadline::cancel_deadline(*issued_at)?;
+            b.action(Action::BringDocuments, Some(due));
+            let cancel_until = d.cancel_deadline(*issued_at)?;
             if now < cancel_until {
                 b.action(Action::CancelReferral, Some(cancel_until));
             }
-            if extension.is_none() {
-                b.action(Action::ExtendReferral, Some(expires));
+            if extended_until.is_none() {
+                b.action(Action::ExtendReferral, Some(due));
             }
+            b.action(Action::Withdraw, None);
         }
         Status::StopListed { reason, until } => {
-            b.note(format!("status.stop.{}", reason.code()));
+            b.note(&format!("status.stop.{}", reason.code()), &[]);
             if let Some(until) = until {
-                b.deadline(Counted::Calendar(*until), "status.deadline.stop_listed", deadline::local_date(*until))?;
+                b.deadline(Counted::Calendar(*until), "status.deadline.stop_listed")?;
             }
             b.action(Action::Withdraw, None);
         }
         Status::Refused { reasons } => {
             for reason in reasons {
-                b.note(format!("status.refusal.{}", reason.code()));
+                b.note(&format!("status.refusal.{}", reason.code()), &[]);
             }
         }
-        Status::Admitted { .. } | Status::Withdrawn { .. } | Status::AgedOut { .. } | Status::ReferralExpired { .. } | Status::ReferralCancelled { .. } => {}
+        Status::Admitted { .. } | Status::Withdrawn { .. } | Status::Archived { .. } => {}
     }
     Ok(b.view)
 }

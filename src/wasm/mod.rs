@@ -19,6 +19,7 @@ mod error;
 mod i18n;
 mod iin;
 mod queue;
+mod status;
 mod tlog;
 
 pub use application::*;
@@ -26,8 +27,10 @@ pub use calendar::*;
 pub use i18n::*;
 pub use iin::*;
 pub use queue::*;
+pub use status::*;
 pub use tlog::*;
 
 pub(crate) use calendar::with_calendar;
+pub(crate) use status::{with_deadlines, with_policy};
 #[allow(unused_imports)] // used by the exports of later modules
 pub(crate) use error::{js_error, json_of, optional_string_arg, parse_date_arg, string_arg, to_js};

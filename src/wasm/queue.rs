@@ -1,13 +1,11 @@
-//! The queue tracker: `orderQueue`, `encodeSnapshot`, `QueueSnapshot`, `statusView`,
-//! `referralDeadline`.
+//! The queue tracker: `orderQueue`, `encodeSnapshot`, `QueueSnapshot`.
 
-use super::{js_error, json_of, optional_string_arg, string_arg, to_js, with_calendar};
+use super::{js_error, optional_string_arg, string_arg, to_js, with_policy};
 use crate::calendar::{self, zone};
-use crate::i18n::Lang;
 use crate::json::one_of;
 use crate::queue::snapshot::{self, Header, Snapshot, SnapshotError, MAX_COUNT, MAX_INSTANT};
-use crate::queue::{self, ApplicationNumber, Class, Entry, OrderPolicy, Position, QueueKey, State};
-use crate::status::{self, Status, StatusError, StatusView};
+use crate::queue::{self, ApplicationNumber, Class, Entry, Position, QueueKey, State};
+use crate::status::StatusError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tsify::{Ts, Tsify};
@@ -99,7 +97,7 @@ fn to_entries(entries: &[Ts<QueueEntry>]) -> Result<Vec<Entry>, JsValue> {
 #[wasm_bindgen(js_name = orderQueue)]
 pub fn order_queue(entries: Vec<Ts<QueueEntry>>) -> Result<Vec<String>, JsValue> {
     let entries = to_entries(&entries)?;
-    Ok(queue::order(&entries, &OrderPolicy::default()).iter().map(|e| e.number.to_string()).collect())
+    Ok(with_policy(|p| queue::order(&entries, &p.order)).iter().map(|e| e.number.to_string()).collect())
 }
 
 /// The published snapshot of `entries` (format: `docs/snapshot-format.md`). `queueKey` is the
@@ -148,7 +146,7 @@ impl QueueSnapshot {
     /// `snapshot.varint`, `snapshot.order`, `snapshot.duplicate` or `snapshot.trailing`.
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(bytes: &[u8]) -> Result<QueueSnapshot, JsValue> {
-        Ok(QueueSnapshot { snapshot: Snapshot::decode(bytes)? })
+        Ok(QueueSnapshot { snapshot: Snapshot::decode_with(bytes, with_policy(|p| p.order))? })
     }
 
     /// How many applications the snapshot lists, live or not.
@@ -216,36 +214,6 @@ fn js_position(p: &Position) -> QueuePosition {
         ahead: AheadCounts { extraordinary: small(p.ahead.extraordinary), priority: small(p.ahead.priority), general: small(p.ahead.general) },
         in_next_window: p.in_next_window,
     }
-}
-
-/// What the tracker shows for `status` at `now` (ISO-8601): title, deadline, time left,
-/// actions and next system events, in `lang` (`kk` when absent or unknown). Deadlines that
-/// ran out by `now` take effect first. Throws `status.format` for a malformed status and
-/// `instant.format` for a malformed `now`.
-#[wasm_bindgen(js_name = statusView)]
-pub fn status_view(
-    status: Ts<Status>,
-    #[wasm_bindgen(unchecked_param_type = "string")] now: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "string")] lang: JsValue,
-) -> Result<Ts<StatusView>, JsValue> {
-    let status = json_of(&status.js_value())
-        .ok_or_else(|| "status: expected a JSON object".to_owned())
-        .and_then(|v| Status::from_value(&v))
-        .map_err(|e| js_error("status.format", &e))?;
-    let now = parse_instant(&string_arg(&now, "now")?, "now")?;
-    let lang = Lang::parse(optional_string_arg(&lang).as_deref().unwrap_or(""));
-    let view = with_calendar(|c| status::status_view(&status, now, lang, c))?;
-    to_js(&view)
-}
-
-/// When a referral issued at `issuedAt` expires without extension: the end of the 5th working
-/// day after the issue date (Appendix 4 item 8), as ISO-8601 in Kazakhstan local time with its
-/// offset, e.g. `2026-12-01T00:00:00+05:00`.
-#[wasm_bindgen(js_name = referralDeadline)]
-pub fn referral_deadline(#[wasm_bindgen(js_name = issuedAt, unchecked_param_type = "string")] issued_at: JsValue) -> Result<String, JsValue> {
-    let issued_at = parse_instant(&string_arg(&issued_at, "issuedAt")?, "issuedAt")?;
-    let deadline = with_calendar(|c| status::deadline::referral_deadline(issued_at, c))?;
-    Ok(zone::format_local(deadline))
 }
 
 /// The size of the WebAssembly memory in bytes (for memory budgets in benchmarks).

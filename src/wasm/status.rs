@@ -1,0 +1,75 @@
+//! The application's life: `statusView`, `referralDeadline`, `loadPolicy`, `servicePolicy`.
+//! The page never rebuilds a status: it passes the backend's (or the register's replayed)
+//! status to `statusView` with the current instant, once a second for the countdowns.
+
+use super::{js_error, json_of, optional_string_arg, string_arg, to_js, with_calendar};
+use crate::calendar::zone;
+use crate::i18n::Lang;
+use crate::status::{self, Deadlines, ServicePolicy, Status, StatusView};
+use std::cell::Cell;
+use tsify::Ts;
+use wasm_bindgen::prelude::*;
+
+thread_local! {
+    /// The provider's policy in force: the Rules' values until `loadPolicy` replaces it.
+    static POLICY: Cell<ServicePolicy> = const { Cell::new(ServicePolicy::RULES) };
+}
+
+/// Runs `f` with the policy in force.
+pub(crate) fn with_policy<R>(f: impl FnOnce(&ServicePolicy) -> R) -> R {
+    f(&POLICY.with(Cell::get))
+}
+
+/// Runs `f` with the calendar and the policy in force.
+pub(crate) fn with_deadlines<R>(f: impl FnOnce(&Deadlines) -> R) -> R {
+    with_policy(|policy| with_calendar(|calendar| f(&Deadlines::new(calendar, policy))))
+}
+
+fn parse_instant(text: &str, what: &str) -> Result<chrono::DateTime<chrono::Utc>, JsValue> {
+    crate::calendar::parse_instant(text.trim()).map_err(|e| js_error(e.code(), &format!("{what}: {}", e.detail())))
+}
+
+/// Replaces the policy in force with the provider's (the JSON `GET /api/policy` serves; absent
+/// fields keep the Rules' values). Throws `policy.format` and keeps the old policy on error.
+#[wasm_bindgen(js_name = loadPolicy)]
+pub fn load_policy(#[wasm_bindgen(unchecked_param_type = "string")] json: JsValue) -> Result<(), JsValue> {
+    let policy = ServicePolicy::from_json(&string_arg(&json, "json")?).map_err(|e| js_error("policy.format", &e))?;
+    POLICY.with(|cell| cell.set(policy));
+    Ok(())
+}
+
+/// The policy in force, as JSON text (`windowOpensAt`, `bulletinAt`, …).
+#[wasm_bindgen(js_name = servicePolicy)]
+pub fn service_policy() -> String {
+    with_policy(|p| serde_json::to_string(p).unwrap_or_default())
+}
+
+/// What the tracker shows for `status` at `now` (ISO-8601): title, deadline, time left,
+/// actions and next system events, in `lang` (`kk` when absent or unknown). Deadlines that
+/// ran out by `now` take effect first. Throws `status.format` for a malformed status and
+/// `instant.format` for a malformed `now`.
+#[wasm_bindgen(js_name = statusView)]
+pub fn status_view(
+    status: Ts<Status>,
+    #[wasm_bindgen(unchecked_param_type = "string")] now: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string")] lang: JsValue,
+) -> Result<Ts<StatusView>, JsValue> {
+    let status = json_of(&status.js_value())
+        .ok_or_else(|| "status: expected a JSON object".to_owned())
+        .and_then(|v| Status::from_value(&v))
+        .map_err(|e| js_error("status.format", &e))?;
+    let now = parse_instant(&string_arg(&now, "now")?, "now")?;
+    let lang = Lang::parse(optional_string_arg(&lang).as_deref().unwrap_or(""));
+    let view = with_deadlines(|d| status::status_view(&status, now, lang, d)).map_err(|e| js_error(e.code(), &e.to_string()))?;
+    to_js(&view)
+}
+
+/// When a referral issued at `issuedAt` expires without extension: the end of the 5th working
+/// day after the issue date (Appendix 4 item 8), as ISO-8601 in Kazakhstan local time with its
+/// offset, e.g. `2026-12-01T00:00:00+05:00`.
+#[wasm_bindgen(js_name = referralDeadline)]
+pub fn referral_deadline(#[wasm_bindgen(js_name = issuedAt, unchecked_param_type = "string")] issued_at: JsValue) -> Result<String, JsValue> {
+    let issued_at = parse_instant(&string_arg(&issued_at, "issuedAt")?, "issuedAt")?;
+    let deadline = with_deadlines(|d| d.referral_deadline(issued_at))?;
+    Ok(zone::format_local(deadline))
+}
