@@ -27,7 +27,7 @@ fn main() {
     for i in 0..SIZE {
         let at = start + chrono::Duration::milliseconds(i as i64 * 250);
         let body = match i {
-            OWN => EventBody::ApplicationAccepted { application: format!("KZ-{i:08}"), details: Commitment::new(&[3; 32], b"bench") },
+            OWN => EventBody::ApplicationAccepted { application: format!("KZ-{i:08}"), details: Commitment::new(&[3; 32], b"bench"), awaiting_originals: false },
             SNAPSHOT_AT => EventBody::SnapshotPublished { digest: sha256(&snapshot), log_size: SNAPSHOT_AT },
             _ => EventBody::InterestConfirmed { application: format!("KZ-{i:08}") },
         };

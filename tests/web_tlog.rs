@@ -47,7 +47,7 @@ fn world() -> (Log, Vec<Vec<u8>>) {
     let mut entries = Vec::new();
     for i in 0..40u64 {
         let body = match i {
-            9 => EventBody::ApplicationAccepted { application: "KZ-9".into(), details: Commitment::new(&[3; 32], b"x") },
+            9 => EventBody::ApplicationAccepted { application: "KZ-9".into(), details: Commitment::new(&[3; 32], b"x"), awaiting_originals: false },
             30 => EventBody::SnapshotPublished { digest: sha256(SNAPSHOT), log_size: 30 },
             _ => EventBody::InterestConfirmed { application: format!("KZ-{i}") },
         };

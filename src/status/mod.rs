@@ -201,14 +201,8 @@ pub enum Status {
         #[serde(with = "crate::calendar::iso::date")]
         until: NaiveDate,
     },
-    /// In the temporary archive (3.13, 20.6); back in the queue at `until` when given.
-    StopListed {
-        reason: StopReason,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[tsify(optional, type = "string")]
-        #[serde(with = "crate::calendar::iso::optional_instant")]
-        until: Option<DateTime<Utc>>,
-    },
+    /// In the temporary archive (3.13, 20.6) until the provider restores it.
+    StopListed { reason: StopReason },
     /// Admitted under a contract (31-35): the application's life ends in the archive.
     Admitted {
         #[tsify(type = "string")]
@@ -251,8 +245,10 @@ pub enum Event {
     ReferralIssued { at: DateTime<Utc> },
     /// By the applicant, within a day of issue (rule 30).
     ReferralCancelled { at: DateTime<Utc> },
-    /// Once, with a reason, to at most 30 calendar days after issue (rule 30).
-    ReferralExtended { at: DateTime<Utc>, reason: ExtensionReason, until: NaiveDate },
+    /// Once, to at most 30 calendar days after issue (rule 30). The reason — one of
+    /// [`ExtensionReason`] — is required by whoever asks for it (the backend's request type);
+    /// the status keeps only the new last day, and the public register does not name it.
+    ReferralExtended { at: DateTime<Utc>, until: NaiveDate },
     /// The referral ran out (Appendix 4 item 8); [`Status::settle`] does the same at its deadline.
     ReferralExpired,
     /// The kindergarten withdrew the seat the referral reserved (rule 25).
@@ -262,7 +258,7 @@ pub enum Event {
     /// Rule 34.
     AdmissionRefused { reason: AdmissionRefusal },
     /// Rules 3.13, 20.6.
-    StopListed { reason: StopReason, until: Option<DateTime<Utc>> },
+    StopListed { reason: StopReason },
     /// Back from the stop-list.
     Restored,
     /// Rules 20.4, 23.
@@ -446,7 +442,6 @@ impl Status {
             Status::WindowOpen { opened_on, .. } => Some(d.window_closes(*opened_on)?),
             Status::Referred { .. } => self.referral_deadline(d)?,
             Status::TemporaryStay { until } => Some(deadline::end_of_local_day(*until)?),
-            Status::StopListed { until, .. } => *until,
             _ => None,
         })
     }
@@ -541,9 +536,7 @@ impl Status {
                 }
             }
 
-            (S::Queued { .. } | S::WindowOpen { .. } | S::Referred { .. } | S::TemporaryStay { .. }, Event::StopListed { reason, until }) => {
-                Ok(S::StopListed { reason: *reason, until: *until })
-            }
+            (S::Queued { .. } | S::WindowOpen { .. } | S::Referred { .. } | S::TemporaryStay { .. }, Event::StopListed { reason }) => Ok(S::StopListed { reason: *reason }),
             (S::StopListed { .. }, Event::Restored) => back(true),
             (_, Event::Withdrawn { at }) => Ok(S::Withdrawn { at: *at }),
             (_, Event::Archived { at, reason }) => Ok(S::Archived { reason: *reason, at: *at }),
@@ -562,7 +555,7 @@ impl Status {
         Ok(match self {
             Status::AwaitingOriginals { .. } => Status::Archived { reason: ArchiveReason::OriginalsMissed, at: due },
             Status::WindowOpen { .. } | Status::Referred { .. } => Status::Queued { interested: false },
-            Status::TemporaryStay { .. } | Status::StopListed { .. } => Status::Queued { interested: true },
+            Status::TemporaryStay { .. } => Status::Queued { interested: true },
             other => other.clone(),
         })
     }

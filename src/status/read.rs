@@ -40,13 +40,7 @@ impl Status {
                 &["issuedAt", "extendedUntil"],
             ),
             "temporary_stay" => (Status::TemporaryStay { until: date("until")? }, &["until"]),
-            "stop_listed" => (
-                Status::StopListed {
-                    reason: o.parsed("reason", |t| coded(t, StopReason::ALL, StopReason::code))?,
-                    until: o.opt_parsed("until", |t| parse_instant(t).map_err(detail))?,
-                },
-                &["reason", "until"],
-            ),
+            "stop_listed" => (Status::StopListed { reason: o.parsed("reason", |t| coded(t, StopReason::ALL, StopReason::code))? }, &["reason"]),
             "admitted" => (Status::Admitted { at: instant("at")? }, &["at"]),
             "withdrawn" => (Status::Withdrawn { at: instant("at")? }, &["at"]),
             "refused" => {
@@ -89,14 +83,13 @@ mod tests {
             Status::Referred { issued_at: t, extended_until: None },
             Status::Referred { issued_at: t, extended_until: Some(d) },
             Status::TemporaryStay { until: d },
-            Status::StopListed { reason: StopReason::ReferralNotUsed, until: Some(t) },
-            Status::StopListed { reason: StopReason::Other, until: None },
+            Status::StopListed { reason: StopReason::ReferralNotUsed },
             Status::Admitted { at: t },
             Status::Withdrawn { at: t },
             Status::Refused { reasons: vec![RefusalReason::NotEligible, RefusalReason::UnreliableData] },
             Status::Archived { reason: ArchiveReason::OriginalsMissed, at: t },
         ];
-        assert_eq!(all.len(), Status::CODES.len() + 4, "every state is covered");
+        assert_eq!(all.len(), Status::CODES.len() + 3, "every state is covered");
         for status in all {
             let value = serde_json::to_value(&status).unwrap();
             assert_eq!(Status::from_value(&value), Ok(status.clone()), "{value}");

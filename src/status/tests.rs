@@ -200,7 +200,7 @@ fn rule_30_cancel_within_one_day_returns_to_the_place() {
 fn rule_30_extend_once_up_to_thirty_calendar_days() {
     let d = rules();
     let s = referred("2026-11-23T10:00:00+05:00");
-    let extend = |s: &Status, when: &str, until: &str| s.apply(&Event::ReferralExtended { at: at(when), reason: ExtensionReason::Illness, until: day(until) }, &d);
+    let extend = |s: &Status, when: &str, until: &str| s.apply(&Event::ReferralExtended { at: at(when), until: day(until) }, &d);
     assert_eq!(extend(&s, "2026-11-24T10:00:00+05:00", "2026-12-24"), Err(StatusError::ExtensionTooLong));
     assert_eq!(extend(&s, "2026-11-24T10:00:00+05:00", "2026-11-30"), Err(StatusError::ExtensionTooShort));
     assert_eq!(extend(&s, "2026-12-01T00:00:00+05:00", "2026-12-10"), Err(StatusError::ReferralExpired));
@@ -262,14 +262,12 @@ fn rule_22_a_failed_monthly_check_cancels_the_application_and_its_referral() {
 #[test]
 fn rules_3_13_and_20_6_the_stop_list_suspends_and_restoring_returns_to_the_queue() {
     let d = rules();
-    let stop = QUEUED.apply(&Event::StopListed { reason: StopReason::UnreliableData, until: None }, &d).unwrap();
+    let stop = QUEUED.apply(&Event::StopListed { reason: StopReason::UnreliableData }, &d).unwrap();
     assert_eq!(stop.queue_state(), Some(QueueState::StopListed));
     assert!(!stop.is_candidate());
     assert_eq!(stop.apply(&Event::Restored, &d), Ok(QUEUED));
-    let timed = Status::StopListed { reason: StopReason::ReferralNotUsed, until: Some(at("2026-12-01T00:00:00+05:00")) };
-    assert_eq!(timed.settle(at("2026-12-01T00:00:00+05:00"), &d), Ok(QUEUED));
-    let forever = Status::StopListed { reason: StopReason::Other, until: None };
-    assert_eq!(forever.settle(at("2030-01-01T00:00:00Z"), &d), Ok(forever.clone()));
+    assert_eq!(stop.next_change(&d), Ok(None), "only the provider restores");
+    assert_eq!(stop.settle(at("2030-01-01T00:00:00Z"), &d), Ok(stop.clone()));
 }
 
 #[test]
@@ -283,7 +281,7 @@ fn every_transition_not_in_the_diagram_is_refused() {
         window("2026-11-23"),
         referred("2026-11-23T10:00:00+05:00"),
         Status::TemporaryStay { until: day("2027-01-31") },
-        Status::StopListed { reason: StopReason::Other, until: None },
+        Status::StopListed { reason: StopReason::Other },
         Status::Admitted { at: t },
         Status::Withdrawn { at: t },
         Status::Refused { reasons: vec![RefusalReason::NotEligible] },
@@ -299,12 +297,12 @@ fn every_transition_not_in_the_diagram_is_refused() {
         Event::WindowOpened { on: day("2026-11-23"), round: WindowRound::Priority },
         Event::ReferralIssued { at: t },
         Event::ReferralCancelled { at: t },
-        Event::ReferralExtended { at: t, reason: ExtensionReason::Vacation, until: day("2026-12-10") },
+        Event::ReferralExtended { at: t, until: day("2026-12-10") },
         Event::ReferralExpired,
         Event::SeatWithdrawn,
         Event::Admitted { at: t, temporary_until: None },
         Event::AdmissionRefused { reason: AdmissionRefusal::MissingDocuments },
-        Event::StopListed { reason: StopReason::UnreliableData, until: None },
+        Event::StopListed { reason: StopReason::UnreliableData },
         Event::Restored,
         Event::Withdrawn { at: t },
         Event::Archived { at: t, reason: ArchiveReason::AgedOut },
@@ -499,10 +497,9 @@ fn refused_and_stop_listed_views_give_reasons() {
     let now = at("2026-11-23T09:00:00+05:00");
     let v = status_view(&Status::Refused { reasons: vec![RefusalReason::NotEligible, RefusalReason::UnreliableData] }, now, Lang::Ru, &d).unwrap();
     assert_eq!(v.notes.len(), 2);
-    let v = status_view(&Status::StopListed { reason: StopReason::UnreliableData, until: Some(at("2026-11-30T00:00:00+05:00")) }, now, Lang::En, &d).unwrap();
+    let v = status_view(&Status::StopListed { reason: StopReason::UnreliableData }, now, Lang::En, &d).unwrap();
     assert_eq!(v.notes, ["Reason: the documents or data are unreliable"]);
-    assert_eq!(v.deadline_label.as_deref(), Some("Back in the queue on 29.11.2026"));
-    assert_eq!(v.time_left.map(|t| (t.days, t.hours)), Some((6, 15)));
+    assert!(v.deadline.is_none());
 }
 
 #[test]
@@ -522,7 +519,7 @@ fn every_view_text_exists_in_every_language() {
         Status::Withdrawn { at: t },
         Status::Refused { reasons: RefusalReason::ALL.to_vec() },
     ];
-    statuses.extend(StopReason::ALL.iter().map(|&reason| Status::StopListed { reason, until: None }));
+    statuses.extend(StopReason::ALL.iter().map(|&reason| Status::StopListed { reason }));
     statuses.extend(ArchiveReason::ALL.iter().map(|&reason| Status::Archived { reason, at: t }));
     for lang in Lang::ALL {
         for status in &statuses {

@@ -316,11 +316,8 @@ pub fn status_view(status: &Status, now: DateTime<Utc>, lang: Lang, d: &Deadline
             }
             b.action(Action::Withdraw, None);
         }
-        Status::StopListed { reason, until } => {
+        Status::StopListed { reason } => {
             b.note(&format!("status.stop.{}", reason.code()), &[]);
-            if let Some(until) = until {
-                b.deadline(Counted::Calendar(*until), "status.deadline.stop_listed")?;
-            }
             b.action(Action::Withdraw, None);
         }
         Status::Refused { reasons } => {

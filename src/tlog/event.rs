@@ -1,12 +1,12 @@
 //! Log entries: what happened to an application, a referral, a seat or a bulletin, in a
-//! canonical byte encoding (version 1). No personal data: an application is named by its
+//! canonical byte encoding (version 2). No personal data: an application is named by its
 //! pseudonymous number, and anything sensitive (priority grounds, reasons concerning a family)
 //! appears only as a salted [`Commitment`].
 //!
-//! Encoding, version 1 (all integers big-endian):
+//! Encoding, version 2 (all integers big-endian):
 //!
 //! ```text
-//! entry = 0x01 kind:u8 at:i64 queue:str field*
+//! entry = 0x02 kind:u8 at:i64 queue:str field*
 //! str   = length:u16 bytes            (ASCII, see each field's rule)
 //! at    = milliseconds since 1970-01-01T00:00:00Z, years 1900-2200
 //! hash  = 32 bytes                     (commitments and digests)
@@ -18,11 +18,11 @@
 
 use super::hash::{sha256, Hash};
 use super::TlogError;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 
 /// The encoding version written first in every entry.
-pub const EVENT_VERSION: u8 = 1;
+pub const EVENT_VERSION: u8 = 2;
 
 /// A salted commitment to sensitive data: SHA-256(salt || data) with a random 32-byte salt
 /// kept by the provider. It proves later what the data was (show salt and data) without
@@ -56,39 +56,65 @@ pub struct Event {
 }
 
 /// What happened. `application` is the pseudonymous application number (`[A-Za-z0-9-]`,
-/// 1-64 bytes, never 12 digits: an IIN is refused); `referral`, `seat` and `bulletin` are
-/// public identifiers (`[A-Za-z0-9._:/-]`, 1-128 bytes).
+/// 1-64 bytes, never 12 digits: an IIN is refused); `referral`, `seat`, `bulletin` and the
+/// reason codes are public identifiers (`[A-Za-z0-9._:/-]`, 1-128 bytes).
+///
+/// The application's events are exactly the lifecycle's events ([`crate::status::Event`]), so
+/// the browser can replay its own application's verified entries through the same state
+/// machine ([`super::lifecycle::replay`]). Reason codes are the lifecycle's public codes
+/// (`unreliable_data`, `aged_out`, …): generic categories, never a family's circumstances.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EventBody {
     /// Kind 1. `details`: commitment to the application's data that sets its place (date of
-    /// birth, priority grounds, wishes).
-    ApplicationAccepted { application: String, details: Commitment },
-    /// Kind 2.
+    /// birth, priority grounds, wishes). `awaiting_originals`: the checklist lists paper
+    /// originals to bring before it is registered in the queue (rule 22).
+    ApplicationAccepted { application: String, details: Commitment, awaiting_originals: bool },
+    /// Kind 2 (rule 20.2).
     InterestConfirmed { application: String },
-    /// Kind 3. `details`: commitment to the new priority grounds.
+    /// Kind 3 (rule 20.3). `details`: commitment to the new priority grounds.
     PriorityChanged { application: String, details: Commitment },
-    /// Kind 4.
+    /// Kind 4 (rules 20.4, 23).
     Withdrawn { application: String },
-    /// Kind 5.
-    ReferralIssued { application: String, referral: String, seat: String },
-    /// Kind 6. `reason`: commitment to the reason.
-    ReferralCancelled { application: String, referral: String, reason: Commitment },
-    /// Kind 7. `until`: the new end of validity.
+    /// Kind 5 (rule 24.5). `seat`: commitment to the seat, which in a small group could name
+    /// the child.
+    ReferralIssued { application: String, referral: String, seat: Commitment },
+    /// Kind 6. `reason`: `applicant` (rule 30), `seat_withdrawn` (rule 25), or the cause of the
+    /// application's own end that follows (`withdrawn`, `stop_listed`, `grounds_failed`,
+    /// `aged_out`).
+    ReferralCancelled { application: String, referral: String, reason: String },
+    /// Kind 7 (rule 30). `until`: the new end of validity (the end of its last day).
     ReferralExtended { application: String, referral: String, until: DateTime<Utc> },
-    /// Kind 8.
+    /// Kind 8 (Appendix 4 item 8).
     ReferralExpired { application: String, referral: String },
-    /// Kind 9. `reason`: commitment to the reason.
-    StopListed { application: String, reason: Commitment },
-    /// Kind 10 (the child turned 6).
-    Archived { application: String },
+    /// Kind 9 (rules 3.13, 20.6). `reason`: a stop reason code.
+    StopListed { application: String, reason: String },
+    /// Kind 10. `reason`: `aged_out` (rules 18, 24.9), `originals_missed` (22) or
+    /// `grounds_failed` (22).
+    Archived { application: String, reason: String },
     /// Kind 11. `digest`: SHA-256 of the published bulletin document.
     BulletinPublished { bulletin: String, digest: Hash },
-    /// Kind 12. `reason`: the public reason code (`repair`, `quarantine`, …).
+    /// Kind 12 (rule 25). `reason`: the public reason code (`major_repair`, `quarantine`, …).
     SeatWithdrawn { seat: String, reason: String },
     /// Kind 13. The snapshot (the queue as published) whose bytes hash to `digest` reflects
     /// the first `log_size` entries of the log. It is appended after them, so its own index
     /// is at least `log_size`.
     SnapshotPublished { digest: Hash, log_size: u64 },
+    /// Kind 14 (rule 22).
+    OriginalsConfirmed { application: String },
+    /// Kind 15 (rule 22). `reasons`: refusal reason codes, at least one.
+    Refused { application: String, reasons: Vec<String> },
+    /// Kind 16 (rules 24.4, 24.10). Opened at `at`; `round`: `priority` or `remaining`.
+    WindowOpened { application: String, round: String },
+    /// Kind 17 (rule 20.7).
+    NotInterested { application: String },
+    /// Kind 18 (rule 23). `details`: commitment to the changed application.
+    Changed { application: String, details: Commitment },
+    /// Kind 19 (rules 31-35). `temporary_until`: the last day of a temporary stay (25.4).
+    Admitted { application: String, referral: String, temporary_until: Option<NaiveDate> },
+    /// Kind 20 (rule 34). `reason`: an admission refusal code.
+    AdmissionRefused { application: String, referral: String, reason: String },
+    /// Kind 21: back from the stop-list.
+    Restored { application: String },
 }
 
 impl EventBody {
@@ -108,6 +134,14 @@ impl EventBody {
             EventBody::BulletinPublished { .. } => 11,
             EventBody::SeatWithdrawn { .. } => 12,
             EventBody::SnapshotPublished { .. } => 13,
+            EventBody::OriginalsConfirmed { .. } => 14,
+            EventBody::Refused { .. } => 15,
+            EventBody::WindowOpened { .. } => 16,
+            EventBody::NotInterested { .. } => 17,
+            EventBody::Changed { .. } => 18,
+            EventBody::Admitted { .. } => 19,
+            EventBody::AdmissionRefused { .. } => 20,
+            EventBody::Restored { .. } => 21,
         }
     }
 
@@ -128,14 +162,22 @@ impl EventBody {
             | EventBody::ReferralExtended { application, .. }
             | EventBody::ReferralExpired { application, .. }
             | EventBody::StopListed { application, .. }
-            | EventBody::Archived { application } => Some(application),
-            _ => None,
+            | EventBody::Archived { application, .. }
+            | EventBody::OriginalsConfirmed { application }
+            | EventBody::Refused { application, .. }
+            | EventBody::WindowOpened { application, .. }
+            | EventBody::NotInterested { application }
+            | EventBody::Changed { application, .. }
+            | EventBody::Admitted { application, .. }
+            | EventBody::AdmissionRefused { application, .. }
+            | EventBody::Restored { application } => Some(application),
+            EventBody::BulletinPublished { .. } | EventBody::SeatWithdrawn { .. } | EventBody::SnapshotPublished { .. } => None,
         }
     }
 }
 
 /// Kind names, by kind number − 1.
-pub const KIND_NAMES: [&str; 13] = [
+pub const KIND_NAMES: [&str; 21] = [
     "application_accepted",
     "interest_confirmed",
     "priority_changed",
@@ -149,6 +191,14 @@ pub const KIND_NAMES: [&str; 13] = [
     "bulletin_published",
     "seat_withdrawn",
     "snapshot_published",
+    "originals_confirmed",
+    "refused",
+    "window_opened",
+    "not_interested",
+    "changed",
+    "admitted",
+    "admission_refused",
+    "restored",
 ];
 
 fn bad(detail: impl Into<String>) -> TlogError {
@@ -212,6 +262,11 @@ impl Writer {
         self.0.extend_from_slice(&millis(at)?.to_be_bytes());
         Ok(())
     }
+    fn id(&mut self, s: &str, what: &str) -> Result<(), TlogError> {
+        check_id(s, what)?;
+        self.str(s);
+        Ok(())
+    }
 }
 
 struct Reader<'a>(&'a [u8]);
@@ -243,6 +298,22 @@ impl<'a> Reader<'a> {
         let bytes = self.take(usize::from(len))?;
         std::str::from_utf8(bytes).map(str::to_owned).map_err(|_| bad("a text field is not UTF-8"))
     }
+    fn flag(&mut self) -> Result<bool, TlogError> {
+        match self.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            other => Err(bad(format!("a flag is 0 or 1, not {other}"))),
+        }
+    }
+    fn date(&mut self) -> Result<NaiveDate, TlogError> {
+        let text = self.str()?;
+        let day = crate::calendar::parse_date(&text).map_err(|_| bad("a date is YYYY-MM-DD"))?;
+        // One encoding per date: the text must be the canonical form.
+        if crate::calendar::format_date(day) != text {
+            return Err(bad("a date is YYYY-MM-DD"));
+        }
+        Ok(day)
+    }
     fn application(&mut self) -> Result<String, TlogError> {
         let s = self.str()?;
         check_application(&s)?;
@@ -268,39 +339,57 @@ impl Event {
             w.str(application);
         }
         match &self.body {
-            EventBody::ApplicationAccepted { details, .. } | EventBody::PriorityChanged { details, .. } => w.hash(&details.0),
-            EventBody::InterestConfirmed { .. } | EventBody::Withdrawn { .. } | EventBody::Archived { .. } => {}
-            EventBody::ReferralIssued { referral, seat, .. } => {
-                check_id(referral, "a referral number")?;
-                check_id(seat, "a seat")?;
-                w.str(referral);
-                w.str(seat);
+            EventBody::ApplicationAccepted { details, awaiting_originals, .. } => {
+                w.hash(&details.0);
+                w.0.push(u8::from(*awaiting_originals));
             }
-            EventBody::ReferralCancelled { referral, reason, .. } => {
-                check_id(referral, "a referral number")?;
-                w.str(referral);
-                w.hash(&reason.0);
+            EventBody::PriorityChanged { details, .. } | EventBody::Changed { details, .. } => w.hash(&details.0),
+            EventBody::InterestConfirmed { .. }
+            | EventBody::Withdrawn { .. }
+            | EventBody::OriginalsConfirmed { .. }
+            | EventBody::NotInterested { .. }
+            | EventBody::Restored { .. } => {}
+            EventBody::ReferralIssued { referral, seat, .. } => {
+                w.id(referral, "a referral number")?;
+                w.hash(&seat.0);
+            }
+            EventBody::ReferralCancelled { referral, reason, .. } | EventBody::AdmissionRefused { referral, reason, .. } => {
+                w.id(referral, "a referral number")?;
+                w.id(reason, "a reason")?;
             }
             EventBody::ReferralExtended { referral, until, .. } => {
-                check_id(referral, "a referral number")?;
-                w.str(referral);
+                w.id(referral, "a referral number")?;
                 w.instant(until)?;
             }
-            EventBody::ReferralExpired { referral, .. } => {
-                check_id(referral, "a referral number")?;
-                w.str(referral);
+            EventBody::ReferralExpired { referral, .. } => w.id(referral, "a referral number")?,
+            EventBody::StopListed { reason, .. } | EventBody::Archived { reason, .. } => w.id(reason, "a reason")?,
+            EventBody::WindowOpened { round, .. } => w.id(round, "a round")?,
+            EventBody::Refused { reasons, .. } => {
+                if reasons.is_empty() || reasons.len() > usize::from(u8::MAX) {
+                    return Err(bad("a refusal has 1 to 255 reasons"));
+                }
+                w.0.push(reasons.len() as u8);
+                for reason in reasons {
+                    w.id(reason, "a reason")?;
+                }
             }
-            EventBody::StopListed { reason, .. } => w.hash(&reason.0),
+            EventBody::Admitted { referral, temporary_until, .. } => {
+                w.id(referral, "a referral number")?;
+                match temporary_until {
+                    None => w.0.push(0),
+                    Some(day) => {
+                        w.0.push(1);
+                        w.str(&crate::calendar::format_date(*day));
+                    }
+                }
+            }
             EventBody::BulletinPublished { bulletin, digest } => {
-                check_id(bulletin, "a bulletin")?;
-                w.str(bulletin);
+                w.id(bulletin, "a bulletin")?;
                 w.hash(digest);
             }
             EventBody::SeatWithdrawn { seat, reason } => {
-                check_id(seat, "a seat")?;
-                check_id(reason, "a reason")?;
-                w.str(seat);
-                w.str(reason);
+                w.id(seat, "a seat")?;
+                w.id(reason, "a reason")?;
             }
             EventBody::SnapshotPublished { digest, log_size } => {
                 w.hash(digest);
@@ -322,23 +411,40 @@ impl Event {
         let at = r.instant()?;
         let queue = r.id("a queue key")?;
         let body = match kind {
-            1 => EventBody::ApplicationAccepted { application: r.application()?, details: Commitment(r.hash()?) },
+            1 => EventBody::ApplicationAccepted { application: r.application()?, details: Commitment(r.hash()?), awaiting_originals: r.flag()? },
             2 => EventBody::InterestConfirmed { application: r.application()? },
             3 => EventBody::PriorityChanged { application: r.application()?, details: Commitment(r.hash()?) },
             4 => EventBody::Withdrawn { application: r.application()? },
-            5 => EventBody::ReferralIssued { application: r.application()?, referral: r.id("a referral number")?, seat: r.id("a seat")? },
-            6 => EventBody::ReferralCancelled {
-                application: r.application()?,
-                referral: r.id("a referral number")?,
-                reason: Commitment(r.hash()?),
-            },
+            5 => EventBody::ReferralIssued { application: r.application()?, referral: r.id("a referral number")?, seat: Commitment(r.hash()?) },
+            6 => EventBody::ReferralCancelled { application: r.application()?, referral: r.id("a referral number")?, reason: r.id("a reason")? },
             7 => EventBody::ReferralExtended { application: r.application()?, referral: r.id("a referral number")?, until: r.instant()? },
             8 => EventBody::ReferralExpired { application: r.application()?, referral: r.id("a referral number")? },
-            9 => EventBody::StopListed { application: r.application()?, reason: Commitment(r.hash()?) },
-            10 => EventBody::Archived { application: r.application()? },
+            9 => EventBody::StopListed { application: r.application()?, reason: r.id("a reason")? },
+            10 => EventBody::Archived { application: r.application()?, reason: r.id("a reason")? },
             11 => EventBody::BulletinPublished { bulletin: r.id("a bulletin")?, digest: r.hash()? },
             12 => EventBody::SeatWithdrawn { seat: r.id("a seat")?, reason: r.id("a reason")? },
             13 => EventBody::SnapshotPublished { digest: r.hash()?, log_size: r.u64()? },
+            14 => EventBody::OriginalsConfirmed { application: r.application()? },
+            15 => {
+                let application = r.application()?;
+                let count = r.u8()?;
+                if count == 0 {
+                    return Err(bad("a refusal has at least one reason"));
+                }
+                let reasons = (0..count).map(|_| r.id("a reason")).collect::<Result<Vec<_>, _>>()?;
+                EventBody::Refused { application, reasons }
+            }
+            16 => EventBody::WindowOpened { application: r.application()?, round: r.id("a round")? },
+            17 => EventBody::NotInterested { application: r.application()? },
+            18 => EventBody::Changed { application: r.application()?, details: Commitment(r.hash()?) },
+            19 => {
+                let application = r.application()?;
+                let referral = r.id("a referral number")?;
+                let temporary_until = if r.flag()? { Some(r.date()?) } else { None };
+                EventBody::Admitted { application, referral, temporary_until }
+            }
+            20 => EventBody::AdmissionRefused { application: r.application()?, referral: r.id("a referral number")?, reason: r.id("a reason")? },
+            21 => EventBody::Restored { application: r.application()? },
             other => return Err(bad(format!("unknown event kind {other}"))),
         };
         if !r.0.is_empty() {

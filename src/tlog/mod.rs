@@ -15,6 +15,7 @@ pub mod base64;
 pub mod checkpoint;
 pub mod event;
 pub mod hash;
+pub mod lifecycle;
 pub mod proof;
 pub mod register;
 #[cfg(test)]

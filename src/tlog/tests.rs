@@ -477,20 +477,29 @@ fn sample_events() -> Vec<Event> {
     let q = "almaty/bostandyk/2022";
     let app = "KZ-2026-000123".to_owned();
     let bodies = vec![
-        EventBody::ApplicationAccepted { application: app.clone(), details: c },
+        EventBody::ApplicationAccepted { application: app.clone(), details: c, awaiting_originals: true },
         EventBody::InterestConfirmed { application: app.clone() },
         EventBody::PriorityChanged { application: app.clone(), details: c },
         EventBody::Withdrawn { application: app.clone() },
-        EventBody::ReferralIssued { application: app.clone(), referral: "R-77".into(), seat: "ds-12/group-3/seat-5".into() },
-        EventBody::ReferralCancelled { application: app.clone(), referral: "R-77".into(), reason: c },
+        EventBody::ReferralIssued { application: app.clone(), referral: "R-77".into(), seat: c },
+        EventBody::ReferralCancelled { application: app.clone(), referral: "R-77".into(), reason: "applicant".into() },
         EventBody::ReferralExtended { application: app.clone(), referral: "R-77".into(), until: at("2026-11-30T18:00:00+05:00") },
         EventBody::ReferralExpired { application: app.clone(), referral: "R-77".into() },
-        EventBody::StopListed { application: app.clone(), reason: c },
-        EventBody::Archived { application: app.clone() },
+        EventBody::StopListed { application: app.clone(), reason: "unreliable_data".into() },
+        EventBody::Archived { application: app.clone(), reason: "aged_out".into() },
         EventBody::BulletinPublished { bulletin: "2026-11-23/almaty".into(), digest: sha256(b"bulletin") },
-        EventBody::SeatWithdrawn { seat: "ds-12/group-3/seat-5".into(), reason: "repair".into() },
+        EventBody::SeatWithdrawn { seat: "ds-12/group-3/seat-5".into(), reason: "major_repair".into() },
         EventBody::SnapshotPublished { digest: sha256(b"snapshot"), log_size: 1234 },
+        EventBody::OriginalsConfirmed { application: app.clone() },
+        EventBody::Refused { application: app.clone(), reasons: vec!["unreliable_data".into(), "not_eligible".into()] },
+        EventBody::WindowOpened { application: app.clone(), round: "remaining".into() },
+        EventBody::NotInterested { application: app.clone() },
+        EventBody::Changed { application: app.clone(), details: c },
+        EventBody::Admitted { application: app.clone(), referral: "R-77".into(), temporary_until: Some(crate::calendar::parse_date("2027-02-28").unwrap()) },
+        EventBody::AdmissionRefused { application: app.clone(), referral: "R-77".into(), reason: "medical_contraindications".into() },
+        EventBody::Restored { application: app.clone() },
     ];
+    assert_eq!(bodies.len(), event::KIND_NAMES.len(), "every kind is sampled");
     bodies.into_iter().map(|body| Event { at: t, queue: q.into(), body }).collect()
 }
 
@@ -517,7 +526,7 @@ fn event_encoding_is_as_documented() {
         queue: "q".into(),
         body: EventBody::InterestConfirmed { application: "A1".into() },
     };
-    assert_eq!(e.encode().unwrap(), [&[1u8, 2][..], &1000i64.to_be_bytes(), &[0, 1, b'q', 0, 2, b'A', b'1']].concat());
+    assert_eq!(e.encode().unwrap(), [&[2u8, 2][..], &1000i64.to_be_bytes(), &[0, 1, b'q', 0, 2, b'A', b'1']].concat());
 }
 
 #[test]
@@ -532,7 +541,12 @@ fn events_refuse_personal_data_shapes() {
     e.body = EventBody::InterestConfirmed { application: "A1".into() };
     e.at = at("2026-11-23T07:00:00.1234+05:00");
     assert!(e.encode().is_err(), "sub-millisecond instants");
-    assert!(Event::decode(&[2, 1]).is_err());
+    assert!(Event::decode(&[3, 1]).is_err());
+    // A version 1 entry is not read as version 2.
+    e.at = at("2026-11-23T07:00:00.123+05:00");
+    let mut v1 = e.encode().unwrap();
+    v1[0] = 1;
+    assert_eq!(Event::decode(&v1).unwrap_err().code(), "tlog.format");
     assert!(Event::decode(&[]).is_err());
 }
 
@@ -563,7 +577,7 @@ fn world() -> World {
     let t = at("2026-11-23T07:00:00+05:00");
     for i in 0..40u64 {
         let body = match i {
-            9 => EventBody::ApplicationAccepted { application: "KZ-9".into(), details: Commitment::new(&[3; 32], b"x") },
+            9 => EventBody::ApplicationAccepted { application: "KZ-9".into(), details: Commitment::new(&[3; 32], b"x"), awaiting_originals: false },
             30 => EventBody::SnapshotPublished { digest: sha256(&snapshot), log_size: 30 },
             _ => EventBody::InterestConfirmed { application: format!("KZ-{i}") },
         };

@@ -52,7 +52,39 @@ pub enum EventKind {
     BulletinPublished,
     SeatWithdrawn,
     SnapshotPublished,
+    OriginalsConfirmed,
+    Refused,
+    WindowOpened,
+    NotInterested,
+    Changed,
+    Admitted,
+    AdmissionRefused,
+    Restored,
 }
+
+const KINDS: [EventKind; 21] = [
+    EventKind::ApplicationAccepted,
+    EventKind::InterestConfirmed,
+    EventKind::PriorityChanged,
+    EventKind::Withdrawn,
+    EventKind::ReferralIssued,
+    EventKind::ReferralCancelled,
+    EventKind::ReferralExtended,
+    EventKind::ReferralExpired,
+    EventKind::StopListed,
+    EventKind::Archived,
+    EventKind::BulletinPublished,
+    EventKind::SeatWithdrawn,
+    EventKind::SnapshotPublished,
+    EventKind::OriginalsConfirmed,
+    EventKind::Refused,
+    EventKind::WindowOpened,
+    EventKind::NotInterested,
+    EventKind::Changed,
+    EventKind::Admitted,
+    EventKind::AdmissionRefused,
+    EventKind::Restored,
+];
 
 /// A log entry, decoded. Instants are Kazakhstan time (`2026-11-23T07:00:00+05:00`);
 /// commitments and digests are base64.
@@ -74,11 +106,12 @@ pub struct LogEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     bulletin: Option<String>,
-    /// A public reason code (`seat_withdrawn`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Public reason codes (`seat_withdrawn`, `aged_out`, `unreliable_data`, …) or a window's
+    /// round (`priority`, `remaining`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     #[tsify(optional)]
-    reason: Option<String>,
-    /// A salted commitment to sensitive details or a reason, base64.
+    reasons: Vec<String>,
+    /// A salted commitment to sensitive details or to a seat, base64.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     commitment: Option<String>,
@@ -90,10 +123,14 @@ pub struct LogEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     log_size: Option<f64>,
-    /// The new end of a referral's validity.
+    /// The new end of a referral's validity, or the last day of a temporary stay.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     until: Option<String>,
+    /// The application must bring paper originals before it is registered (rule 22).
+    #[serde(skip_serializing_if = "core::ops::Not::not")]
+    #[tsify(optional)]
+    awaiting_originals: bool,
 }
 
 fn local(at: &DateTime<Utc>) -> String {
@@ -102,70 +139,64 @@ fn local(at: &DateTime<Utc>) -> String {
 
 fn log_event(e: &Event) -> LogEvent {
     let mut out = LogEvent {
-        kind: EventKind::Archived,
+        kind: KINDS[usize::from(e.body.kind()) - 1],
         at: local(&e.at),
         queue: e.queue.clone(),
         application: e.body.application().map(str::to_owned),
         referral: None,
         seat: None,
         bulletin: None,
-        reason: None,
+        reasons: Vec::new(),
         commitment: None,
         digest: None,
         log_size: None,
         until: None,
+        awaiting_originals: false,
     };
-    out.kind = match &e.body {
-        EventBody::ApplicationAccepted { details, .. } => {
+    match &e.body {
+        EventBody::ApplicationAccepted { details, awaiting_originals, .. } => {
             out.commitment = Some(base64::encode(&details.0));
-            EventKind::ApplicationAccepted
+            out.awaiting_originals = *awaiting_originals;
         }
-        EventBody::InterestConfirmed { .. } => EventKind::InterestConfirmed,
-        EventBody::PriorityChanged { details, .. } => {
-            out.commitment = Some(base64::encode(&details.0));
-            EventKind::PriorityChanged
-        }
-        EventBody::Withdrawn { .. } => EventKind::Withdrawn,
+        EventBody::PriorityChanged { details, .. } | EventBody::Changed { details, .. } => out.commitment = Some(base64::encode(&details.0)),
         EventBody::ReferralIssued { referral, seat, .. } => {
             out.referral = Some(referral.clone());
-            out.seat = Some(seat.clone());
-            EventKind::ReferralIssued
+            out.commitment = Some(base64::encode(&seat.0));
         }
-        EventBody::ReferralCancelled { referral, reason, .. } => {
+        EventBody::ReferralCancelled { referral, reason, .. } | EventBody::AdmissionRefused { referral, reason, .. } => {
             out.referral = Some(referral.clone());
-            out.commitment = Some(base64::encode(&reason.0));
-            EventKind::ReferralCancelled
+            out.reasons = vec![reason.clone()];
         }
         EventBody::ReferralExtended { referral, until, .. } => {
             out.referral = Some(referral.clone());
             out.until = Some(local(until));
-            EventKind::ReferralExtended
         }
-        EventBody::ReferralExpired { referral, .. } => {
+        EventBody::ReferralExpired { referral, .. } => out.referral = Some(referral.clone()),
+        EventBody::StopListed { reason, .. } | EventBody::Archived { reason, .. } => out.reasons = vec![reason.clone()],
+        EventBody::WindowOpened { round, .. } => out.reasons = vec![round.clone()],
+        EventBody::Refused { reasons, .. } => out.reasons = reasons.clone(),
+        EventBody::Admitted { referral, temporary_until, .. } => {
             out.referral = Some(referral.clone());
-            EventKind::ReferralExpired
+            out.until = temporary_until.map(crate::calendar::format_date);
         }
-        EventBody::StopListed { reason, .. } => {
-            out.commitment = Some(base64::encode(&reason.0));
-            EventKind::StopListed
-        }
-        EventBody::Archived { .. } => EventKind::Archived,
         EventBody::BulletinPublished { bulletin, digest } => {
             out.bulletin = Some(bulletin.clone());
             out.digest = Some(base64::encode(digest));
-            EventKind::BulletinPublished
         }
         EventBody::SeatWithdrawn { seat, reason } => {
             out.seat = Some(seat.clone());
-            out.reason = Some(reason.clone());
-            EventKind::SeatWithdrawn
+            out.reasons = vec![reason.clone()];
         }
         EventBody::SnapshotPublished { digest, log_size } => {
             out.digest = Some(base64::encode(digest));
             out.log_size = Some(*log_size as f64);
-            EventKind::SnapshotPublished
         }
-    };
+        EventBody::InterestConfirmed { .. }
+        | EventBody::Withdrawn { .. }
+        | EventBody::OriginalsConfirmed { .. }
+        | EventBody::NotInterested { .. }
+        | EventBody::Restored { .. } => {}
+    }
     out
 }
 
@@ -547,13 +578,13 @@ mod tests {
             bytes.extend_from_slice(&[0, 1, b'q', 0, 2, b'A', b'1']);
             assert_eq!(Event::decode(&bytes).unwrap_err().code(), "tlog.format", "{ms}");
             if let Some(at) = DateTime::from_timestamp_millis(ms) {
-                let event = Event { at, queue: "q".into(), body: EventBody::Archived { application: "A1".into() } };
+                let event = Event { at, queue: "q".into(), body: EventBody::Archived { application: "A1".into(), reason: "aged_out".into() } };
                 assert!(event.encode().is_err());
             }
         }
         for ms in [-2_208_988_800_000, 0, 7_289_654_399_999] {
             let at = DateTime::from_timestamp_millis(ms).unwrap();
-            let event = Event { at, queue: "q".into(), body: EventBody::Archived { application: "A1".into() } };
+            let event = Event { at, queue: "q".into(), body: EventBody::Archived { application: "A1".into(), reason: "aged_out".into() } };
             let decoded = Event::decode(&event.encode().unwrap()).unwrap();
             assert!(!log_event(&decoded).at.is_empty());
             assert!(!human_time(&at).is_empty());
