@@ -265,7 +265,7 @@ fn extended_referral_counts_calendar_days() {
     assert_eq!(v.deadline.as_deref(), Some("2026-12-21T00:00:00+05:00"));
     let left = v.time_left.unwrap();
     assert_eq!((left.unit, left.days, left.hours), (TimeUnit::CalendarDays, 10, 12));
-    assert_eq!(v.notes, ["Ұзартылды: демалыс"]);
+    assert_eq!(v.notes, ["Мерзімі ұзартылды: еңбек демалысы"]);
     assert_eq!(v.title, "Жолдама берілді");
     assert!(v.actions.iter().all(|a| a.action != Action::ExtendReferral));
 }
@@ -323,10 +323,10 @@ fn refused_and_stop_listed_views_give_reasons() {
     let now = at("2026-11-23T09:00:00+05:00");
     let v = status_view(&Status::Refused { reasons: vec![RefusalReason::NotEligible, RefusalReason::OriginalsNotBrought] }, now, Lang::Ru, &c).unwrap();
     assert_eq!(v.notes.len(), 2);
-    assert_eq!(v.title, "В приёме заявления отказано");
+    assert_eq!(v.title, "Отказано в постановке на очередь");
     let v = status_view(&Status::StopListed { reason: StopReason::UnreliableData, until: Some(at("2026-11-30T00:00:00+05:00")) }, now, Lang::En, &c).unwrap();
     assert_eq!(v.notes, ["Reason: the documents or data are unreliable"]);
-    assert_eq!(v.deadline_label.as_deref(), Some("Back in the queue on 30.11.2026"));
+    assert_eq!(v.deadline_label.as_deref(), Some("The application is restored to the queue on 30.11.2026"));
     assert_eq!(v.time_left.map(|t| (t.days, t.hours)), Some((6, 15)));
 }
 
