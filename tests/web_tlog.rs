@@ -165,7 +165,7 @@ fn verify_register_confirms_in_three_languages() {
     let (log, entries) = world();
     let en: JsValue = verify_register(input(&log, &entries, Some(33), 40, "en")).unwrap().into();
     assert_eq!(text(&en, "verdict"), "confirmed");
-    assert_eq!(text(&en, "message"), "Your place is confirmed by the public register as of 2026-11-23 07:00.");
+    assert_eq!(text(&en, "message"), "Your queue number is confirmed by the public register as of 2026-11-23 07:00.");
     assert_eq!(text(&en, "asOf"), "2026-11-23T07:00:00+05:00");
     assert!(get(&en, "code").is_undefined());
     assert_eq!(get(&get(&en, "checkpoint"), "size").as_f64(), Some(40.0));

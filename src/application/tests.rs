@@ -376,7 +376,7 @@ fn unreadable_forms() {
         assert_eq!(err.len(), 1);
         assert_eq!((err[0].field.as_str(), err[0].code), ("", "form.format"));
     }
-    assert_eq!(unreadable_report(Lang::En).errors[0].message, "Send the form again: it could not be read");
+    assert_eq!(unreadable_report(Lang::En).errors[0].message, "Send the application again: it could not be read");
 }
 
 #[test]

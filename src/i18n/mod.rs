@@ -11,6 +11,12 @@
 //!
 //! Messages follow the GOV.UK error-message style: say what to do ("Enter the IIN"), never that
 //! something is "invalid".
+//!
+//! Every term follows the glossary, `docs/glossary.md`: one word per concept in each language,
+//! taken from the Rules (Order No. 254) and egov.kz. The test `catalogs_follow_the_glossary`
+//! reads the glossary's check tables and fails on a forbidden word (kk «күй» for a status,
+//! «кері қайтару» for a withdrawal, …) or on a text that lacks its concept's term (the one
+//! Kazakh name of the 07:00 access to referrals, …).
 
 mod en;
 mod kk;
@@ -124,6 +130,28 @@ mod tests {
         }
     }
 
+    /// The text with every `{name}` placeholder written `{}`, so that a placeholder's name is not
+    /// read as a word of the text.
+    fn placeholders_emptied(text: &str) -> String {
+        let mut out = String::new();
+        let mut inside = false;
+        for c in text.chars() {
+            match c {
+                '{' => {
+                    inside = true;
+                    out.push(c);
+                }
+                '}' => {
+                    inside = false;
+                    out.push(c);
+                }
+                _ if !inside => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// The text with every `{name}` placeholder removed.
     fn without_placeholders(text: &str) -> String {
         let mut out = String::new();
@@ -137,6 +165,107 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn the_three_catalogs_have_the_same_keys_in_the_same_order() {
+        let keys = |l: Lang| l.catalog().iter().map(|(k, _)| *k).collect::<Vec<_>>();
+        assert_eq!(keys(Lang::Ru), keys(Lang::Kk));
+        assert_eq!(keys(Lang::En), keys(Lang::Kk));
+    }
+
+    /// The glossary (`docs/glossary.md`), whose two check tables this test reads.
+    const GLOSSARY: &str = include_str!("../../docs/glossary.md");
+
+    /// The rows of the markdown table between `<!-- glossary-check:{name}:begin -->` and its end
+    /// marker, as cells, without the header and separator rows.
+    fn glossary_table(name: &str) -> Vec<Vec<&'static str>> {
+        let begin = format!("<!-- glossary-check:{name}:begin -->");
+        let end = format!("<!-- glossary-check:{name}:end -->");
+        let start = GLOSSARY.find(&begin).unwrap_or_else(|| panic!("{begin} missing from the glossary")) + begin.len();
+        let stop = GLOSSARY[start..].find(&end).unwrap_or_else(|| panic!("{end} missing from the glossary")) + start;
+        GLOSSARY[start..stop]
+            .lines()
+            .filter(|line| line.trim_start().starts_with('|'))
+            .skip(2)
+            .map(|line| line.trim().trim_matches('|').split('|').map(str::trim).collect())
+            .collect()
+    }
+
+    /// The `backticked` terms of a cell, each with whether it is negated by a preceding `no`.
+    fn terms(cell: &str) -> Vec<(bool, String)> {
+        let parts: Vec<&str> = cell.split('`').collect();
+        parts
+            .chunks(2)
+            .filter_map(|pair| match pair {
+                [before, term] => Some((before.trim().ends_with("no"), term.to_lowercase())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether `pattern` occurs in `text` where a word starts (case-insensitive).
+    fn occurs_at_word_start(text: &str, pattern: &str) -> bool {
+        let text = text.to_lowercase();
+        let pattern = pattern.to_lowercase();
+        let needs_boundary = pattern.chars().next().is_some_and(char::is_alphabetic);
+        text.match_indices(&pattern)
+            .any(|(at, _)| !needs_boundary || !text[..at].chars().next_back().is_some_and(char::is_alphabetic))
+    }
+
+    fn lang_of(code: &str) -> Lang {
+        match code {
+            "kk" => Lang::Kk,
+            "ru" => Lang::Ru,
+            "en" => Lang::En,
+            other => panic!("glossary row with unknown language {other:?}"),
+        }
+    }
+
+    #[test]
+    fn catalogs_follow_the_glossary() {
+        let mut broken = Vec::new();
+        let forbidden = glossary_table("forbidden");
+        assert!(forbidden.len() >= 20, "the forbidden table was not read: {} rows", forbidden.len());
+        for row in &forbidden {
+            let [lang, never, instead, ..] = row.as_slice() else { panic!("short row {row:?}") };
+            let lang = lang_of(lang);
+            for (_, pattern) in terms(never) {
+                for (key, text) in lang.catalog() {
+                    if occurs_at_word_start(&placeholders_emptied(text), &pattern) {
+                        broken.push(format!("{key} [{}] says «{pattern}»: write «{instead}» — {text}", lang.code()));
+                    }
+                }
+            }
+        }
+        let required = glossary_table("required");
+        assert!(required.len() >= 5, "the required table was not read: {} rows", required.len());
+        for row in &required {
+            let [keys, kk, ru, en] = row.as_slice() else { panic!("row {row:?} needs keys, kk, ru, en") };
+            for key in keys.split(',').map(str::trim) {
+                for (lang, cell) in [(Lang::Kk, kk), (Lang::Ru, ru), (Lang::En, en)] {
+                    assert!(has(lang, key), "the glossary names {key}, which is not in the catalogs");
+                    let text = text(lang, key).to_lowercase();
+                    for (negated, term) in terms(cell) {
+                        if text.contains(&term) == negated {
+                            let verb = if negated { "must not say" } else { "must say" };
+                            broken.push(format!("{key} [{}] {verb} «{term}» — {text}", lang.code()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(broken.is_empty(), "texts against docs/glossary.md:\n{}", broken.join("\n"));
+    }
+
+    #[test]
+    fn the_word_start_match_ignores_words_that_only_contain_the_pattern() {
+        assert!(occurs_at_word_start("Өтініш күйі", "күй"));
+        assert!(!occurs_at_word_start("бүкүйі", "күй"));
+        assert!(occurs_at_word_start("ребёнка-инвалида", "инвалида"));
+        assert!(occurs_at_word_start(&placeholders_emptied("Впереди: внеочередных {extraordinary}"), "внеочередных {"));
+        assert!(!occurs_at_word_start(&placeholders_emptied("the first {window}"), "window"));
+        assert_eq!(terms("`бос аралық` no `бос орын`"), vec![(false, "бос аралық".to_owned()), (true, "бос орын".to_owned())]);
     }
 
     #[test]

@@ -437,9 +437,9 @@ fn position_in_words() {
     let p = Position { queue_number: 6, ahead: Ahead { extraordinary: 1, priority: 1, general: 3 }, in_next_window: true };
     assert_eq!(
         describe_position(Some(&p), &policy, Lang::En),
-        "Queue number 6. Ahead: extraordinary 1, priority 1, general 3. You are among the next 1000 applicants: access to referrals opens daily at 07:00"
+        "Queue number 6. Applications ahead: 1 out-of-turn, 1 priority, 3 general. Your queue number is within the first 1000: access to referrals opens daily at 07:00"
     );
     let far = Position { in_next_window: false, ..p };
-    assert_eq!(describe_position(Some(&far), &policy, Lang::Kk), "Кезектегі нөміріңіз 6. Алдыңызда: кезектен тыс 1, бірінші кезектегі 1, жалпы тәртіппен 3");
-    assert_eq!(describe_position(None, &policy, Lang::Ru), "Это заявление не занимает места в очереди: проверьте его статус");
+    assert_eq!(describe_position(Some(&far), &policy, Lang::Kk), "Кезектегі реттік нөміріңіз: 6. Алдыңыздағы өтініштер: кезектен тыс — 1, бірінші кезектегі — 1, жалпы негізде — 3");
+    assert_eq!(describe_position(None, &policy, Lang::Ru), "У этого заявления сейчас нет порядкового номера в очереди: проверьте его статус");
 }

@@ -439,6 +439,7 @@ fn extended_referral_counts_calendar_days() {
     assert_eq!((left.unit, left.days, left.hours), (TimeUnit::CalendarDays, 10, 12));
     assert_eq!(v.notes.len(), 1);
     assert!(v.notes[0].contains("20.12.2026"));
+    assert_eq!(v.title, "Жолдама берілді");
     assert!(v.actions.iter().all(|a| a.action != Action::ExtendReferral));
 }
 
@@ -497,6 +498,7 @@ fn refused_and_stop_listed_views_give_reasons() {
     let now = at("2026-11-23T09:00:00+05:00");
     let v = status_view(&Status::Refused { reasons: vec![RefusalReason::NotEligible, RefusalReason::UnreliableData] }, now, Lang::Ru, &d).unwrap();
     assert_eq!(v.notes.len(), 2);
+    assert_eq!(v.title, "Отказано в постановке на очередь");
     let v = status_view(&Status::StopListed { reason: StopReason::UnreliableData }, now, Lang::En, &d).unwrap();
     assert_eq!(v.notes, ["Reason: the documents or data are unreliable"]);
     assert!(v.deadline.is_none());

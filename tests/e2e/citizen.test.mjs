@@ -116,8 +116,8 @@ test("from receipt to a claimed seat and a cancelled referral, with live countdo
   await fillValid(page, 40);
   await page.click("#submit");
   await page.waitForSelector("#positions .position .big");
-  assert.match(await page.textContent("#positions .big"), /^Number \d+ of \d+$/);
-  assert.match(await page.textContent("#positions .position"), /Ahead of you: \d+ extraordinary, \d+ priority, \d+ general/);
+  assert.match(await page.textContent("#positions .big"), /^Queue number \d+ of \d+$/);
+  assert.match(await page.textContent("#positions .position"), /Applications ahead of you: \d+ out-of-turn, \d+ priority, \d+ general/);
   // Originals are due: the countdown ticks every second without re-rendering the list.
   await page.waitForSelector("#countdown-main");
   const item = await page.$("#countdowns li");
@@ -192,7 +192,7 @@ test("a referral can be extended once with a reason", async () => {
   await page.waitForSelector("#referral-panel:not([hidden])");
   await page.selectOption("#extend-reason", "business_trip");
   await page.click("#extend-referral");
-  await page.waitForFunction(() => document.querySelector("#track-status")?.textContent === "Срок направления продлён");
+  await page.waitForFunction(() => document.querySelector("#track-status")?.textContent === "Срок действия направления продлён");
   await page.waitForSelector("#extend-referral:disabled");
   assert.match(await page.textContent("#countdown-main"), /дн|час/i);
   assert.deepEqual(errors, []);
@@ -205,7 +205,7 @@ test("the public register confirms the place, and a rewritten register hides it 
   await page.click("#submit");
   await page.waitForSelector("#positions .position .big");
   assert.equal(await page.getAttribute("#register", "class"), "register confirmed");
-  assert.match(await page.textContent("#register"), /^Your place is confirmed by the public register as of \d{4}-\d{2}-\d{2}/);
+  assert.match(await page.textContent("#register"), /^Your queue number is confirmed by the public register as of \d{4}-\d{2}-\d{2}/);
   const seen = await page.evaluate(() => localStorage.getItem("kezek.checkpoint:kezek.egov.kz/demo/log"));
   assert.match(seen, /^kezek\.egov\.kz\/demo\/log\n\d+\n/);
 

@@ -19,7 +19,7 @@ test("the IIN widget says what an IIN means, in each language", async () => {
   const cases = [
     ["en", "Born 2020-02-29, female", "Check the IIN for a typing mistake"],
     ["ru", "Дата рождения 2020-02-29, пол: женский", "Проверьте ИИН на опечатку"],
-    ["kk", "Туған күні 2020-02-29, жынысы: әйел", "ЖСН-ді қате терілмегенін тексеріңіз"],
+    ["kk", "Туған күні 2020-02-29, жынысы: әйел", "ЖСН-нің дұрыс терілгенін тексеріңіз"],
   ];
   for (const [lang, ok, wrong] of cases) {
     await page.click(`[data-lang=${lang}]`);
