@@ -63,7 +63,7 @@ mod view;
 
 pub use deadline::Deadlines;
 pub use policy::{LocalTime, ServicePolicy};
-pub use view::{status_view, Action, ActionView, EventView, StatusView, SystemEvent, TimeLeft, TimeUnit};
+pub use view::{format_day, format_moment, status_view, Action, ActionView, EventView, StatusView, SystemEvent, TimeLeft, TimeUnit};
 
 use crate::calendar::CalendarError;
 use crate::queue::State as QueueState;

@@ -25,7 +25,7 @@ pub use checkpoint::{key_id, Checkpoint, Note, NoteSignature, NoteSigner, Verifi
 pub use event::{snapshot_event, Commitment, Event, EventBody, EVENT_VERSION};
 pub use hash::{leaf_hash, mth, node_hash, sha256, Hash, EMPTY_ROOT};
 pub use proof::{root_from_inclusion_proof, verify_consistency, verify_inclusion, Log, MAX_PROOF_LEN};
-pub use register::{verify_register, RegisterEvidence, RegisterReport, SnapshotEvidence, Verdict};
+pub use register::{verify_register, HistoryEvidence, RegisterEvidence, RegisterReport, SnapshotEvidence, Verdict};
 
 use std::fmt;
 

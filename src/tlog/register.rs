@@ -24,6 +24,17 @@ pub struct RegisterEvidence<'a> {
     /// The application number the page expects the event to name, if it knows it.
     pub application: Option<&'a str>,
     pub snapshot: Option<SnapshotEvidence<'a>>,
+    /// The application's later entries, in log order, each with its inclusion proof: what
+    /// the browser replays into the status ([`super::lifecycle::replay`]).
+    pub history: &'a [HistoryEvidence<'a>],
+}
+
+/// One later entry of the citizen's application and its inclusion proof.
+#[derive(Clone, Debug, Default)]
+pub struct HistoryEvidence<'a> {
+    pub entry: &'a [u8],
+    pub entry_index: u64,
+    pub inclusion_proof: &'a [Hash],
 }
 
 /// A snapshot and the `snapshot_published` entry that commits to it.
@@ -61,13 +72,15 @@ pub struct RegisterReport {
     pub event: Option<Event>,
     /// The `snapshot_published` event, when a snapshot was checked.
     pub snapshot_event: Option<Event>,
+    /// The citizen's event and its later entries, in log order, when all verified.
+    pub history: Vec<Event>,
     /// Why the verdict is not `Confirmed`.
     pub problem: Option<TlogError>,
 }
 
 /// Runs every check; never panics, and never confirms unless all checks pass.
 pub fn verify_register(verifier: &Verifier, evidence: &RegisterEvidence) -> RegisterReport {
-    let mut report = RegisterReport { verdict: Verdict::Invalid, checkpoint: None, event: None, snapshot_event: None, problem: None };
+    let mut report = RegisterReport { verdict: Verdict::Invalid, checkpoint: None, event: None, snapshot_event: None, history: Vec::new(), problem: None };
     match check(verifier, evidence, &mut report) {
         Ok(()) => report.verdict = Verdict::Confirmed,
         Err(problem) => {
@@ -108,8 +121,23 @@ fn check(verifier: &Verifier, e: &RegisterEvidence, report: &mut RegisterReport)
     } else if e.application.is_some() {
         return Err(TlogError::Application("the event names no application".to_owned()));
     }
-    report.event = Some(event);
+    report.event = Some(event.clone());
     verify_inclusion(&leaf_hash(e.entry), e.entry_index, cp.size, e.inclusion_proof, &cp.root_hash)?;
+
+    let mut history = vec![event];
+    let mut last_index = e.entry_index;
+    for h in e.history {
+        let later = Event::decode(h.entry)?;
+        if later.body.application() != history[0].body.application() {
+            return Err(TlogError::Application(format!("entry {} is not about the same application", h.entry_index)));
+        }
+        if h.entry_index <= last_index {
+            return Err(TlogError::Format("the application's entries come in log order, each once".to_owned()));
+        }
+        verify_inclusion(&leaf_hash(h.entry), h.entry_index, cp.size, h.inclusion_proof, &cp.root_hash)?;
+        last_index = h.entry_index;
+        history.push(later);
+    }
 
     if let Some(s) = &e.snapshot {
         let event = Event::decode(s.entry)?;
@@ -133,5 +161,6 @@ fn check(verifier: &Verifier, e: &RegisterEvidence, report: &mut RegisterReport)
             }
         }
     }
+    report.history = history;
     Ok(())
 }

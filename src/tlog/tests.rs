@@ -628,8 +628,41 @@ fn run(w: &World, o: &Owned) -> RegisterReport {
                 inclusion_proof: &o.snapshot_inclusion,
                 log_size: Some(30),
             }),
+            history: &[],
         },
     )
+}
+
+#[test]
+fn register_history_is_verified_entry_by_entry() {
+    // The world's log with entries 12 and 25 made KZ-9's own; entry 20 stays KZ-20's.
+    let mut entries = world().entries;
+    let t = at("2026-11-23T08:00:00+05:00");
+    for (i, body) in [(12usize, EventBody::InterestConfirmed { application: "KZ-9".into() }), (25, EventBody::NotInterested { application: "KZ-9".into() })] {
+        entries[i] = Event { at: t, queue: "almaty/bostandyk/2022".into(), body }.encode().unwrap();
+    }
+    let mut log = Log::new();
+    for e in &entries {
+        log.append(e);
+    }
+    let checkpoint = signer().sign_checkpoint(&Checkpoint::new(ORIGIN, 40, log.root(40).unwrap())).unwrap();
+    let proofs: Vec<Vec<Hash>> = (0..40).map(|i| log.inclusion_proof(i, 40).unwrap()).collect();
+    let h = |i: usize, proof: usize| HistoryEvidence { entry: &entries[i], entry_index: i as u64, inclusion_proof: &proofs[proof] };
+    let check = |history: &[HistoryEvidence]| {
+        let evidence =
+            RegisterEvidence { checkpoint: &checkpoint, entry: &entries[9], entry_index: 9, inclusion_proof: &proofs[9], application: Some("KZ-9"), history, ..Default::default() };
+        verify_register(&verifier(), &evidence)
+    };
+    let good = check(&[h(12, 12), h(25, 25)]);
+    assert_eq!(good.verdict, Verdict::Confirmed, "{:?}", good.problem);
+    assert_eq!(good.history.iter().map(|e| e.body.name()).collect::<Vec<_>>(), ["application_accepted", "interest_confirmed", "not_interested"]);
+    // Another application's entry slipped in.
+    assert_eq!(check(&[h(12, 12), h(20, 20)]).problem.map(|p| p.code()), Some("tlog.application"));
+    // Out of order, or twice.
+    assert_eq!(check(&[h(25, 25), h(12, 12)]).problem.map(|p| p.code()), Some("tlog.format"));
+    assert_eq!(check(&[h(12, 12), h(12, 12)]).problem.map(|p| p.code()), Some("tlog.format"));
+    // A proof that does not lead to the root.
+    assert_eq!(check(&[h(12, 25)]).problem.map(|p| p.code()), Some("tlog.proof"));
 }
 
 #[test]
@@ -931,6 +964,7 @@ fn bench_fixture_verifies() {
                 inclusion_proof: &snapshot_inclusion,
                 log_size: f["snapshotLogSize"].as_u64(),
             }),
+            history: &[],
         },
     );
     assert_eq!(report.verdict, Verdict::Confirmed, "{:?}", report.problem);

@@ -3,10 +3,10 @@
 //! base64 strings; a proof is an array of them. Nothing here signs: the package carries only
 //! Ed25519 verification (`verify_strict`).
 
-use super::{js_error, string_arg, to_js};
+use super::{js_error, string_arg, to_js, with_deadlines};
 use crate::calendar::zone;
 use crate::i18n::{self, Lang};
-use crate::tlog::{
+use crate::tlog::{HistoryEvidence, 
     base64, leaf_hash, verify_consistency as core_consistency, verify_inclusion as core_inclusion, verify_register as core_register,
     Event, EventBody, Hash, RegisterEvidence, SnapshotEvidence, TlogError, Verdict, Verifier,
 };
@@ -307,7 +307,7 @@ pub fn verify_consistency(
     Ok(core_consistency(old_size, new_size, &old_root, &new_root, &proof).is_ok())
 }
 
-/// Reads a log entry (base64). Throws `tlog.format` when it is not a version-1 event.
+/// Reads a log entry (base64). Throws `tlog.format` when it is not a version-2 event.
 #[wasm_bindgen(js_name = decodeEvent)]
 pub fn decode_event(#[wasm_bindgen(unchecked_param_type = "string")] entry: JsValue) -> Result<Ts<LogEvent>, JsValue> {
     let entry = bytes_arg(&string_arg(&entry, "entry")?, "entry")?;
@@ -362,6 +362,24 @@ pub struct RegisterInput {
     #[serde(default)]
     #[tsify(optional)]
     lang: Option<String>,
+    /// The application's later entries in log order, each with its index and inclusion proof.
+    #[serde(default)]
+    #[tsify(optional)]
+    history: Option<Vec<HistoryEntry>>,
+    /// The current instant (ISO-8601): with it, a confirmed register answers `status`, the
+    /// application's status replayed from its entries and settled to `now`.
+    #[serde(default)]
+    #[tsify(optional)]
+    now: Option<String>,
+}
+
+/// One later entry of the citizen's application.
+#[derive(Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntry {
+    entry: String,
+    entry_index: f64,
+    inclusion_proof: Vec<String>,
 }
 
 /// Reads a `RegisterInput` from a JavaScript object; a wrong type is `arg.type` naming the field.
@@ -399,7 +417,28 @@ fn read_register_input(input: &JsValue) -> Result<RegisterInput, JsValue> {
             Some(v.dyn_ref::<js_sys::Uint8Array>().ok_or_else(|| wrong("snapshot", "a Uint8Array"))?.to_vec())
         }
     };
+    let history = {
+        let v = get("history");
+        if absent(&v) {
+            None
+        } else if !js_sys::Array::is_array(&v) {
+            return Err(wrong("history", "an array of { entry, entryIndex, inclusionProof }"));
+        } else {
+            let items = js_sys::Array::from(&v);
+            if items.length() as usize > MAX_PROOF_ARG {
+                return Err(wrong("history", &format!("at most {MAX_PROOF_ARG} entries")));
+            }
+            let mut out = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                let one = read_register_input_part(&item).map_err(|field| wrong(&format!("history[{i}].{field}"), "a value of its type"))?;
+                out.push(one);
+            }
+            Some(out)
+        }
+    };
     Ok(RegisterInput {
+        history,
+        now: opt_string("now")?,
         checkpoint: string("checkpoint")?,
         verifier_key: string("verifierKey")?,
         previous_checkpoint: opt_string("previousCheckpoint")?,
@@ -415,6 +454,19 @@ fn read_register_input(input: &JsValue) -> Result<RegisterInput, JsValue> {
         snapshot_log_size: opt_number("snapshotLogSize")?,
         lang: opt_string("lang")?,
     })
+}
+
+/// Reads one `HistoryEntry`; the error names the wrong field.
+fn read_register_input_part(item: &JsValue) -> Result<HistoryEntry, &'static str> {
+    let get = |key: &str| js_sys::Reflect::get(item, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let entry = get("entry").as_string().ok_or("entry")?;
+    let entry_index = get("entryIndex").as_f64().ok_or("entryIndex")?;
+    let proof = get("inclusionProof");
+    if !js_sys::Array::is_array(&proof) {
+        return Err("inclusionProof");
+    }
+    let inclusion_proof = js_sys::Array::from(&proof).iter().map(|h| h.as_string().ok_or("inclusionProof")).collect::<Result<Vec<_>, _>>()?;
+    Ok(HistoryEntry { entry, entry_index, inclusion_proof })
 }
 
 /// The outcome of `verifyRegister`.
@@ -456,12 +508,11 @@ pub struct RegisterResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     as_of: Option<String>,
-}
-
-/// `2026-11-23 07:00` in Kazakhstan time, for sentences.
-fn human_time(at: &DateTime<Utc>) -> String {
-    let iso = local(at);
-    format!("{} {}", &iso[..10], &iso[11..16])
+    /// The application's status replayed from its verified entries and settled to `now`, when
+    /// the register is confirmed and `now` was given: what `statusView` shows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "Status")]
+    status: Option<crate::status::Status>,
 }
 
 fn run_register(input: RegisterInput) -> Result<RegisterResult, JsValue> {
@@ -475,6 +526,7 @@ fn run_register(input: RegisterInput) -> Result<RegisterResult, JsValue> {
         checkpoint: None,
         event: None,
         as_of: None,
+        status: None,
     };
     // Malformed data from the server is an invalid register, not a programmer's mistake.
     let decoded = (|| -> Result<_, TlogError> {
@@ -497,9 +549,18 @@ fn run_register(input: RegisterInput) -> Result<RegisterResult, JsValue> {
                 ))
             }
         };
-        Ok((entry, entry_index, inclusion, consistency, snapshot))
+        let mut history = Vec::new();
+        for (i, h) in input.history.iter().flatten().enumerate() {
+            history.push((
+                bytes_arg(&h.entry, &format!("history[{i}].entry"))?,
+                count(h.entry_index, &format!("history[{i}].entryIndex"))?,
+                proof_of(&h.inclusion_proof, &format!("history[{i}].inclusionProof"))?,
+            ));
+        }
+        let now = input.now.as_deref().map(|t| crate::calendar::parse_instant(t.trim()).map_err(|e| format_error(format!("now: {}", e.detail())))).transpose()?;
+        Ok((entry, entry_index, inclusion, consistency, snapshot, history, now))
     })();
-    let (entry, entry_index, inclusion, consistency, snapshot) = match decoded {
+    let (entry, entry_index, inclusion, consistency, snapshot, history, now) = match decoded {
         Ok(d) => d,
         Err(problem) => return Ok(invalid(problem)),
     };
@@ -518,8 +579,23 @@ fn run_register(input: RegisterInput) -> Result<RegisterResult, JsValue> {
             inclusion_proof: proof,
             log_size: *log_size,
         }),
+        history: &history
+            .iter()
+            .map(|(entry, index, proof)| HistoryEvidence { entry, entry_index: *index, inclusion_proof: proof })
+            .collect::<Vec<_>>(),
     };
-    let report = core_register(&verifier, &evidence);
+    let mut report = core_register(&verifier, &evidence);
+    // A confirmed register whose events the lifecycle cannot replay contradicts itself.
+    let mut status = None;
+    if let (Verdict::Confirmed, Some(now), Some(application)) = (report.verdict, now, report.event.as_ref().and_then(|e| e.body.application())) {
+        match with_deadlines(|d| crate::tlog::lifecycle::replay(&report.history, application, now, d)) {
+            Ok(s) => status = Some(s),
+            Err(e) => {
+                report.verdict = Verdict::Invalid;
+                report.problem = Some(TlogError::Format(format!("the register does not replay: {e}")));
+            }
+        }
+    }
     let checkpoint = report.checkpoint.as_ref().map(|cp| CheckpointInfo {
         origin: cp.origin.clone(),
         size: cp.size as f64,
@@ -530,7 +606,7 @@ fn run_register(input: RegisterInput) -> Result<RegisterResult, JsValue> {
     let as_of = report.snapshot_event.as_ref().map(|e| e.at);
     let (verdict, message) = match report.verdict {
         Verdict::Confirmed => match (as_of, &report.checkpoint) {
-            (Some(at), _) => (RegisterVerdict::Confirmed, i18n::format(lang, "tlog.confirmed", &[("asOf", &human_time(&at))])),
+            (Some(at), _) => (RegisterVerdict::Confirmed, i18n::format(lang, "tlog.confirmed", &[("asOf", &crate::status::format_moment(at, lang))])),
             (None, Some(cp)) => (
                 RegisterVerdict::Confirmed,
                 i18n::format(lang, "tlog.recorded", &[("number", &(entry_index + 1).to_string()), ("size", &cp.size.to_string())]),
@@ -549,6 +625,7 @@ fn run_register(input: RegisterInput) -> Result<RegisterResult, JsValue> {
         checkpoint,
         event,
         as_of: as_of.filter(|_| report.verdict == Verdict::Confirmed).map(|at| local(&at)),
+        status,
     })
 }
 
@@ -587,7 +664,7 @@ mod tests {
             let event = Event { at, queue: "q".into(), body: EventBody::Archived { application: "A1".into(), reason: "aged_out".into() } };
             let decoded = Event::decode(&event.encode().unwrap()).unwrap();
             assert!(!log_event(&decoded).at.is_empty());
-            assert!(!human_time(&at).is_empty());
+            assert!(!crate::status::format_moment(at, Lang::En).is_empty());
         }
     }
 }
