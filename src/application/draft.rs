@@ -112,6 +112,10 @@ pub struct QueueDraft {
     /// For `sanatorium`: the group profile.
     #[tsify(optional, type = "SanatoriumProfile | null")]
     pub profile: Option<String>,
+    /// For `special` and `sanatorium`: the kindergarten whose queue the child joins (rule 13),
+    /// by the identifier the backend publishes (`kg1`).
+    #[tsify(optional, type = "string | null")]
+    pub kindergarten: Option<String>,
     /// Language of instruction.
     #[tsify(optional, type = "InstructionLanguage | null")]
     pub language: Option<String>,
@@ -214,6 +218,7 @@ impl QueueDraft {
             kind: text(map, "kind"),
             disorder: text(map, "disorder"),
             profile: text(map, "profile"),
+            kindergarten: text(map, "kindergarten"),
             language: text(map, "language"),
             stay_mode: text(map, "stayMode"),
         }

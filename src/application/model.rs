@@ -8,6 +8,7 @@ use super::names::Name;
 use super::phone::MobilePhone;
 use crate::document::DocumentKind;
 use crate::iin::Iin;
+use crate::queue::{KeyError, QueueKey, Token};
 use chrono::NaiveDate;
 use serde::Serialize;
 use tsify::Tsify;
@@ -139,12 +140,13 @@ impl Category {
     }
 }
 
-/// Which queue, with what the special and sanatorium queues are split by (rule 14).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Which queue, with what the special and sanatorium queues are split by: they are kept per
+/// kindergarten (rule 13) and split by disorder or profile (rule 14).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum QueueKind {
     General,
-    Special { disorder: Disorder },
-    Sanatorium { profile: SanatoriumProfile },
+    Special { kindergarten: Token, disorder: Disorder },
+    Sanatorium { kindergarten: Token, profile: SanatoriumProfile },
 }
 
 /// The kind of queue without its detail, as the checklist needs it.
@@ -169,7 +171,7 @@ impl QueueType {
 }
 
 impl QueueKind {
-    pub fn queue_type(self) -> QueueType {
+    pub fn queue_type(&self) -> QueueType {
         match self {
             QueueKind::General => QueueType::General,
             QueueKind::Special { .. } => QueueType::Special,
@@ -254,7 +256,7 @@ vocabulary! {
 }
 
 /// The queue the child joins.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct QueueChoice {
     pub kind: QueueKind,
     pub language: InstructionLanguage,
@@ -276,16 +278,41 @@ pub struct Document {
 }
 
 impl Application {
+    /// The queue this application stands in (rules 13, 14): the one key format of
+    /// [`QueueKey`], for the browser and the backend alike.
+    pub fn queue_key(&self) -> Result<QueueKey, KeyError> {
+        let locality: u32 = self.applicant.locality.code.parse().map_err(|_| KeyError::locality())?;
+        let year = u16::try_from(chrono::Datelike::year(&self.child.iin.birth_date())).map_err(|_| KeyError::birth_year())?;
+        let kind = match &self.queue.kind {
+            QueueKind::General => crate::queue::QueueKind::General,
+            QueueKind::Special { kindergarten, disorder } => crate::queue::QueueKind::Special { kindergarten: kindergarten.clone(), disorder: Token::new(disorder.id())? },
+            QueueKind::Sanatorium { kindergarten, profile } => crate::queue::QueueKind::Sanatorium { kindergarten: kindergarten.clone(), profile: Token::new(profile.id())? },
+        };
+        QueueKey::new(locality, year, kind)
+    }
+
+    /// Whether a PMPC conclusion is declared: the child has special educational needs
+    /// confirmed, which exempts it from the age limit whatever the category (rule 18) and lets
+    /// it stand in several queues (rule 17).
+    pub fn has_pmpc(&self) -> bool {
+        self.documents.iter().any(|d| d.kind == crate::document::DocumentKind::PmpcConclusion)
+    }
+
+    /// The day the system archives this application for age (rules 18, 24.9), if ever.
+    pub fn ages_out_on(&self) -> Option<NaiveDate> {
+        crate::status::aged_out_on(self.child.iin.birth_date(), self.has_pmpc())
+    }
+
     /// The application as the form's JSON shape, with every value normalised (trimmed names,
     /// IINs without separators, phones as `+77XXXXXXXXX`): what a backend stores. Reading it
     /// back with [`Application::from_draft`] gives the same application.
     pub fn to_draft(&self) -> super::Draft {
         use super::draft::*;
         let name = |n: &Option<Name>| n.as_ref().map(|n| n.as_str().to_owned());
-        let (kind, disorder, profile) = match self.queue.kind {
-            QueueKind::General => ("general", None, None),
-            QueueKind::Special { disorder } => ("special", Some(disorder.id().to_owned()), None),
-            QueueKind::Sanatorium { profile } => ("sanatorium", None, Some(profile.id().to_owned())),
+        let (kind, disorder, profile, kindergarten) = match &self.queue.kind {
+            QueueKind::General => ("general", None, None, None),
+            QueueKind::Special { kindergarten, disorder } => ("special", Some(disorder.id().to_owned()), None, Some(kindergarten.as_str().to_owned())),
+            QueueKind::Sanatorium { kindergarten, profile } => ("sanatorium", None, Some(profile.id().to_owned()), Some(kindergarten.as_str().to_owned())),
         };
         let a = &self.applicant;
         super::Draft {
@@ -308,6 +335,7 @@ impl Application {
                 kind: Some(kind.to_owned()),
                 disorder,
                 profile,
+                kindergarten,
                 language: Some(self.queue.language.id().to_owned()),
                 stay_mode: Some(self.queue.stay_mode.id().to_owned()),
             },

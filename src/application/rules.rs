@@ -78,7 +78,8 @@ pub(super) fn check(draft: &Draft, today: NaiveDate) -> (Option<Application>, Ve
     let special_needs = category == Some(Category::SpecialNeeds) || queue_type == Some(QueueType::Special);
 
     if let (Some(parent), Some(child)) = (applicant_iin, child_iin) {
-        if !child_rules(&mut c, parent, child, today, special_needs && has(DocumentKind::PmpcConclusion)) {
+        // Rule 18: a PMPC conclusion exempts from the age limit whatever the category.
+        if !child_rules(&mut c, parent, child, today, has(DocumentKind::PmpcConclusion)) {
             child_iin = None;
         }
     }
@@ -204,8 +205,8 @@ fn locality(c: &mut Checker, code: Option<&str>, name: Option<&str>) -> Option<L
 /// * `child.iin_same_as_applicant`: the same twelve digits;
 /// * `child.older_than_applicant`: the applicant was not born before the child;
 /// * `child.too_old`: 6 full years or more on 1 September of the current school year (rules
-///   18, 24.9), unless the child has special educational needs (category `special_needs` or
-///   the special queue) *and* a PMPC conclusion among the documents;
+///   18, 24.9), unless a PMPC conclusion is among the documents: rule 18 exempts children with
+///   special educational needs and the PMPC's conclusion, whatever the Appendix 1 category;
 /// * warning `child.turns_six_soon`: the child will be 6 by the next 1 September, the last day
 ///   the application can stay in the queue.
 ///
@@ -251,20 +252,22 @@ fn queue(c: &mut Checker, draft: &Draft) -> Option<QueueChoice> {
             None
         }
         Some(QueueType::General) => Some(QueueKind::General),
-        Some(QueueType::Special) => match q.disorder.as_deref().and_then(Disorder::parse) {
-            Some(disorder) => Some(QueueKind::Special { disorder }),
-            None => {
+        Some(QueueType::Special) => {
+            let disorder = q.disorder.as_deref().and_then(Disorder::parse);
+            if disorder.is_none() {
                 c.error("queue.disorder", "queue.disorder.required");
-                None
             }
-        },
-        Some(QueueType::Sanatorium) => match q.profile.as_deref().and_then(SanatoriumProfile::parse) {
-            Some(profile) => Some(QueueKind::Sanatorium { profile }),
-            None => {
+            let kindergarten = kindergarten(c, q.kindergarten.as_deref());
+            Some(QueueKind::Special { kindergarten: kindergarten?, disorder: disorder? })
+        }
+        Some(QueueType::Sanatorium) => {
+            let profile = q.profile.as_deref().and_then(SanatoriumProfile::parse);
+            if profile.is_none() {
                 c.error("queue.profile", "queue.profile.required");
-                None
             }
-        },
+            let kindergarten = kindergarten(c, q.kindergarten.as_deref());
+            Some(QueueKind::Sanatorium { kindergarten: kindergarten?, profile: profile? })
+        }
     };
     let language = q.language.as_deref().and_then(InstructionLanguage::parse);
     if language.is_none() {
@@ -275,6 +278,15 @@ fn queue(c: &mut Checker, draft: &Draft) -> Option<QueueChoice> {
         c.error("queue.stayMode", "queue.stay_mode.required");
     }
     Some(QueueChoice { kind: kind?, language: language?, stay_mode: stay_mode? })
+}
+
+/// Rule 13: the special and sanatorium queues are kept per kindergarten, so the form names one.
+fn kindergarten(c: &mut Checker, id: Option<&str>) -> Option<crate::queue::Token> {
+    let token = id.map(str::trim).filter(|t| !t.is_empty()).and_then(|t| crate::queue::Token::new(t).ok());
+    if token.is_none() {
+        c.error("queue.kindergarten", "queue.kindergarten.required");
+    }
+    token
 }
 
 /// Blank phone inputs are skipped (a page with two inputs sends `""` for the unused one), but

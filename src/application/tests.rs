@@ -187,7 +187,7 @@ fn child_too_old_boundary() {
 }
 
 #[test]
-fn child_too_old_exception_needs_special_needs_and_pmpc() {
+fn rule_18_a_pmpc_conclusion_exempts_from_the_age_limit_whatever_the_category() {
     let old = with(valid_form(), "child.iin", json!(iin_for(day(2019, 5, 5), 3)));
     let special = with(old.clone(), "category", json!("special_needs"));
     // Special needs without the PMPC conclusion: too old, and the conclusion is missing.
@@ -199,14 +199,20 @@ fn child_too_old_exception_needs_special_needs_and_pmpc() {
     assert_eq!(errors(&with_pmpc), vec![]);
     // The special queue counts as special needs too.
     let special_queue = with(
-        with(old.clone(), "queue", json!({ "kind": "special", "disorder": "speech", "language": "ru", "stayMode": "part_day" })),
+        with(old.clone(), "queue", json!({ "kind": "special", "disorder": "speech", "kindergarten": "kg1", "language": "ru", "stayMode": "part_day" })),
         "documents",
         json!([{ "kind": "pmpc_conclusion" }]),
     );
     assert_eq!(errors(&special_queue), vec![]);
-    // A PMPC conclusion alone, in the general queue with another category, is no exception.
-    let pmpc_only = with(old, "documents", json!([{ "kind": "pmpc_conclusion" }]));
-    one_error(&pmpc_only, "child.iin", "child.too_old");
+    // A PMPC conclusion in the general queue with another category (a teacher's child) is the
+    // same exception: rule 18 names the child's needs, not the Appendix 1 category.
+    let teacher = with(with(old.clone(), "category", json!("teacher")), "documents", json!([{ "kind": "pmpc_conclusion" }, { "kind": "teacher_workplace_certificate", "issuedOn": "2026-11-10" }]));
+    assert_eq!(errors(&teacher), vec![]);
+    let pmpc_only = with(old.clone(), "documents", json!([{ "kind": "pmpc_conclusion" }]));
+    assert_eq!(errors(&pmpc_only), vec![]);
+    assert_eq!(Application::from_draft(&draft(&pmpc_only), today()).unwrap().ages_out_on(), None);
+    // Without it the age limit holds.
+    one_error(&old, "child.iin", "child.too_old");
 }
 
 #[test]
@@ -239,32 +245,46 @@ fn category_and_queue_choices() {
     one_error(&with(valid_form(), "queue.language", json!("de")), "queue.language", "queue.language.required");
     one_error(&with(valid_form(), "queue.stayMode", json!(3)), "queue.stayMode", "queue.stay_mode.required");
     let special = with(
-        with(valid_form(), "queue.kind", json!("special")),
+        with(with(valid_form(), "queue.kind", json!("special")), "queue.kindergarten", json!("kg1")),
         "documents",
         json!([{ "kind": "pmpc_conclusion" }]),
     );
     one_error(&special, "queue.disorder", "queue.disorder.required");
     assert_eq!(errors(&with(special, "queue.disorder", json!("hearing"))), vec![]);
     let sanatorium = with(
-        with(valid_form(), "queue.kind", json!("sanatorium")),
+        with(with(valid_form(), "queue.kind", json!("sanatorium")), "queue.kindergarten", json!("kg2")),
         "documents",
         json!([{ "kind": "phthisiatrician_conclusion" }]),
     );
     one_error(&sanatorium, "queue.profile", "queue.profile.required");
     let ok = with(sanatorium, "queue.profile", json!("tuberculosis"));
     assert_eq!(errors(&ok), vec![]);
-    assert_eq!(
-        Application::from_draft(&draft(&ok), today()).unwrap().queue.kind,
-        QueueKind::Sanatorium { profile: SanatoriumProfile::Tuberculosis }
-    );
+    let app = Application::from_draft(&draft(&ok), today()).unwrap();
+    let kg2 = crate::queue::Token::new("kg2").unwrap();
+    assert_eq!(app.queue.kind, QueueKind::Sanatorium { kindergarten: kg2, profile: SanatoriumProfile::Tuberculosis });
+    assert_eq!(app.queue_key().unwrap().to_string(), format!("750000000-{}-sanatorium-kg2-tuberculosis", app.child.iin.birth_date().format("%Y")));
+}
+
+#[test]
+fn rule_13_special_and_sanatorium_queues_name_their_kindergarten() {
+    for kind in ["special", "sanatorium"] {
+        let form = with(valid_form(), "queue", json!({ "kind": kind, "disorder": "speech", "profile": "respiratory", "language": "kk", "stayMode": "full_day" }));
+        let form = with(form, "documents", json!([{ "kind": "pmpc_conclusion" }, { "kind": "phthisiatrician_conclusion" }]));
+        one_error(&form, "queue.kindergarten", "queue.kindergarten.required");
+        one_error(&with(form.clone(), "queue.kindergarten", json!("Балапан №1")), "queue.kindergarten", "queue.kindergarten.required");
+        assert_eq!(errors(&with(form, "queue.kindergarten", json!("kg12"))), vec![]);
+    }
+    // The general queue is the locality's: no kindergarten is asked for.
+    let general = Application::from_draft(&draft(&valid_form()), today()).unwrap();
+    assert!(general.queue_key().unwrap().to_string().ends_with("-general"));
 }
 
 #[test]
 fn conclusion_documents_for_special_and_sanatorium_queues() {
-    let special = with(valid_form(), "queue", json!({ "kind": "special", "disorder": "autism", "language": "kk", "stayMode": "full_day" }));
+    let special = with(valid_form(), "queue", json!({ "kind": "special", "disorder": "autism", "kindergarten": "kg1", "language": "kk", "stayMode": "full_day" }));
     one_error(&special, "documents", "documents.pmpc_required");
     let sanatorium =
-        with(valid_form(), "queue", json!({ "kind": "sanatorium", "profile": "respiratory", "language": "kk", "stayMode": "full_day" }));
+        with(valid_form(), "queue", json!({ "kind": "sanatorium", "profile": "respiratory", "kindergarten": "kg1", "language": "kk", "stayMode": "full_day" }));
     one_error(&sanatorium, "documents", "documents.phthisiatrician_required");
     one_error(&with(valid_form(), "category", json!("special_needs")), "documents", "documents.pmpc_required");
 }
@@ -492,14 +512,14 @@ fn to_draft_round_trips_normalised() {
     let form = with(
         with(valid_form(), "applicant.lastName", json!("  Омарова  ")),
         "queue",
-        json!({ "kind": "special", "disorder": "speech", "language": "ru", "stayMode": "part_day" }),
+        json!({ "kind": "special", "disorder": "speech", "kindergarten": " kg7 ", "language": "ru", "stayMode": "part_day" }),
     );
     let form = with(with(form, "documents", json!([{ "kind": "pmpc_conclusion", "issuedOn": "2026-10-01" }])), "notifications.phones", json!(["8 (701) 123-45-67"]));
     let app = Application::from_draft(&draft(&form), today()).unwrap();
     let stored = serde_json::to_value(app.to_draft()).unwrap();
     assert_eq!(stored["applicant"]["lastName"], json!("Омарова"));
     assert_eq!(stored["notifications"]["phones"], json!(["+77011234567"]));
-    assert_eq!(stored["queue"], json!({ "kind": "special", "disorder": "speech", "profile": null, "language": "ru", "stayMode": "part_day" }));
+    assert_eq!(stored["queue"], json!({ "kind": "special", "disorder": "speech", "profile": null, "kindergarten": "kg7", "language": "ru", "stayMode": "part_day" }));
     assert_eq!(stored["consent"], json!(true));
     assert_eq!(Application::from_json(&stored.to_string(), today()), Ok(app));
 }

@@ -59,18 +59,23 @@
 //! certificate judged on a given contract date is only `ok` or `expired`: nothing happens after
 //! the contract. An issue date after the judgement day makes the document `missing`.
 //!
-//! **Originals deadline** (rule 29): after an application on the portal that has anything to
-//! upload, the originals go to the provider within 5 working days. `originalsDueOn` is
-//! `add_working_days(accepted, 5)`, where `accepted` is `submittedOn` (default `today`), or the
-//! next working day when that is a weekend or holiday (portal submissions then are processed on
-//! the next working day, Appendix 2). The time of day is not known here: a caller with a
-//! submission after 18:30 passes the next day as `submittedOn`.
+//! **Originals deadline** (rule 22): after an application on the portal that has anything to
+//! upload, the originals go to the provider within 5 working days. `originalsDueOn` comes from
+//! [`Deadlines::originals_last_day_from`] with the processing day: `submittedOn` (default
+//! `today`), or the next working day when that is a weekend or holiday (Appendix 2). The time
+//! of day is not known here: a caller with a submission after the provider's hours passes the
+//! next day as `submittedOn`.
+//!
+//! **Refusal** (rules 5-6, Appendix 3): [`missing`] lists the required documents a submission
+//! lacks or whose validity ended, for the refusal receipt; [`needs_originals`] says whether
+//! originals go to the provider before the application is registered in the queue (rule 22).
 
 #[cfg(test)]
 mod tests;
 
 use crate::application::{Category, Channel, DocumentDraft, QueueType};
 use crate::calendar::{format_date, parse_date, Calendar};
+use crate::status::Deadlines;
 use crate::document::DocumentKind;
 use crate::i18n::{self, Lang};
 use chrono::{Months, NaiveDate};
@@ -191,6 +196,7 @@ impl ChecklistInput {
                 .collect(),
             submitted_on: date(&self.submitted_on),
             contract_on: date(&self.contract_on),
+            grounds_confirmed: true,
         }
     }
 }
@@ -209,6 +215,29 @@ pub struct ChecklistRequest {
     pub documents: Vec<(DocumentKind, Option<NaiveDate>)>,
     pub submitted_on: Option<NaiveDate>,
     pub contract_on: Option<NaiveDate>,
+    /// The state information systems confirmed the priority right (default `true`). When they
+    /// do not, the applicant brings the confirming document like a non-resident (Appendix 2
+    /// item 8; the backend asks its state-grounds adapter).
+    pub grounds_confirmed: bool,
+}
+
+impl ChecklistRequest {
+    /// The queue registration checklist of an application submitted on `submitted_on`.
+    pub fn for_application(app: &crate::application::Application, submitted_on: NaiveDate, grounds_confirmed: bool) -> ChecklistRequest {
+        ChecklistRequest {
+            service: Service::QueueRegistration,
+            channel: app.channel,
+            category: app.category,
+            special_needs: app.has_pmpc(),
+            queue: app.queue.kind.queue_type(),
+            resident: true,
+            emergency: false,
+            documents: app.documents.iter().map(|d| (d.kind, d.issued_on)).collect(),
+            submitted_on: Some(submitted_on),
+            contract_on: None,
+            grounds_confirmed,
+        }
+    }
 }
 
 impl Default for ChecklistRequest {
@@ -330,25 +359,50 @@ enum Why {
     NonResident,
 }
 
-/// The documents required in this situation (see the module docs for the tables).
-pub fn checklist(request: &ChecklistRequest, today: NaiveDate, calendar: &Calendar, lang: Lang) -> Checklist {
-    let lines = match request.service {
+fn lines(request: &ChecklistRequest) -> Vec<Line> {
+    match request.service {
         Service::QueueRegistration => registration_lines(request),
         Service::Admission => admission_lines(request),
-    };
-    let items = lines.iter().map(|line| item(line, request, today, calendar, lang)).collect();
+    }
+}
+
+/// The documents required in this situation (see the module docs for the tables).
+pub fn checklist(request: &ChecklistRequest, today: NaiveDate, d: &Deadlines, lang: Lang) -> Checklist {
+    let lines = lines(request);
+    let items = lines.iter().map(|line| item(line, request, today, d.calendar, lang)).collect();
     let has_uploads = lines.iter().any(|l| l.source == Source::Upload);
     let originals_due_on = (request.service == Service::QueueRegistration && request.channel == Channel::Portal && has_uploads)
-        .then(|| originals_due_on(request.submitted_on.unwrap_or(today), calendar))
+        .then(|| originals_due_on(request.submitted_on.unwrap_or(today), d))
         .flatten()
         .map(format_date);
     Checklist { service: request.service, items, originals_due_on }
 }
 
-/// The last day to bring originals after a portal application on `submitted` (rule 29).
-pub fn originals_due_on(submitted: NaiveDate, calendar: &Calendar) -> Option<NaiveDate> {
-    let accepted = if calendar.is_working_day(submitted) { submitted } else { calendar.next_working_day(submitted).ok()? };
-    calendar.add_working_days(accepted, 5).ok()
+/// The last day to bring originals after a portal application on `submitted` (rule 22),
+/// counted by [`Deadlines`] from the processing day (the next working day when `submitted`
+/// is a day off). The time of day is not known here: a caller with a submission after the
+/// provider's hours passes the next day.
+pub fn originals_due_on(submitted: NaiveDate, d: &Deadlines) -> Option<NaiveDate> {
+    let processed = if d.calendar.is_working_day(submitted) { submitted } else { d.calendar.next_working_day(submitted).ok()? };
+    d.originals_last_day_from(processed).ok()
+}
+
+/// Rules 5-6, Appendix 3: the required documents a submission lacks or whose validity has
+/// ended — each one a line of the refusal receipt. Only what the applicant supplies counts
+/// (`upload`, `original_to_provider`); what the state systems hold is never asked for.
+pub fn missing(request: &ChecklistRequest, today: NaiveDate, calendar: &Calendar, lang: Lang) -> Vec<ChecklistItem> {
+    lines(request)
+        .iter()
+        .filter(|line| line.required && line.source != Source::StateSystem)
+        .map(|line| item(line, request, today, calendar, lang))
+        .filter(|item| matches!(item.status, Some(Validity::Missing | Validity::Expired)))
+        .collect()
+}
+
+/// Rule 22: whether paper originals go to the provider before the application is registered in
+/// the queue — some required document is not held by the state systems.
+pub fn needs_originals(request: &ChecklistRequest) -> bool {
+    lines(request).iter().any(|line| line.required && line.source != Source::StateSystem)
 }
 
 fn registration_lines(r: &ChecklistRequest) -> Vec<Line> {
@@ -373,9 +427,10 @@ fn registration_lines(r: &ChecklistRequest) -> Vec<Line> {
             }
         }
         Category::SpecialNeeds | Category::None => {}
-        // The remaining categories are the priority ones whose right the state systems hold.
+        // The remaining categories are the priority ones whose right the state systems hold;
+        // when they do not confirm it, the applicant brings the confirmation.
         _ => {
-            lines.push(line(DocumentKind::PriorityRightConfirmation, from_state(r.resident), 8));
+            lines.push(line(DocumentKind::PriorityRightConfirmation, from_state(r.resident && r.grounds_confirmed), 8));
         }
     }
     if r.special_needs || r.category == Category::SpecialNeeds || r.queue == QueueType::Special {

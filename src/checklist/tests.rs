@@ -14,8 +14,13 @@ fn request(input: serde_json::Value) -> ChecklistRequest {
     ChecklistInput::from_value(&input).unwrap().to_request()
 }
 
+fn with_rules<R>(f: impl FnOnce(&Deadlines) -> R) -> R {
+    let calendar = Calendar::builtin();
+    f(&Deadlines::new(&calendar, &crate::status::ServicePolicy::RULES))
+}
+
 fn list(input: serde_json::Value) -> Checklist {
-    checklist(&request(input), today(), &Calendar::builtin(), Lang::En)
+    with_rules(|d| checklist(&request(input), today(), d, Lang::En))
 }
 
 /// `(id, source, required)` of every item.
@@ -251,10 +256,9 @@ fn referral_five_working_days_from_issue() {
 
 #[test]
 fn originals_are_due_five_working_days_after_acceptance() {
-    let cal = Calendar::builtin();
-    assert_eq!(originals_due_on(day("2026-11-20"), &cal), Some(day("2026-11-27")));
+    assert_eq!(with_rules(|d| originals_due_on(day("2026-11-20"), d)), Some(day("2026-11-27")));
     // Sunday: accepted on Monday 23, due Monday 30.
-    assert_eq!(originals_due_on(day("2026-11-22"), &cal), Some(day("2026-11-30")));
+    assert_eq!(with_rules(|d| originals_due_on(day("2026-11-22"), d)), Some(day("2026-11-30")));
     let portal = list(json!({ "category": "teacher", "submittedOn": "2026-11-20" }));
     assert_eq!(portal.originals_due_on.as_deref(), Some("2026-11-27"));
     assert_eq!(list(json!({ "category": "teacher" })).originals_due_on.as_deref(), Some("2026-11-30"));
@@ -267,8 +271,36 @@ fn every_title_and_reason_is_translated() {
             assert!(i18n::has(lang, &format!("checklist.{}", kind.id())), "{} {}", kind.id(), lang.code());
         }
         let r = request(json!({ "category": "teacher", "channel": "provider_office" }));
-        let items = checklist(&r, today(), &Calendar::builtin(), lang).items;
+        let items = with_rules(|d| checklist(&r, today(), d, lang)).items;
         assert!(items.iter().all(|i| !i.title.starts_with("checklist.") && !i.why.contains('{')));
     }
     assert_eq!(item(json!({ "category": "teacher" }), DocumentKind::TeacherWorkplaceCertificate).why, "Rules, Appendix 2, item 5");
+}
+
+#[test]
+fn rules_5_and_6_a_submission_lacking_a_required_document_is_refused_with_the_list() {
+    let cal = Calendar::builtin();
+    // A teacher's child on the portal: the workplace certificate must be uploaded and valid.
+    let teacher = request(json!({ "category": "teacher", "submittedOn": "2026-11-20" }));
+    let missing_list = missing(&teacher, today(), &cal, Lang::En);
+    assert_eq!(missing_list.iter().map(|i| (i.id, i.status)).collect::<Vec<_>>(), [(DocumentKind::TeacherWorkplaceCertificate, Some(Validity::Missing))]);
+    // Issued two months before: expired, so still refused.
+    let old = request(json!({ "category": "teacher", "submittedOn": "2026-11-20", "documents": [{ "kind": "teacher_workplace_certificate", "issuedOn": "2026-09-01" }] }));
+    assert_eq!(missing(&old, today(), &cal, Lang::Ru)[0].status, Some(Validity::Expired));
+    let fresh = request(json!({ "category": "teacher", "submittedOn": "2026-11-20", "documents": [{ "kind": "teacher_workplace_certificate", "issuedOn": "2026-11-02" }] }));
+    assert!(missing(&fresh, today(), &cal, Lang::En).is_empty());
+    // What the state systems hold is never asked for.
+    assert!(missing(&request(json!({ "category": "large_family" })), today(), &cal, Lang::En).is_empty());
+}
+
+#[test]
+fn rule_22_originals_are_needed_only_for_what_the_state_systems_do_not_hold() {
+    assert!(!needs_originals(&request(json!({ "category": "none" }))), "the portal and state systems hold everything");
+    assert!(needs_originals(&request(json!({ "category": "serviceman" }))), "the employer's certificate");
+    assert!(needs_originals(&request(json!({ "category": "none", "channel": "provider_office" }))), "at the office the originals are shown");
+    let mut unconfirmed = request(json!({ "category": "large_family" }));
+    assert!(!needs_originals(&unconfirmed));
+    // The state systems do not confirm the large family: the applicant brings the confirmation.
+    unconfirmed.grounds_confirmed = false;
+    assert!(needs_originals(&unconfirmed));
 }

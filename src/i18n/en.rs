@@ -191,6 +191,7 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("queue.kind.required", "Choose the type of queue: general, special or sanatorium"),
     ("queue.disorder.required", "Choose the type of disorder for the special queue"),
     ("queue.profile.required", "Choose the type of rehabilitation or prevention for the sanatorium queue"),
+    ("queue.kindergarten.required", "Choose the kindergarten: special and sanatorium queues are kept for each kindergarten"),
     ("queue.language.required", "Choose the language of instruction"),
     ("queue.stay_mode.required", "Choose the hours of stay: full day, part day or 24 hours"),
     ("phone.not_mobile", "Enter a Kazakhstan mobile phone number, like +7 701 123 45 67"),
@@ -205,6 +206,9 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("document.issued_future", "Check the issue date: it cannot be later than today"),
     ("documents.too_many", "Attach at most 30 documents"),
     ("documents.pmpc_required", "Attach the conclusion of the psychological, medical and pedagogical consultation (PMPC): a child with special educational needs and the special queue need it"),
+    ("documents.missing", "The application cannot be accepted: these documents are missing or no longer valid"),
+    ("documents.missing.missing", "{document}: not attached"),
+    ("documents.missing.expired", "{document}: no longer valid"),
     ("documents.phthisiatrician_required", "Attach the phthisiatrician's conclusion: the sanatorium queue needs it"),
     ("form.format", "Send the application again: it could not be read"),
     // --- checklist ---

@@ -70,6 +70,14 @@ impl Token {
 pub struct KeyError(&'static str);
 
 impl KeyError {
+    pub(crate) fn locality() -> KeyError {
+        KeyError("the locality is a 9-digit KATO code")
+    }
+
+    pub(crate) fn birth_year() -> KeyError {
+        KeyError("the birth year is from 1900 to 2200")
+    }
+
     pub fn code(self) -> &'static str {
         "queue.key"
     }

@@ -8,7 +8,7 @@
 //! `checklist.input`. Nesting deeper than 128 levels is refused the same way (serde_json's
 //! limit), so no input can overflow the stack.
 
-use super::{js_error, json_of, optional_string_arg, parse_date_arg, string_arg, to_js, with_calendar};
+use super::{js_error, json_of, optional_string_arg, parse_date_arg, string_arg, to_js, with_deadlines};
 use crate::application::{self, Draft, FieldReport, Report};
 use crate::checklist::{self, Checklist, ChecklistInput};
 use crate::i18n::Lang;
@@ -82,6 +82,6 @@ pub fn checklist_for(
         .and_then(ChecklistInput::from_value)
         .ok_or_else(|| js_error("checklist.input", "input: expected an object like { service, channel, category, … }"))?;
     let lang = lang_of(&lang);
-    let list = with_calendar(|calendar| checklist::checklist(&input.to_request(), today, calendar, lang));
+    let list = with_deadlines(|d| checklist::checklist(&input.to_request(), today, d, lang));
     to_js(&list)
 }
