@@ -1,44 +1,71 @@
 //! The calendar as data: the versioned JSON document that [`Calendar::from_json`] loads.
 //!
-//! Holidays change by law and days off move by Government decree every year, so none of that
-//! is code. The document (`data/calendar.json` is the built-in default) has this shape:
+//! Holidays change by law and days off move by decree every year, so none of that is code.
+//! The document (`data/calendar.json` is the built-in default) has this shape (version 2):
 //!
 //! ```json
-//! { "format": "kezek-calendar", "version": 1, "revision": "2026-11-22",
+//! { "format": "kezek-calendar", "version": 2, "revision": "2026-12-02",
 //!   "source": "…", "decreesKnownThrough": 2026,
 //!   "holidays": [ { "name": "Nauryz meirami", "month": 3, "day": 21, "from": 2010, "to": null,
 //!                   "religious": false } ],
 //!   "religiousDates": [ { "name": "Kurban Ait (first day)", "dates": ["2026-05-27"] } ],
-//!   "transfers": [ { "decree": "…", "workingDays": ["2024-05-04"], "daysOff": ["2024-05-08"] } ] }
+//!   "transfers": [ { "decree": "Day off moved from Saturday 1 July to Friday 7 July 2023",
+//!                    "act": "governmentDecree", "decreeNumber": "326", "decreeDate": "2023-04-25",
+//!                    "note": null, "sources": ["…"],
+//!                    "workingDays": ["2023-07-01"], "daysOff": ["2023-07-07"] } ] }
 //! ```
 //!
 //! * `holidays`: fixed-date public holidays, each applying from `from` to `to` (inclusive,
 //!   either may be absent). `religious` days off never move when they fall on a weekend.
 //! * `religiousDates`: holidays whose date changes every year (they never move either).
-//! * `transfers`: decree swaps; `workingDays` are weekend days made working, `daysOff` are
-//!   weekdays made days off.
+//! * `transfers`: days off moved under Labour Code art. 85 p. 3: `workingDays` are days off
+//!   made working, `daysOff` are working weekdays made days off, pairwise (the first working
+//!   day pays for the first day off). Each transfer cites the act that made it:
 //!
-//! A document is checked whole before anything is replaced: unknown fields, a wrong format or
-//! version, an impossible date, a year outside 1900-2200, a working day that is not a weekend
-//! day, a day off that is already one, or a date listed twice
-//! (so no date can be both a decree working day and a decree day off) are all rejected.
+//!   | field          | version 2                                                                |
+//!   |----------------|--------------------------------------------------------------------------|
+//!   | `decree`       | what the act moved, in words (required)                                  |
+//!   | `act`          | `governmentDecree` (постановление Правительства, the form to 2023) or `ministerialOrder` (приказ Министра труда и социальной защиты населения, from 2024) |
+//!   | `decreeNumber` | the act's number as a string, or `null` when no source gives it          |
+//!   | `decreeDate`   | the day the act was adopted (`YYYY-MM-DD`), or `null` when unknown       |
+//!   | `note`         | required when the number or the date is `null`: why, and what is known   |
+//!   | `sources`      | where the citation was read (at least one)                               |
+//!
+//!   The keys `decreeNumber` and `decreeDate` must be present: an unknown citation is written
+//!   `null` with a `note`, never left out or guessed.
+//!
+//! Version 1 documents (before citations) still load: their transfers have only `decree`,
+//! `workingDays` and `daysOff`, and [`Calendar::decree_on`] answers `None` for them.
+//!
+//! A document is checked whole before anything is replaced. Rejected:
+//!
+//! | code               | what                                                                  |
+//! |--------------------|-----------------------------------------------------------------------|
+//! | `calendar.json`    | not JSON, a wrong type, an unknown field, a missing required field    |
+//! | `calendar.version` | another format, or a version other than 1 or 2                        |
+//! | `calendar.invalid` | an impossible date, a year outside 1900-2200, a working day that would not otherwise be a day off (neither a Saturday or Sunday nor a substitute day off; a holiday itself is never worked), a day off that already is one, a date listed twice, a version 2 transfer whose working days and days off do not pair up, without sources, with a `null` citation and no note, or whose act is dated after a day it moves |
 
-use super::{Calendar, CalendarError, FixedHoliday, MAX_YEAR, MIN_YEAR};
-use chrono::{Datelike, NaiveDate, Weekday};
+use super::{Act, Calendar, CalendarError, Decree, FixedHoliday, MAX_YEAR, MIN_YEAR};
 use crate::json::Object;
+use chrono::{Datelike, NaiveDate, Weekday};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
-/// The only format name and version this build reads.
+/// The only format name this build reads.
 pub const FORMAT: &str = "kezek-calendar";
-pub const VERSION: u32 = 1;
+/// The version this build writes into its built-in document: transfers cite their act.
+pub const VERSION: u32 = 2;
+/// The oldest version still read (transfers without citations).
+pub const OLDEST_VERSION: u32 = 1;
 
 /// Upper bound on list lengths: a calendar is a few hundred entries, never megabytes.
 const MAX_ENTRIES: usize = 10_000;
 
+/// The longest act number accepted ("713", "109-ө" …): a number, not a paragraph.
+const MAX_NUMBER_LEN: usize = 32;
+
 /// The document as read, before checking.
 struct Document {
-    format: String,
-    version: i64,
     revision: String,
     source: String,
     decrees_known_through: i32,
@@ -63,8 +90,19 @@ struct MovableHoliday {
 
 struct Transfer {
     decree: String,
+    /// `None` in version 1 documents.
+    citation: Option<Citation>,
     working_days: Vec<String>,
     days_off: Vec<String>,
+}
+
+/// A version 2 transfer's citation, as read.
+struct Citation {
+    act: Act,
+    number: Option<String>,
+    date: Option<String>,
+    note: String,
+    sources: Vec<String>,
 }
 
 fn small(n: i64, what: &str) -> crate::json::Result<i32> {
@@ -77,11 +115,35 @@ fn strings(list: Vec<(String, &Value)>) -> crate::json::Result<Vec<String>> {
         .collect()
 }
 
+/// A key that must be written out, even as `null` (so an unknown citation is a choice, not an
+/// omission).
+fn present(value: &Value, path: &str, key: &str) -> crate::json::Result<()> {
+    match value.get(key) {
+        Some(_) => Ok(()),
+        None => Err(format!("{path}.{key}: missing (write null when it is not known)")),
+    }
+}
+
+impl Citation {
+    fn read(value: &Value, t: &Object<'_>, path: &str) -> crate::json::Result<Citation> {
+        present(value, path, "decreeNumber")?;
+        present(value, path, "decreeDate")?;
+        Ok(Citation {
+            act: t.parsed("act", |text| crate::json::one_of(text, &[Act::GovernmentDecree, Act::MinisterialOrder], Act::code))?,
+            number: t.opt_str("decreeNumber")?.map(str::to_owned),
+            date: t.opt_str("decreeDate")?.map(str::to_owned),
+            note: t.opt_str("note")?.unwrap_or_default().to_owned(),
+            sources: strings(t.array("sources")?)?,
+        })
+    }
+}
+
 impl Document {
     /// Reads the document's shape strictly: unknown fields and wrong types are errors.
     fn read(value: &Value) -> crate::json::Result<Document> {
         let doc = Object::new(value, "")?;
         doc.only(&["format", "version", "revision", "source", "decreesKnownThrough", "holidays", "religiousDates", "transfers"])?;
+        let version = doc.int("version")?;
         let mut holidays = Vec::new();
         for (path, v) in doc.array("holidays")? {
             let h = Object::new(v, &path)?;
@@ -104,19 +166,23 @@ impl Document {
             m.only(&["name", "dates"])?;
             religious_dates.push(MovableHoliday { name: m.str("name")?.to_owned(), dates: strings(m.array("dates")?)? });
         }
+        let cited = version >= 2;
         let mut transfers = Vec::new();
         for (path, v) in doc.array("transfers")? {
             let t = Object::new(v, &path)?;
-            t.only(&["decree", "workingDays", "daysOff"])?;
+            if cited {
+                t.only(&["decree", "act", "decreeNumber", "decreeDate", "note", "sources", "workingDays", "daysOff"])?;
+            } else {
+                t.only(&["decree", "workingDays", "daysOff"])?;
+            }
             transfers.push(Transfer {
-                decree: t.opt_str("decree")?.unwrap_or_default().to_owned(),
+                decree: if cited { t.str("decree")?.to_owned() } else { t.opt_str("decree")?.unwrap_or_default().to_owned() },
+                citation: if cited { Some(Citation::read(v, &t, &path)?) } else { None },
                 working_days: strings(t.array("workingDays")?)?,
                 days_off: strings(t.array("daysOff")?)?,
             });
         }
         Ok(Document {
-            format: doc.str("format")?.to_owned(),
-            version: doc.int("version")?,
             revision: doc.str("revision")?.to_owned(),
             source: doc.opt_str("source")?.unwrap_or_default().to_owned(),
             decrees_known_through: small(doc.int("decreesKnownThrough")?, "decreesKnownThrough")?,
@@ -149,21 +215,83 @@ fn is_weekend(date: NaiveDate) -> bool {
     matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
+/// Checks a version 2 citation against the dates it moves and builds the [`Decree`].
+fn decree(transfer: &Transfer, citation: &Citation, moved: &[NaiveDate], what: &str) -> Result<Decree, CalendarError> {
+    if transfer.decree.trim().is_empty() {
+        return Err(invalid(format!("{what}: decree says nothing")));
+    }
+    if transfer.working_days.is_empty() || transfer.working_days.len() != transfer.days_off.len() {
+        return Err(invalid(format!(
+            "{what}: {} working days and {} days off do not pair up",
+            transfer.working_days.len(),
+            transfer.days_off.len()
+        )));
+    }
+    let number = match citation.number.as_deref().map(str::trim) {
+        Some("") => return Err(invalid(format!("{what}: decreeNumber is empty (write null when it is not known)"))),
+        Some(n) if n.chars().count() > MAX_NUMBER_LEN => {
+            return Err(invalid(format!("{what}: decreeNumber is longer than {MAX_NUMBER_LEN} characters")));
+        }
+        other => other.map(str::to_owned),
+    };
+    let date = citation.date.as_deref().map(|text| parse_date(text, &format!("{what} decreeDate"))).transpose()?;
+    if let (Some(adopted), Some(&first)) = (date, moved.iter().min()) {
+        if adopted > first {
+            return Err(invalid(format!("{what}: adopted on {adopted}, after {first} that it moves")));
+        }
+    }
+    if (number.is_none() || date.is_none()) && citation.note.trim().is_empty() {
+        return Err(invalid(format!("{what}: a citation without a number or a date needs a note saying why")));
+    }
+    if citation.sources.is_empty() || citation.sources.iter().any(|s| s.trim().is_empty()) {
+        return Err(invalid(format!("{what}: sources must name at least one place the citation was read")));
+    }
+    Ok(Decree { act: citation.act, description: transfer.decree.clone(), number, date, note: citation.note.clone() })
+}
+
+/// The days off that the statutes alone give one year: holidays, and the substitutes of those
+/// that fell on a weekend. Cached per year while a document is checked.
+struct Statutory<'a> {
+    calendar: &'a Calendar,
+    years: BTreeMap<i32, (Vec<NaiveDate>, super::YearTable)>,
+}
+
+impl Statutory<'_> {
+    /// `(is a public holiday, is any statutory day off)` for a weekday or weekend `date`.
+    fn day(&mut self, date: NaiveDate) -> (bool, bool) {
+        let calendar = self.calendar;
+        let (holidays, table) = self.years.entry(date.year()).or_insert_with(|| {
+            let holidays = calendar.holidays_in(date.year()).into_iter().map(|(d, _)| d).collect();
+            (holidays, calendar.year_table(date.year()))
+        });
+        (holidays.binary_search(&date).is_ok(), table.contains(date))
+    }
+}
+
+/// The format and version, checked before anything else is read: the version decides which
+/// fields a transfer may have.
+fn check_version(value: &Value) -> Result<(), CalendarError> {
+    let doc = Object::new(value, "").map_err(CalendarError::Json)?;
+    let format = doc.str("format").map_err(CalendarError::Json)?;
+    let version = doc.int("version").map_err(CalendarError::Json)?;
+    if format != FORMAT || !(i64::from(OLDEST_VERSION)..=i64::from(VERSION)).contains(&version) {
+        return Err(CalendarError::Version(format!(
+            "expected format '{FORMAT}' version {OLDEST_VERSION} to {VERSION}, got '{format}' version {version}"
+        )));
+    }
+    Ok(())
+}
+
 impl Calendar {
     /// Loads a calendar document, checking all of it before returning anything.
     pub fn from_json(json: &str) -> Result<Calendar, CalendarError> {
         let value: Value = serde_json::from_str(json).map_err(|e| CalendarError::Json(e.to_string()))?;
+        check_version(&value)?;
         Calendar::from_document(Document::read(&value).map_err(CalendarError::Json)?)
     }
 
     /// Checks a document and builds the calendar.
     fn from_document(doc: Document) -> Result<Calendar, CalendarError> {
-        if doc.format != FORMAT || doc.version != i64::from(VERSION) {
-            return Err(CalendarError::Version(format!(
-                "expected format '{FORMAT}' version {VERSION}, got '{}' version {}",
-                doc.format, doc.version
-            )));
-        }
         let total = doc.holidays.len()
             + doc.religious_dates.iter().map(|m| m.dates.len()).sum::<usize>()
             + doc.transfers.iter().map(|t| t.working_days.len() + t.days_off.len()).sum::<usize>();
@@ -206,40 +334,66 @@ impl Calendar {
                 movable.push(parse_date(text, &format!("religiousDates[{i}] ({})", feast.name))?);
             }
         }
+        movable.sort_unstable();
+        if let Some(pair) = movable.windows(2).find(|p| p[0] == p[1]) {
+            return Err(invalid(format!("{} is listed twice", pair[0])));
+        }
 
-        let mut working = Vec::new();
-        let mut off = Vec::new();
-        for (i, transfer) in doc.transfers.iter().enumerate() {
-            let what = format!("transfers[{i}] ({})", transfer.decree);
-            for text in &transfer.working_days {
-                let date = parse_date(text, &what)?;
-                if !is_weekend(date) {
-                    return Err(invalid(format!("{what}: working day {date} is not a Saturday or Sunday")));
-                }
-                working.push(date);
-            }
-            for text in &transfer.days_off {
-                let date = parse_date(text, &what)?;
-                if is_weekend(date) {
-                    return Err(invalid(format!("{what}: day off {date} is already a weekend day")));
-                }
-                off.push(date);
-            }
-        }
-        for list in [&mut movable, &mut working, &mut off] {
-            list.sort_unstable();
-            if let Some(pair) = list.windows(2).find(|p| p[0] == p[1]) {
-                return Err(invalid(format!("{} is listed twice", pair[0])));
-            }
-        }
-        Ok(Calendar {
+        // The statutes first: a decree can only move a day that they make a day off.
+        let mut calendar = Calendar {
             revision: doc.revision,
             source: doc.source,
             decrees_known_through: doc.decrees_known_through,
             fixed,
             movable,
-            decree_working: working,
-            decree_off: off,
-        })
+            decree_working: Vec::new(),
+            decree_off: Vec::new(),
+            decrees: Vec::new(),
+            decree_days: Vec::new(),
+        };
+        let mut statutory = Statutory { calendar: &calendar, years: BTreeMap::new() };
+        let mut working = Vec::new();
+        let mut off = Vec::new();
+        let mut decrees = Vec::new();
+        let mut decree_days = Vec::new();
+        for (i, transfer) in doc.transfers.iter().enumerate() {
+            let what = format!("transfers[{i}] ({})", transfer.decree);
+            let mut moved = Vec::with_capacity(transfer.working_days.len() + transfer.days_off.len());
+            for text in &transfer.working_days {
+                let date = parse_date(text, &what)?;
+                let (holiday, statutory_off) = statutory.day(date);
+                if holiday || !(is_weekend(date) || statutory_off) {
+                    return Err(invalid(format!(
+                        "{what}: working day {date} is not a day off to move (a Saturday, Sunday or substitute day off)"
+                    )));
+                }
+                moved.push(date);
+            }
+            for text in &transfer.days_off {
+                let date = parse_date(text, &what)?;
+                if is_weekend(date) || statutory.day(date).1 {
+                    return Err(invalid(format!("{what}: day off {date} is already a day off")));
+                }
+                moved.push(date);
+            }
+            working.extend(moved.iter().take(transfer.working_days.len()).copied());
+            off.extend(moved.iter().skip(transfer.working_days.len()).copied());
+            if let Some(citation) = &transfer.citation {
+                decrees.push(decree(transfer, citation, &moved, &what)?);
+                decree_days.extend(moved.iter().map(|&d| (d, decrees.len() - 1)));
+            }
+        }
+        for list in [&mut working, &mut off] {
+            list.sort_unstable();
+            if let Some(pair) = list.windows(2).find(|p| p[0] == p[1]) {
+                return Err(invalid(format!("{} is listed twice", pair[0])));
+            }
+        }
+        decree_days.sort_unstable();
+        calendar.decree_working = working;
+        calendar.decree_off = off;
+        calendar.decrees = decrees;
+        calendar.decree_days = decree_days;
+        Ok(calendar)
     }
 }
