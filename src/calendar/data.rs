@@ -9,9 +9,8 @@
 //!   "holidays": [ { "name": "Nauryz meirami", "month": 3, "day": 21, "from": 2010, "to": null,
 //!                   "religious": false } ],
 //!   "religiousDates": [ { "name": "Kurban Ait (first day)", "dates": ["2026-05-27"] } ],
-//!   "transfers": [ { "decree": "Day off moved from Saturday 1 July to Friday 7 July 2023",
+//!   "transfers": [ { "decree": "2023: day off moved from Saturday 1 July to Friday 7 July",
 //!                    "act": "governmentDecree", "decreeNumber": "326", "decreeDate": "2023-04-25",
-//!                    "note": null, "sources": ["…"],
 //!                    "workingDays": ["2023-07-01"], "daysOff": ["2023-07-07"] } ] }
 //! ```
 //!
@@ -29,10 +28,36 @@
 //!   | `decreeNumber` | the act's number as a string, or `null` when no source gives it          |
 //!   | `decreeDate`   | the day the act was adopted (`YYYY-MM-DD`), or `null` when unknown       |
 //!   | `note`         | required when the number or the date is `null`: why, and what is known   |
-//!   | `sources`      | where the citation was read (at least one)                               |
+//!   | `sources`      | optional: where the citation was read                                    |
 //!
 //!   The keys `decreeNumber` and `decreeDate` must be present: an unknown citation is written
 //!   `null` with a `note`, never left out or guessed.
+//!
+//! ## Where the built-in citations come from
+//!
+//! No official register could be read from here; every act was found in at least two public
+//! sources (the act's adilet.zan.kz code as cited by python-holidays, `vacanza/holidays`,
+//! `holidays/countries/kazakhstan.py`, and the press). An adilet code such as `P2300000326`
+//! spells the year (23) and number (326) of the act; numbers read only from such a code say so
+//! in their note. No date is given that a source did not state.
+//!
+//! | year | act | number, date | sources |
+//! |------|-----|--------------|---------|
+//! | 2020 | Government decree (3 transfers) | No. 820 (P1900000820), 2019, day unknown | python-holidays; kyzylorda-news.kz (quotes the decree: 5→3 Jan, 11→8 May, 20→18 Dec); ardak.kz/zakon.kz (11→8 May); kazlenta.kz. The September 2019 draft had moved Saturday 16 May instead of Monday 11 May |
+//! | 2021 | Government decree | No. 930 (P2000000930), 2020, day unknown | python-holidays; kt.kz ("according to the government decree … Saturday 3 July will be a working day, the day off is postponed to Monday 5 July"); baq.kz; syrboyi.kz (egemen.kz) |
+//! | 2022 | Government decree «О переносе дней отдыха в 2022 году» (2 transfers) | No. 713 of 6 October 2021 | pm.kz (Government Decree No. 713 of Oct. 6, 2021); optimism.kz (quotes the title, number and date); isdayoff issue 35 (egov.kz, uchet.kz) |
+//! | 2022 | Government decree adding 22→24 October to No. 713 | No. 796 (P2200000796), October 2022, day unknown | python-holidays; nur.kz, ortcom.kz (signed by Prime Minister Smailov); optimism.kz, semeyainasy.media (draft of 28 September 2022) |
+//! | 2023 | Government decree «О переносе дня отдыха в 2023 году» | No. 326 of 25 April 2023 | pro1c.kz (No. 326 of 25.04.2023); zakon.kz, altainews.kz (of 25 April 2023); python-holidays (P2300000326) |
+//! | 2024 | order of the acting Minister of Labour and Social Protection of Population «О переносе дня отдыха в 2024 году» | No. 109 (G24G0000109) of 17 April 2024 | mail.kz/zakon.kz (order of 17 April 2024); sputniknews.kz (quotes the order); python-holidays |
+//! | 2025 | order of the Minister of Labour and Social Protection of Population | No. 436 (G24G0000436), November 2024, day unknown | python-holidays; another public calendar ("Order 436"); energy-city.kz, kursiv.media (by the Minister's order) |
+//! | 2026 | none | — | Kazinform and Tengrinews (the Ministry planned no January transfer), the eGov 2026 calendar as reported by alau.kz (statutory substitutions only), python-holidays (none); the published balance of 247 working days |
+//!
+//! Holidays: 17 December and First President Day (1 December) last applied in 2021 and Republic
+//! Day (25 October) applies again from 2022 (law signed in September 2022: baigenews.kz,
+//! newtimes.kz; December 2022 had 21 working days: isdayoff issue 50). Constitution Day is
+//! 15 March, the day of the 2026 referendum, from 2027, and no holiday in 2026 (Constitution of
+//! 2026 art. 94 p. 2 as reported by zakon.kz; the Ministry of Labour as reported by taspanews.kz;
+//! python-holidays).
 //!
 //! Version 1 documents (before citations) still load: their transfers have only `decree`,
 //! `workingDays` and `daysOff`, and [`Calendar::decree_on`] answers `None` for them.
@@ -43,13 +68,12 @@
 //! |--------------------|-----------------------------------------------------------------------|
 //! | `calendar.json`    | not JSON, a wrong type, an unknown field, a missing required field    |
 //! | `calendar.version` | another format, or a version other than 1 or 2                        |
-//! | `calendar.invalid` | an impossible date, a year outside 1900-2200, a working day that would not otherwise be a day off (neither a Saturday or Sunday nor a substitute day off; a holiday itself is never worked), a day off that already is one, a date listed twice, a version 2 transfer whose working days and days off do not pair up, without sources, with a `null` citation and no note, or whose act is dated after a day it moves |
+//! | `calendar.invalid` | an impossible date, a year outside 1900-2200, a working day that would not otherwise be a day off (neither a Saturday or Sunday nor a substitute day off; a holiday itself is never worked), a day off that already is one, a date listed twice, a version 2 transfer whose working days and days off do not pair up, with an empty number or source, with a `null` citation and no note, or whose act is dated after a day it moves |
 
 use super::{Act, Calendar, CalendarError, Decree, FixedHoliday, MAX_YEAR, MIN_YEAR};
 use crate::json::Object;
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// The only format name this build reads.
 pub const FORMAT: &str = "kezek-calendar";
@@ -129,7 +153,11 @@ impl Citation {
         present(value, path, "decreeNumber")?;
         present(value, path, "decreeDate")?;
         Ok(Citation {
-            act: t.parsed("act", |text| crate::json::one_of(text, &[Act::GovernmentDecree, Act::MinisterialOrder], Act::code))?,
+            act: match t.str("act")? {
+                "governmentDecree" => Act::GovernmentDecree,
+                "ministerialOrder" => Act::MinisterialOrder,
+                _ => return Err(format!("{path}.act: expected governmentDecree or ministerialOrder")),
+            },
             number: t.opt_str("decreeNumber")?.map(str::to_owned),
             date: t.opt_str("decreeDate")?.map(str::to_owned),
             note: t.opt_str("note")?.unwrap_or_default().to_owned(),
@@ -215,56 +243,49 @@ fn is_weekend(date: NaiveDate) -> bool {
     matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
-/// Checks a version 2 citation against the dates it moves and builds the [`Decree`].
-fn decree(transfer: &Transfer, citation: &Citation, moved: &[NaiveDate], what: &str) -> Result<Decree, CalendarError> {
-    if transfer.decree.trim().is_empty() {
-        return Err(invalid(format!("{what}: decree says nothing")));
-    }
-    if transfer.working_days.is_empty() || transfer.working_days.len() != transfer.days_off.len() {
-        return Err(invalid(format!(
-            "{what}: {} working days and {} days off do not pair up",
-            transfer.working_days.len(),
-            transfer.days_off.len()
-        )));
-    }
-    let number = match citation.number.as_deref().map(str::trim) {
-        Some("") => return Err(invalid(format!("{what}: decreeNumber is empty (write null when it is not known)"))),
-        Some(n) if n.chars().count() > MAX_NUMBER_LEN => {
-            return Err(invalid(format!("{what}: decreeNumber is longer than {MAX_NUMBER_LEN} characters")));
-        }
-        other => other.map(str::to_owned),
+/// Checks a version 2 citation against the dates it moves and builds the [`Decree`]. The
+/// reasons are plain text, so that one message format serves them all (the package is small).
+fn decree(transfer: &Transfer, citation: &Citation, moved: &[NaiveDate]) -> Result<Decree, &'static str> {
+    let number = citation.number.as_deref().map(str::trim);
+    let date = match citation.date.as_deref().map(super::parse_date) {
+        Some(Ok(date)) if (MIN_YEAR..=MAX_YEAR).contains(&date.year()) => Some(date),
+        Some(_) => return Err("decreeDate is not a YYYY-MM-DD date of 1900-2200"),
+        None => None,
     };
-    let date = citation.date.as_deref().map(|text| parse_date(text, &format!("{what} decreeDate"))).transpose()?;
-    if let (Some(adopted), Some(&first)) = (date, moved.iter().min()) {
-        if adopted > first {
-            return Err(invalid(format!("{what}: adopted on {adopted}, after {first} that it moves")));
-        }
+    if transfer.decree.trim().is_empty() {
+        Err("decree says nothing")
+    } else if transfer.working_days.is_empty() || transfer.working_days.len() != transfer.days_off.len() {
+        Err("working days and days off do not pair up")
+    } else if number.is_some_and(|n| n.is_empty() || n.chars().count() > MAX_NUMBER_LEN) {
+        Err("decreeNumber is empty or longer than 32 characters (write null when it is not known)")
+    } else if date.is_some_and(|adopted| moved.iter().any(|&d| d < adopted)) {
+        Err("decreeDate is after a day the act moves")
+    } else if (number.is_none() || date.is_none()) && citation.note.trim().is_empty() {
+        Err("a citation without a number or a date needs a note saying why")
+    } else if citation.sources.iter().any(|s| s.trim().is_empty()) {
+        Err("a source is empty")
+    } else {
+        Ok(Decree { act: citation.act, description: transfer.decree.clone(), number: number.map(str::to_owned), date, note: citation.note.clone() })
     }
-    if (number.is_none() || date.is_none()) && citation.note.trim().is_empty() {
-        return Err(invalid(format!("{what}: a citation without a number or a date needs a note saying why")));
-    }
-    if citation.sources.is_empty() || citation.sources.iter().any(|s| s.trim().is_empty()) {
-        return Err(invalid(format!("{what}: sources must name at least one place the citation was read")));
-    }
-    Ok(Decree { act: citation.act, description: transfer.decree.clone(), number, date, note: citation.note.clone() })
 }
 
-/// The days off that the statutes alone give one year: holidays, and the substitutes of those
-/// that fell on a weekend. Cached per year while a document is checked.
+/// The days off that the statutes alone give one year (holidays, and the substitutes of those
+/// that fell on a weekend), kept for the year last asked about while a document is checked.
 struct Statutory<'a> {
     calendar: &'a Calendar,
-    years: BTreeMap<i32, (Vec<NaiveDate>, super::YearTable)>,
+    year: Option<(super::YearTable, Vec<(NaiveDate, bool)>)>,
 }
 
 impl Statutory<'_> {
-    /// `(is a public holiday, is any statutory day off)` for a weekday or weekend `date`.
+    /// `(is a public holiday, is a statutory day off)` for `date`.
     fn day(&mut self, date: NaiveDate) -> (bool, bool) {
-        let calendar = self.calendar;
-        let (holidays, table) = self.years.entry(date.year()).or_insert_with(|| {
-            let holidays = calendar.holidays_in(date.year()).into_iter().map(|(d, _)| d).collect();
-            (holidays, calendar.year_table(date.year()))
-        });
-        (holidays.binary_search(&date).is_ok(), table.contains(date))
+        if self.year.as_ref().is_none_or(|(table, _)| table.year != date.year()) {
+            self.year = Some((self.calendar.year_table(date.year()), self.calendar.holidays_in(date.year())));
+        }
+        match &self.year {
+            Some((table, holidays)) => (holidays.iter().any(|&(d, _)| d == date), table.contains(date)),
+            None => (false, false),
+        }
     }
 }
 
@@ -349,38 +370,33 @@ impl Calendar {
             decree_working: Vec::new(),
             decree_off: Vec::new(),
             decrees: Vec::new(),
-            decree_days: Vec::new(),
         };
-        let mut statutory = Statutory { calendar: &calendar, years: BTreeMap::new() };
+        let mut statutory = Statutory { calendar: &calendar, year: None };
         let mut working = Vec::new();
         let mut off = Vec::new();
         let mut decrees = Vec::new();
-        let mut decree_days = Vec::new();
         for (i, transfer) in doc.transfers.iter().enumerate() {
             let what = format!("transfers[{i}] ({})", transfer.decree);
             let mut moved = Vec::with_capacity(transfer.working_days.len() + transfer.days_off.len());
-            for text in &transfer.working_days {
+            for (k, text) in transfer.working_days.iter().chain(&transfer.days_off).enumerate() {
                 let date = parse_date(text, &what)?;
                 let (holiday, statutory_off) = statutory.day(date);
-                if holiday || !(is_weekend(date) || statutory_off) {
-                    return Err(invalid(format!(
-                        "{what}: working day {date} is not a day off to move (a Saturday, Sunday or substitute day off)"
-                    )));
-                }
-                moved.push(date);
-            }
-            for text in &transfer.days_off {
-                let date = parse_date(text, &what)?;
-                if is_weekend(date) || statutory.day(date).1 {
-                    return Err(invalid(format!("{what}: day off {date} is already a day off")));
+                let day_off = is_weekend(date) || statutory_off;
+                let problem = if k < transfer.working_days.len() {
+                    (holiday || !day_off).then_some("is worked but is no day off to move (a Saturday, Sunday or substitute day off)")
+                } else {
+                    day_off.then_some("is made a day off but already is one")
+                };
+                if let Some(problem) = problem {
+                    return Err(invalid(format!("{what}: {date} {problem}")));
                 }
                 moved.push(date);
             }
             working.extend(moved.iter().take(transfer.working_days.len()).copied());
             off.extend(moved.iter().skip(transfer.working_days.len()).copied());
             if let Some(citation) = &transfer.citation {
-                decrees.push(decree(transfer, citation, &moved, &what)?);
-                decree_days.extend(moved.iter().map(|&d| (d, decrees.len() - 1)));
+                let decree = decree(transfer, citation, &moved).map_err(|problem| invalid(format!("{what}: {problem}")))?;
+                decrees.push((decree, moved));
             }
         }
         for list in [&mut working, &mut off] {
@@ -389,11 +405,9 @@ impl Calendar {
                 return Err(invalid(format!("{} is listed twice", pair[0])));
             }
         }
-        decree_days.sort_unstable();
         calendar.decree_working = working;
         calendar.decree_off = off;
         calendar.decrees = decrees;
-        calendar.decree_days = decree_days;
         Ok(calendar)
     }
 }

@@ -75,10 +75,9 @@ pub struct Calendar {
     decree_working: Vec<NaiveDate>,
     /// Sorted weekdays made days off by decree.
     decree_off: Vec<NaiveDate>,
-    /// The acts cited by a version 2 document, in document order.
-    decrees: Vec<Decree>,
-    /// Every date a cited act moved, sorted, with its act's index in `decrees`.
-    decree_days: Vec<(NaiveDate, usize)>,
+    /// The acts cited by a version 2 document, in document order, each with the dates it moved
+    /// (a handful a year: searched in order).
+    decrees: Vec<(Decree, Vec<NaiveDate>)>,
 }
 
 /// The kind of act that moved a day off (Labour Code art. 85 p. 3).
@@ -215,7 +214,6 @@ impl Calendar {
             decree_working: Vec::new(),
             decree_off: Vec::new(),
             decrees: Vec::new(),
-            decree_days: Vec::new(),
         }
     }
 
@@ -237,9 +235,7 @@ impl Calendar {
     /// The act that made `date` a decree working day or a decree day off, when the document
     /// cites it (version 2 documents do; version 1 documents and statutory days answer `None`).
     pub fn decree_on(&self, date: NaiveDate) -> Option<&Decree> {
-        let at = self.decree_days.binary_search_by_key(&date, |&(d, _)| d).ok()?;
-        let &(_, index) = self.decree_days.get(at)?;
-        self.decrees.get(index)
+        self.decrees.iter().find(|(_, moved)| moved.contains(&date)).map(|(decree, _)| decree)
     }
 
     /// Public holidays (not substitutes, not decree days) that fall in `year`, sorted, with
