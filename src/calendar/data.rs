@@ -28,13 +28,13 @@
 //!   | `decreeNumber` | the act's number as a string, or `null` when no source gives it          |
 //!   | `decreeDate`   | the day the act was adopted (`YYYY-MM-DD`), or `null` when unknown       |
 //!   | `note`         | required when the number or the date is `null`: why, and what is known   |
-//!   | `sources`      | optional: where the citation was read                                    |
 //!
 //!   The keys `decreeNumber` and `decreeDate` must be present: an unknown citation is written
 //!   `null` with a `note`, never left out or guessed.
 //!
 //! ## Where the built-in citations come from
 //!
+//! The sources stay here rather than in the document, which is built into the browser package.
 //! No official register could be read from here; every act was found in at least two public
 //! sources (the act's adilet.zan.kz code as cited by python-holidays, `vacanza/holidays`,
 //! `holidays/countries/kazakhstan.py`, and the press). An adilet code such as `P2300000326`
@@ -68,7 +68,7 @@
 //! |--------------------|-----------------------------------------------------------------------|
 //! | `calendar.json`    | not JSON, a wrong type, an unknown field, a missing required field    |
 //! | `calendar.version` | another format, or a version other than 1 or 2                        |
-//! | `calendar.invalid` | an impossible date, a year outside 1900-2200, a working day that would not otherwise be a day off (neither a Saturday or Sunday nor a substitute day off; a holiday itself is never worked), a day off that already is one, a date listed twice, a version 2 transfer whose working days and days off do not pair up, with an empty number or source, with a `null` citation and no note, or whose act is dated after a day it moves |
+//! | `calendar.invalid` | an impossible date, a year outside 1900-2200, a working day that would not otherwise be a day off (neither a Saturday or Sunday nor a substitute day off; a holiday itself is never worked), a day off that already is one, a date listed twice, a version 2 transfer whose working days and days off do not pair up, with an empty number, with a `null` citation and no note, or whose act is dated after a day it moves |
 
 use super::{Act, Calendar, CalendarError, Decree, FixedHoliday, MAX_YEAR, MIN_YEAR};
 use crate::json::Object;
@@ -84,9 +84,6 @@ pub const OLDEST_VERSION: u32 = 1;
 
 /// Upper bound on list lengths: a calendar is a few hundred entries, never megabytes.
 const MAX_ENTRIES: usize = 10_000;
-
-/// The longest act number accepted ("713", "109-ө" …): a number, not a paragraph.
-const MAX_NUMBER_LEN: usize = 32;
 
 /// The document as read, before checking.
 struct Document {
@@ -126,7 +123,6 @@ struct Citation {
     number: Option<String>,
     date: Option<String>,
     note: String,
-    sources: Vec<String>,
 }
 
 fn small(n: i64, what: &str) -> crate::json::Result<i32> {
@@ -161,7 +157,6 @@ impl Citation {
             number: t.opt_str("decreeNumber")?.map(str::to_owned),
             date: t.opt_str("decreeDate")?.map(str::to_owned),
             note: t.opt_str("note")?.unwrap_or_default().to_owned(),
-            sources: strings(t.array("sources")?)?,
         })
     }
 }
@@ -199,7 +194,7 @@ impl Document {
         for (path, v) in doc.array("transfers")? {
             let t = Object::new(v, &path)?;
             if cited {
-                t.only(&["decree", "act", "decreeNumber", "decreeDate", "note", "sources", "workingDays", "daysOff"])?;
+                t.only(&["decree", "act", "decreeNumber", "decreeDate", "note", "workingDays", "daysOff"])?;
             } else {
                 t.only(&["decree", "workingDays", "daysOff"])?;
             }
@@ -256,14 +251,13 @@ fn decree(transfer: &Transfer, citation: &Citation, moved: &[NaiveDate]) -> Resu
         Err("decree says nothing")
     } else if transfer.working_days.is_empty() || transfer.working_days.len() != transfer.days_off.len() {
         Err("working days and days off do not pair up")
-    } else if number.is_some_and(|n| n.is_empty() || n.chars().count() > MAX_NUMBER_LEN) {
-        Err("decreeNumber is empty or longer than 32 characters (write null when it is not known)")
+    } else if number.is_some_and(|n| n.is_empty() || n.len() > 32) {
+        // An act number ("713", "109-ө" …) is a number, not a paragraph.
+        Err("decreeNumber is empty or longer than 32 bytes (write null when it is not known)")
     } else if date.is_some_and(|adopted| moved.iter().any(|&d| d < adopted)) {
         Err("decreeDate is after a day the act moves")
     } else if (number.is_none() || date.is_none()) && citation.note.trim().is_empty() {
         Err("a citation without a number or a date needs a note saying why")
-    } else if citation.sources.iter().any(|s| s.trim().is_empty()) {
-        Err("a source is empty")
     } else {
         Ok(Decree { act: citation.act, description: transfer.decree.clone(), number: number.map(str::to_owned), date, note: citation.note.clone() })
     }
@@ -279,7 +273,7 @@ struct Statutory<'a> {
 impl Statutory<'_> {
     /// `(is a public holiday, is a statutory day off)` for `date`.
     fn day(&mut self, date: NaiveDate) -> (bool, bool) {
-        if self.year.as_ref().is_none_or(|(table, _)| table.year != date.year()) {
+        if !matches!(&self.year, Some((table, _)) if table.year == date.year()) {
             self.year = Some((self.calendar.year_table(date.year()), self.calendar.holidays_in(date.year())));
         }
         match &self.year {
@@ -390,10 +384,9 @@ impl Calendar {
                 if let Some(problem) = problem {
                     return Err(invalid(format!("{what}: {date} {problem}")));
                 }
+                if k < transfer.working_days.len() { working.push(date) } else { off.push(date) }
                 moved.push(date);
             }
-            working.extend(moved.iter().take(transfer.working_days.len()).copied());
-            off.extend(moved.iter().skip(transfer.working_days.len()).copied());
             if let Some(citation) = &transfer.citation {
                 let decree = decree(transfer, citation, &moved).map_err(|problem| invalid(format!("{what}: {problem}")))?;
                 decrees.push((decree, moved));
