@@ -141,8 +141,9 @@ fn religious_days_never_move() {
 }
 
 /// One transfer: `worked` (a day off made working) pays for `off` (a working weekday made a day
-/// off), both cited to the act numbered `number` (adopted on `adopted` where a source gives it).
-/// The neighbours `before` and `after` keep their ordinary status, so the move is exactly two days.
+/// off), both cited to the act numbered `number` (adopted on `adopted` where a source gives it),
+/// and without the document's transfers the two days would be the other way round. Each test
+/// then checks the days around the move keep their ordinary status.
 fn assert_transfer(c: &Calendar, worked: &str, off: &str, number: &str, adopted: Option<&str>) {
     assert_days(c, &[worked], &[off]);
     assert_eq!(c.day_off_reason(day(worked)), None, "{worked}");
