@@ -3,7 +3,7 @@
 //! Most deadlines in the Rules are counted in working days: originals within 5 working days of
 //! submission (rule 29, Appendix 2), access to referrals for 3 working days (rule 24.4), a
 //! referral valid 5 working days from issue (Appendix 4, item 8). A working day is a Monday to
-//! Friday that is not a day off, or a weekend day that a Government decree made working.
+//! Friday that is not a day off, or a day off that a decree made working.
 //!
 //! A date is a day off when it is, in this order of precedence:
 //! 1. a decree working day → **working** (overrides everything below);
@@ -16,12 +16,32 @@
 //!    on the weekend and 24 and 25 March were off). Religious days off never move (Labour Code
 //!    art. 85).
 //!
+//! Decrees move days off under Labour Code art. 85 p. 3: Government decrees (постановления
+//! Правительства) through 2023, orders of the Minister of Labour and Social Protection of
+//! Population (приказы) from 2024. A decree working day is usually a Saturday or Sunday, but may
+//! be a substitute day off: in 2020 the substitute for Victory Day (Saturday 9 May), Monday
+//! 11 May, was worked and Friday 8 May was off instead (decree No. 820). A holiday itself is
+//! never worked. [`Calendar::decree_on`] gives the act behind a moved day.
+//!
 //! The rules live in data ([`Calendar::from_json`], module [`data`]); [`Calendar::builtin`]
 //! is the default shipped with the library, covering decrees through
 //! [`Calendar::decrees_known_through`]. Outside that, only the statutory rules apply.
 //!
 //! All operations take dates from 1900 to 2200 and answer [`CalendarError::Range`] outside it,
 //! so no loop can run away on a hostile input.
+//!
+//! ```
+//! use kezek::calendar::{parse_date, Act, Calendar};
+//! let calendar = Calendar::builtin();
+//! let day = |text| parse_date(text).unwrap();
+//! // 2023: the day off moved from Saturday 1 July to Friday 7 July (decree No. 326).
+//! assert!(calendar.is_working_day(day("2023-07-01")));
+//! assert!(!calendar.is_working_day(day("2023-07-07")));
+//! let decree = calendar.decree_on(day("2023-07-07")).unwrap();
+//! assert_eq!((decree.act, decree.number.as_deref()), (Act::GovernmentDecree, Some("326")));
+//! assert_eq!(decree.date, Some(day("2023-04-25")));
+//! assert_eq!(calendar.add_working_days(day("2023-06-30"), 1), Ok(day("2023-07-01")));
+//! ```
 
 pub mod data;
 pub mod iso;
@@ -55,6 +75,41 @@ pub struct Calendar {
     decree_working: Vec<NaiveDate>,
     /// Sorted weekdays made days off by decree.
     decree_off: Vec<NaiveDate>,
+    /// The acts cited by a version 2 document, in document order, each with the dates it moved
+    /// (a handful a year: searched in order).
+    decrees: Vec<(Decree, Vec<NaiveDate>)>,
+}
+
+/// The kind of act that moved a day off (Labour Code art. 85 p. 3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Act {
+    /// Постановление Правительства Республики Казахстан (the form through 2023).
+    GovernmentDecree,
+    /// Приказ Министра труда и социальной защиты населения (the form from 2024).
+    MinisterialOrder,
+}
+
+impl Act {
+    /// The code used in the calendar document.
+    pub fn code(self) -> &'static str {
+        match self {
+            Act::GovernmentDecree => "governmentDecree",
+            Act::MinisterialOrder => "ministerialOrder",
+        }
+    }
+}
+
+/// The act behind a transfer, as the calendar document cites it. A number or date no source
+/// gave is `None`, and `note` says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decree {
+    pub act: Act,
+    /// What the act moved, in words.
+    pub description: String,
+    pub number: Option<String>,
+    /// The day the act was adopted.
+    pub date: Option<NaiveDate>,
+    pub note: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,6 +213,7 @@ impl Calendar {
             movable: Vec::new(),
             decree_working: Vec::new(),
             decree_off: Vec::new(),
+            decrees: Vec::new(),
         }
     }
 
@@ -174,6 +230,12 @@ impl Calendar {
     /// The last year whose decree transfers the data claims to include.
     pub fn decrees_known_through(&self) -> i32 {
         self.decrees_known_through
+    }
+
+    /// The act that made `date` a decree working day or a decree day off, when the document
+    /// cites it (version 2 documents do; version 1 documents and statutory days answer `None`).
+    pub fn decree_on(&self, date: NaiveDate) -> Option<&Decree> {
+        self.decrees.iter().find(|(_, moved)| moved.contains(&date)).map(|(decree, _)| decree)
     }
 
     /// Public holidays (not substitutes, not decree days) that fall in `year`, sorted, with
