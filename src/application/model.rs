@@ -8,7 +8,7 @@ use super::names::Name;
 use super::phone::MobilePhone;
 use crate::document::DocumentKind;
 use crate::iin::Iin;
-use crate::queue::{KeyError, QueueKey, Token};
+use crate::queue::{Class, KeyError, QueueKey, Token};
 use chrono::NaiveDate;
 use serde::Serialize;
 use tsify::Tsify;
@@ -85,16 +85,6 @@ pub enum Category {
     None,
 }
 
-/// Where an application stands in its queue (rule 17): extraordinary before priority, priority
-/// interleaved with general.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Tsify)]
-#[serde(rename_all = "snake_case")]
-pub enum PriorityClass {
-    Extraordinary,
-    Priority,
-    General,
-}
-
 impl Category {
     pub const ALL: [Category; 10] = [
         Category::Serviceman,
@@ -130,12 +120,13 @@ impl Category {
         Category::ALL.into_iter().find(|c| c.id() == id)
     }
 
-    /// Categories 1-2 are extraordinary, 3-9 priority, 10 general (Appendix 1, rule 17).
-    pub const fn class(self) -> PriorityClass {
+    /// Categories 1-2 are extraordinary, 3-9 priority, 10 general (Appendix 1, rule 21): the
+    /// queue's one class type.
+    pub const fn class(self) -> Class {
         match self {
-            Category::Serviceman | Category::SpecialStateBody => PriorityClass::Extraordinary,
-            Category::None => PriorityClass::General,
-            _ => PriorityClass::Priority,
+            Category::Serviceman | Category::SpecialStateBody => Class::Extraordinary,
+            Category::None => Class::General,
+            _ => Class::Priority,
         }
     }
 }

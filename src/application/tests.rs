@@ -93,8 +93,8 @@ fn the_valid_form_is_an_application() {
 
 #[test]
 fn category_classes() {
-    use PriorityClass::*;
-    let classes: Vec<PriorityClass> = Category::ALL.iter().map(|c| c.class()).collect();
+    use crate::queue::Class::*;
+    let classes: Vec<crate::queue::Class> = Category::ALL.iter().map(|c| c.class()).collect();
     assert_eq!(classes, [Extraordinary, Extraordinary, Priority, Priority, Priority, Priority, Priority, Priority, Priority, General]);
     for c in Category::ALL {
         assert_eq!(Category::parse(c.id()), Some(c));

@@ -48,6 +48,11 @@ impl Class {
         }
     }
 
+    /// The class with this code.
+    pub fn parse(code: &str) -> Option<Class> {
+        Class::ALL.into_iter().find(|c| c.code() == code)
+    }
+
     pub(crate) fn bits(self) -> u8 {
         match self {
             Class::Extraordinary => 0,
