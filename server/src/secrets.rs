@@ -4,10 +4,12 @@
 //!   (never derived from an IIN), not enumerable (10^12 possibilities for a few million
 //!   applications), typo-detecting when read out over the phone, and 13 digits long so it can
 //!   never be mistaken for an IIN (12 digits; the public log refuses IIN-shaped numbers).
-//! - The claim token is HMAC-SHA256(server secret, number): 256 bits a client can only learn
-//!   from the submission answer. The database keeps only SHA-256(token), so a copy of the
-//!   database lets nobody claim a seat, yet a retried submission (Idempotency-Key) can be
-//!   answered with the same token by recomputing it.
+//! - The claim token is 32 random bytes per application, for API clients (the page uses the
+//!   signed-in session). The database keeps only SHA-256(token), so a copy of the database lets
+//!   nobody act for an applicant; a retried submission gets the same token back only through
+//!   its own Idempotency-Key ([`seal_token`]). A token can be rotated.
+//! - Keyed hashes of IINs ([`TokenSecret::keyed_hash`]) find a child's or an applicant's
+//!   applications without storing the IIN in a lookup column.
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -72,7 +74,10 @@ pub fn new_application_number() -> Result<String, getrandom::Error> {
     Ok(digits.iter().map(|d| char::from(b'0' + d)).collect())
 }
 
-/// The server's secret for claim tokens.
+/// The server's lookup key: keyed hashes of IINs (so the database finds a child's or an
+/// applicant's applications without holding the IIN in clear, rule 17 and "my applications").
+/// Nothing else derives from it: claim tokens and the log's commitment salts are random per
+/// application and stored (hashed where a secret), so this key's only job is lookups.
 #[derive(Clone)]
 pub struct TokenSecret([u8; 32]);
 
@@ -81,38 +86,44 @@ impl TokenSecret {
         TokenSecret(bytes)
     }
 
-    /// Reads the secret from `path` (64 hex characters), creating it with fresh random bytes
+    /// Reads the key from `path` (64 hex characters), creating it with fresh random bytes
     /// (mode 0600) when the file does not exist yet.
     pub fn load_or_create(path: &Path) -> std::io::Result<TokenSecret> {
         load_or_create_seed(path).map(TokenSecret)
     }
 
-    /// The salt of the commitments the public log makes for `purpose` and `id` (an application
-    /// number, a referral): derived, not stored, so the provider can open a commitment later
-    /// (show salt and data) while nobody without the server secret can test guesses.
-    pub fn commitment_salt(&self, purpose: &str, id: &str) -> [u8; 32] {
-        let mut mac = match Hmac::<Sha256>::new_from_slice(&self.0) {
-            Ok(mac) => mac,
-            Err(_) => unreachable!("HMAC takes any key length"),
-        };
-        mac.update(b"kezek log commitment v1:");
-        mac.update(purpose.as_bytes());
-        mac.update(b":");
-        mac.update(id.as_bytes());
-        mac.finalize().into_bytes().into()
-    }
-
-    /// The claim token of application `number`.
-    pub fn token_for(&self, number: &str) -> String {
+    /// HMAC-SHA256(key, `purpose:value`) in hex: the lookup form of `value` (an IIN).
+    pub fn keyed_hash(&self, purpose: &str, value: &str) -> String {
         // HMAC accepts keys of any length, so `new_from_slice` cannot fail for 32 bytes.
         let mut mac = match Hmac::<Sha256>::new_from_slice(&self.0) {
             Ok(mac) => mac,
             Err(_) => unreachable!("HMAC takes any key length"),
         };
-        mac.update(b"kezek claim token v1:");
-        mac.update(number.as_bytes());
+        mac.update(b"kezek lookup v1:");
+        mac.update(purpose.as_bytes());
+        mac.update(b":");
+        mac.update(value.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
+}
+
+/// A fresh claim token: 32 random bytes in hex. The database keeps only its SHA-256.
+pub fn new_token() -> Result<String, getrandom::Error> {
+    Ok(hex::encode(random_bytes::<32>()?))
+}
+
+/// Seals a 64-hex-character token with an idempotency key: XOR with SHA-256 of the key, so only
+/// a client that still holds the key (the database keeps only its hash) reads the token back
+/// when it retries a submission whose answer it lost.
+pub fn seal_token(token: &str, idempotency_key: &str) -> Option<String> {
+    let bytes = hex::decode(token).ok().filter(|b| b.len() == 32)?;
+    let pad = Sha256::digest([b"kezek token seal v1:".as_slice(), idempotency_key.as_bytes()].concat());
+    Some(hex::encode(bytes.iter().zip(pad.iter()).map(|(a, b)| a ^ b).collect::<Vec<u8>>()))
+}
+
+/// Opens [`seal_token`] (the same operation).
+pub fn open_token(sealed: &str, idempotency_key: &str) -> Option<String> {
+    seal_token(sealed, idempotency_key)
 }
 
 /// Reads 32 secret bytes from `path` (64 hex characters), creating the file with fresh random
@@ -169,12 +180,22 @@ mod tests {
     }
 
     #[test]
-    fn tokens_depend_on_secret_and_number() {
+    fn tokens_are_random_and_open_only_with_their_idempotency_key() {
+        let (a, b) = (new_token().unwrap(), new_token().unwrap());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        let sealed = seal_token(&a, "key-1").unwrap();
+        assert_ne!(sealed, a);
+        assert_eq!(open_token(&sealed, "key-1").as_deref(), Some(a.as_str()));
+        assert_ne!(open_token(&sealed, "key-2").as_deref(), Some(a.as_str()));
+    }
+
+    #[test]
+    fn keyed_hashes_depend_on_key_purpose_and_value() {
         let a = TokenSecret::from_bytes([1; 32]);
         let b = TokenSecret::from_bytes([2; 32]);
-        assert_eq!(a.token_for("1"), a.token_for("1"));
-        assert_ne!(a.token_for("1"), a.token_for("2"));
-        assert_ne!(a.token_for("1"), b.token_for("1"));
-        assert_eq!(a.token_for("1").len(), 64);
+        assert_eq!(a.keyed_hash("child", "200229600006"), a.keyed_hash("child", "200229600006"));
+        assert_ne!(a.keyed_hash("child", "200229600006"), a.keyed_hash("applicant", "200229600006"));
+        assert_ne!(a.keyed_hash("child", "200229600006"), b.keyed_hash("child", "200229600006"));
     }
 }

@@ -36,7 +36,10 @@ pub struct Person<'a> {
     pub seed: u32,
     pub locality_code: &'a str,
     pub category: &'a str,
+    /// `general`, `special.<disorder>` or `sanatorium.<profile>`.
     pub kind: &'a str,
+    /// The kindergarten of a special or sanatorium queue (rule 13).
+    pub kindergarten: Option<&'a str>,
     pub stay_mode: &'a str,
     pub language: &'a str,
 }
@@ -53,7 +56,15 @@ pub fn application(person: &Person<'_>) -> Value {
     let mut queue = json!({ "kind": person.kind.split('.').next().unwrap_or("general"), "language": person.language, "stayMode": person.stay_mode });
     if let Some((kind, detail)) = person.kind.split_once('.') {
         queue[if kind == "special" { "disorder" } else { "profile" }] = json!(detail);
+        queue["kindergarten"] = json!(person.kindergarten);
     }
+    // A special queue needs the PMPC conclusion, a sanatorium one the phthisiatrician's
+    // (Appendix 2 items 6-7).
+    let documents = match person.kind.split_once('.') {
+        Some(("special", _)) => json!([{ "kind": "pmpc_conclusion" }]),
+        Some(("sanatorium", _)) => json!([{ "kind": "phthisiatrician_conclusion" }]),
+        _ => json!([]),
+    };
     json!({
         "applicant": {
             "lastName": SURNAMES[i], "firstName": MOTHERS[i], "middleName": null,
@@ -68,7 +79,7 @@ pub fn application(person: &Person<'_>) -> Value {
         "notifications": { "phones": ["+7 701 000 00 00"], "email": null },
         "consent": true,
         "channel": "portal",
-        "documents": []
+        "documents": documents
     })
 }
 

@@ -561,9 +561,15 @@ impl Status {
     }
 
     /// Applies `events` in order from `self`, settling deadlines between them as time passes:
-    /// each event is applied to the status as it stood at the event's instant.
+    /// each event is applied to the status as it stood just before the event's instant (one
+    /// millisecond before, the log's resolution), so an event that records a deadline's own
+    /// effect at its instant — a referral expiring, an application archived for missed
+    /// originals — is applied rather than pre-empted by [`Status::settle`].
     pub fn replay<'e>(self, events: impl IntoIterator<Item = (DateTime<Utc>, &'e Event)>, d: &Deadlines) -> Result<Status, StatusError> {
-        events.into_iter().try_fold(self, |status, (at, event)| status.settle(at, d)?.apply(event, d))
+        events.into_iter().try_fold(self, |status, (at, event)| {
+            let before = at - chrono::TimeDelta::milliseconds(1);
+            status.settle(before, d)?.apply(event, d)
+        })
     }
 }
 

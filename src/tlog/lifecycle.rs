@@ -164,6 +164,10 @@ mod tests {
         assert_eq!(status, Status::Referred { issued_at: at("2026-11-24T08:00:00+05:00"), extended_until: Some(crate::calendar::parse_date("2026-12-10").unwrap()) });
         // The extension ran out at the end of 10 December: the queue, paused.
         assert_eq!(replay(&decoded, &a(), at("2026-12-11T00:00:00+05:00"), &d).unwrap(), Status::Queued { interested: false });
+        // The backend logs that expiry at its instant; replaying the entry gives the same.
+        let mut expired = decoded.clone();
+        expired.push(entry("2026-12-11T00:00:00+05:00", EventBody::ReferralExpired { application: a(), referral: "r2".into() }));
+        assert_eq!(replay(&expired, &a(), at("2026-12-11T00:00:00+05:00"), &d).unwrap(), Status::Queued { interested: false });
     }
 
     #[test]

@@ -9,8 +9,8 @@
 //! every claim of the batch answers 503 and its retry (claims are idempotent) finds either
 //! the committed referral or nothing.
 
-use super::referrals::ReferralView;
-use super::{ApplicationRow, Store};
+use super::claims::ReferralView;
+use super::Store;
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use sqlx::Executor;
@@ -24,7 +24,7 @@ const QUEUE_DEPTH: usize = 4096;
 type ClaimResult = Result<(ReferralView, bool), ApiError>;
 
 struct ClaimJob {
-    application: ApplicationRow,
+    number: String,
     vacancy_id: String,
     now: DateTime<Utc>,
     reply: oneshot::Sender<ClaimResult>,
@@ -44,13 +44,14 @@ impl ClaimQueue {
         ClaimQueue { sender }
     }
 
-    /// Claims `vacancy_id` for `application` at `now` (see [`Store::claim`] for the rules).
-    pub async fn claim(&self, store: &Store, application: ApplicationRow, vacancy_id: String, now: DateTime<Utc>) -> ClaimResult {
-        if let Some(answer) = store.claim_fast_path(&application.number, &vacancy_id, now).await? {
+    /// Claims `vacancy_id` for application `number` at `now` (the rules: `claims.rs`). The one
+    /// claim path: the API and every test go through it.
+    pub async fn claim(&self, store: &Store, number: String, vacancy_id: String, now: DateTime<Utc>) -> ClaimResult {
+        if let Some(answer) = store.claim_fast_path(&number, &vacancy_id).await? {
             return answer;
         }
         let (reply, answer) = oneshot::channel();
-        self.sender.send(ClaimJob { application, vacancy_id, now, reply }).await.map_err(|_| ApiError::Internal)?;
+        self.sender.send(ClaimJob { number, vacancy_id, now, reply }).await.map_err(|_| ApiError::Internal)?;
         answer.await.map_err(|_| ApiError::Internal)?
     }
 }
@@ -91,7 +92,7 @@ impl Store {
                 broken = true;
                 break;
             }
-            let result = self.claim_in(&mut tx, &job.application, &job.vacancy_id, job.now).await;
+            let result = self.claim_in(&mut tx, &job.number, &job.vacancy_id, job.now).await;
             let closed = if result.is_ok() {
                 tx.conn().execute("RELEASE SAVEPOINT claim").await.is_ok()
             } else {
@@ -125,7 +126,7 @@ impl Store {
         tracing::debug!(claims = batch.len(), "claim batch committed");
         for (job, result) in batch.into_iter().zip(results) {
             if let Ok((referral, true)) = &result {
-                tracing::info!(number = %job.application.number, referral = %referral.id, vacancy = %job.vacancy_id, "referral issued");
+                tracing::info!(number = %job.number, referral = %referral.id, vacancy = %job.vacancy_id, "referral issued");
             }
             let _ = job.reply.send(result);
         }

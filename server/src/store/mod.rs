@@ -1,24 +1,72 @@
-//! The application's operations on the database: each is one short write transaction, or a
-//! plain read. HTTP handlers and scheduled jobs call these; none reads the clock itself.
+//! The database side of the service: every change is one core transition
+//! ([`kezek::status::Status::apply`]) and its public log entry in one transaction; SQL lives
+//! only in this module.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`rows`] | typed rows decoded into core types at the edge |
+//! | `lifecycle` | the one way a status changes: settle the deadlines that ran out, apply the event, save, log |
+//! | `submit` | accepting an application (rules 5-6, 13, 17, 22, 24.1) |
+//! | `claims` | referrals: claim (group-committed, `batch`), cancel, extend (rules 24.5, 30) |
+//! | `windows` | the daily distribution of seats (rules 24.4, 24.10, 28, 29) |
+//! | `jobs` | deadlines that ran out, the age limit, the bulletin (rules 22, 24.3, 24.9, App. 4) |
+//! | `vacancies` | seats and the bulletin (rules 24.2, 24.3) |
+//! | `reads` | the applicant's status and the published queue |
+//! | `log`, `snapshots` | the public register (rule 24.7) |
+//!
+//! None of these reads the clock: `now` comes in as an argument.
+
+/// Runs `$body` in a write transaction that holds the log lock ([`log::lock`]: every write may
+/// append); `$tx` is `&mut WriteTx` inside. Commits on `Ok`, rolls back on `Err`.
+macro_rules! in_write_tx {
+    ($store:expr, |$tx:ident| $body:expr) => {{
+        let mut transaction = $store.db.begin_write().await?;
+        let result: Result<_, $crate::error::ApiError> = async {
+            let $tx = &mut transaction;
+            $crate::store::log::lock($tx).await?;
+            $body
+        }
+        .await;
+        match result {
+            Ok(value) => {
+                transaction.commit().await?;
+                Ok(value)
+            }
+            Err(error) => {
+                transaction.rollback().await;
+                Err(error)
+            }
+        }
+    }};
+}
+pub(crate) use in_write_tx;
 
 mod batch;
+mod claims;
+mod applicant;
+mod jobs;
+mod lifecycle;
 pub mod log;
 mod reads;
-mod referrals;
+pub mod rows;
 mod snapshots;
 mod submit;
-pub(crate) use submit::insert_application_row;
+mod vacancies;
+mod windows;
 
 pub use batch::ClaimQueue;
-pub use reads::{ApplicationStatus, Bulletin, BulletinVacancy, WindowView};
-pub use referrals::{ExtensionReason, ReferralView};
-pub use submit::SubmitAnswer;
+pub use claims::{ReferralView, SeatView};
+pub use reads::{ApplicationView, PositionView};
+pub use rows::{Stored, Vacancy};
+pub use submit::{Seeded, SubmitAnswer, Submitter};
+pub use vacancies::{Bulletin, BulletinVacancy, VacancySeed};
 
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::secrets::{constant_time_eq, sha256_hex, TokenSecret};
 use crate::tree::LogTree;
 use kezek::calendar::Calendar;
+use kezek::status::{Deadlines, ServicePolicy};
 use std::sync::Arc;
 
 /// Everything an operation needs besides `now`.
@@ -26,66 +74,44 @@ use std::sync::Arc;
 pub struct Store {
     pub db: Db,
     pub calendar: Arc<Calendar>,
+    /// The provider's times and counts (rule 24), published at `GET /api/policy`.
+    pub policy: Arc<ServicePolicy>,
+    /// The lookup key for keyed hashes of IINs.
     pub secret: TokenSecret,
     /// The public log's tree and signer (see `tree.rs`).
     pub tree: Arc<LogTree>,
 }
 
-/// Application states that still stand in the queue (published in snapshots).
-pub const LIVE_STATES: &str = "('queued', 'temporary_stay', 'referred')";
-
-/// The application row fields most operations need.
-#[derive(Clone, Debug)]
-pub struct ApplicationRow {
-    pub number: String,
-    pub queue_key: String,
-    pub locality_code: String,
-    pub child_birth_date: String,
-    pub kind: String,
-    pub class: String,
-    pub stay_mode: String,
-    pub submitted_at: i64,
-    pub state: String,
-}
-
-const APPLICATION_COLUMNS: &str =
-    "number, queue_key, locality_code, child_birth_date, kind, class, stay_mode, submitted_at, state, token_hash";
-
-type ApplicationTuple = (String, String, String, String, String, String, String, i64, String, String);
-
-fn application_from(t: ApplicationTuple) -> (ApplicationRow, String) {
-    let (number, queue_key, locality_code, child_birth_date, kind, class, stay_mode, submitted_at, state, token_hash) = t;
-    (ApplicationRow { number, queue_key, locality_code, child_birth_date, kind, class, stay_mode, submitted_at, state }, token_hash)
-}
-
 impl Store {
-    /// The application `number` if `token` is its claim token. Unknown number and wrong token
-    /// give the same error, so the endpoint cannot be used to probe numbers.
-    pub async fn authenticate(&self, number: &str, token: &str) -> Result<ApplicationRow, ApiError> {
-        let row: Option<ApplicationTuple> =
-            sqlx::query_as(&format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE number = $1"))
-                .bind(number)
-                .fetch_optional(&self.db.pool)
-                .await?;
-        let (application, token_hash) = row.map(application_from).ok_or(ApiError::Unauthorized)?;
-        if constant_time_eq(&sha256_hex(token.as_bytes()), &token_hash) {
-            Ok(application)
+    /// Every deadline of the Rules under this provider's policy.
+    pub fn deadlines(&self) -> Deadlines<'_> {
+        Deadlines::new(&self.calendar, &self.policy)
+    }
+
+    /// Application `number` if `token` is its claim token. Unknown number and wrong token give
+    /// the same error, so the endpoint cannot be used to probe numbers.
+    pub async fn authenticate(&self, number: &str, token: &str) -> Result<Stored, ApiError> {
+        let stored = rows::application(&mut *self.db.pool.acquire().await?, number).await?.ok_or(ApiError::Unauthorized)?;
+        if constant_time_eq(&sha256_hex(token.as_bytes()), &stored.token_hash) {
+            Ok(stored)
         } else {
             Err(ApiError::Unauthorized)
         }
     }
 
-    /// Reads application `number` on an open transaction (fresh state under the write lock).
-    async fn application_in(conn: &mut sqlx::AnyConnection, number: &str) -> Result<ApplicationRow, ApiError> {
-        let row: Option<ApplicationTuple> =
-            sqlx::query_as(&format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE number = $1"))
-                .bind(number)
-                .fetch_optional(conn)
-                .await?;
-        row.map(|t| application_from(t).0).ok_or(ApiError::Unauthorized)
+    /// Application `number`, for an identified person's own operations (the caller checks it is
+    /// theirs with [`Store::applicant_key`]).
+    pub async fn application(&self, number: &str) -> Result<Option<Stored>, ApiError> {
+        rows::application(&mut *self.db.pool.acquire().await?, number).await
+    }
+
+    /// The lookup form of an applicant's IIN ("my applications", rule 29 siblings).
+    pub fn applicant_key(&self, iin: &kezek::iin::Iin) -> String {
+        self.secret.keyed_hash("applicant", &iin.as_digits())
+    }
+
+    /// The lookup form of a child's IIN (rule 17).
+    pub fn child_key(&self, iin: &kezek::iin::Iin) -> String {
+        self.secret.keyed_hash("child", &iin.as_digits())
     }
 }
-
-/// Ends an active referral and returns its seat (for the expiry job).
-pub(crate) use referrals::{release as referrals_release, Ending};
-pub(crate) use reads::bulletin_on;

@@ -16,16 +16,19 @@ use crate::error::ApiError;
 use crate::publish::{encode_snapshot, EncodedSnapshot};
 use crate::secrets::sha256_hex;
 use chrono::{DateTime, Utc};
+use kezek::queue::QueueKey;
 use kezek::tlog::snapshot_event;
 
 impl Store {
-    /// The published snapshot of `queue_key` at `now`, recorded in the log if it is new.
-    pub async fn published_snapshot(&self, queue_key: &str, now: DateTime<Utc>) -> Result<EncodedSnapshot, ApiError> {
+    /// The published snapshot of `queue` at `now`, recorded in the log if it is new.
+    pub async fn published_snapshot(&self, queue: &QueueKey, now: DateTime<Utc>) -> Result<EncodedSnapshot, ApiError> {
+        let queue_key = queue.to_string();
+        let queue_key = queue_key.as_str();
         let entries = self.queue_entries(queue_key).await?;
-        let entries_hash = sha256_hex(&encode_snapshot(queue_key, &entries, 0).body);
+        let entries_hash = sha256_hex(&encode_snapshot(queue, &entries, 0).body);
         if let Some((recorded, log_size)) = self.recorded_snapshot(&mut *self.db.pool.acquire().await?, queue_key).await? {
             if recorded == entries_hash {
-                return Ok(encode_snapshot(queue_key, &entries, log_size));
+                return Ok(encode_snapshot(queue, &entries, log_size));
             }
         }
         let known: Option<(i64,)> =
@@ -33,20 +36,20 @@ impl Store {
         if known.is_none() {
             // No application was ever in this queue: nothing to commit to, and any path a
             // client invents must not grow the log.
-            return Ok(encode_snapshot(queue_key, &entries, 0));
+            return Ok(encode_snapshot(queue, &entries, 0));
         }
         let mut tx = self.db.begin_write().await?;
         let size = log::lock(&mut tx).await?;
         let entries = self.queue_entries_on(tx.conn(), queue_key).await?;
-        let entries_hash = sha256_hex(&encode_snapshot(queue_key, &entries, 0).body);
+        let entries_hash = sha256_hex(&encode_snapshot(queue, &entries, 0).body);
         if let Some((recorded, log_size)) = self.recorded_snapshot(tx.conn(), queue_key).await? {
             if recorded == entries_hash {
                 // Another request recorded this very snapshot while we waited for the lock.
                 tx.rollback().await;
-                return Ok(encode_snapshot(queue_key, &entries, log_size));
+                return Ok(encode_snapshot(queue, &entries, log_size));
             }
         }
-        let snapshot = encode_snapshot(queue_key, &entries, size);
+        let snapshot = encode_snapshot(queue, &entries, size);
         let index = log::append(&mut tx, &snapshot_event(now, queue_key, &snapshot.body, size), now).await?;
         let (size_i, index_i) = (i64::try_from(size).map_err(|_| ApiError::Internal)?, i64::try_from(index).map_err(|_| ApiError::Internal)?);
         sqlx::query(

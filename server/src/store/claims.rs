@@ -1,0 +1,308 @@
+//! Referrals: taking a seat inside an access window (rules 24.4, 24.5, 24.10), cancelling within
+//! a day and extending once (rule 30).
+//!
+//! A claim is one savepoint of a group-committed batch (`batch.rs`): the core decides whether
+//! the application may take a referral now ([`Status::apply`] of `ReferralIssued`) and whether
+//! this window's round may take one more seat of the pool ([`may_claim`]); then a conditional
+//! `UPDATE vacancies SET free = free - 1 WHERE id = $1 AND free > 0` (backed by
+//! `CHECK (free >= 0)`) takes the seat. No read-then-write on the seat count, so two claims can
+//! never both take the last seat, on SQLite or PostgreSQL; and `referrals_one_active` makes a
+//! second active referral of one application impossible.
+
+use super::lifecycle::ReferralEnd;
+use super::rows::{self, ReferralRow, Stored, Vacancy, REFERRAL_COLUMNS};
+use super::{in_write_tx, Store};
+use crate::db::WriteTx;
+use crate::error::ApiError;
+use crate::secrets::random_bytes;
+use chrono::{DateTime, NaiveDate, Utc};
+use kezek::queue::distribution::{may_claim, GroupKind, Seat};
+use kezek::status::{deadline, Event, ExtensionReason, Status};
+use kezek::tlog::{Commitment, EventBody};
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+/// A referral as the API shows it. Its deadlines are the status's ([`Status::Referred`]):
+/// the page shows them with `statusView`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferralView {
+    pub id: String,
+    pub application_number: String,
+    pub vacancy_id: String,
+    pub issued_at: String,
+    /// `active`, `cancelled`, `expired`, `admitted`, `refused` or `ended`.
+    pub state: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_until: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_reason: Option<String>,
+}
+
+impl From<ReferralRow> for ReferralView {
+    fn from(r: ReferralRow) -> ReferralView {
+        let issued = DateTime::from_timestamp_millis(r.issued_at).unwrap_or_default();
+        ReferralView {
+            id: r.id,
+            application_number: r.application_number,
+            vacancy_id: r.vacancy_id,
+            issued_at: issued.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            state: r.state,
+            extended_until: r.extended_until,
+            extension_reason: r.extension_reason,
+            end_reason: r.end_reason,
+        }
+    }
+}
+
+/// A seat an open window may take, as the tracker lists it.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeatView {
+    pub vacancy_id: String,
+    pub kindergarten: String,
+    pub language: String,
+    pub age_group: u8,
+    pub stay_mode: &'static str,
+    pub free: u32,
+    /// Whether this window may take it now ([`may_claim`]).
+    pub claimable: bool,
+}
+
+/// The SQL condition (on `v`) for the seats of `seat`'s pool, with its values in order.
+fn pool_condition(seat: &Seat) -> (&'static str, Vec<String>) {
+    let (age, stay) = (seat.age_group.to_string(), seat.stay_mode.id().to_owned());
+    match &seat.kind {
+        GroupKind::General => (
+            "v.published_on IS NOT NULL AND v.group_kind = 'general' AND v.locality_code = $1 AND v.age_group = CAST($2 AS BIGINT) AND v.stay_mode = $3",
+            vec![seat.locality.to_string(), age, stay],
+        ),
+        GroupKind::Special { disorder: detail } | GroupKind::Sanatorium { profile: detail } => (
+            "v.published_on IS NOT NULL AND v.group_kind = $4 AND v.kindergarten_id = $1 AND v.age_group = CAST($2 AS BIGINT) AND v.stay_mode = $3 AND v.group_detail = $5",
+            vec![
+                seat.kindergarten.as_str().to_owned(),
+                age,
+                stay,
+                if matches!(seat.kind, GroupKind::Special { .. }) { "special" } else { "sanatorium" }.to_owned(),
+                detail.as_str().to_owned(),
+            ],
+        ),
+    }
+}
+
+/// The published vacancies of `seat`'s pool.
+pub(crate) async fn pool_vacancies(conn: &mut AnyConnection, seat: &Seat) -> Result<Vec<Vacancy>, ApiError> {
+    let (condition, values) = pool_condition(seat);
+    let sql = format!("SELECT {} FROM {} WHERE {condition} ORDER BY v.id", rows::VACANCY_COLUMNS, rows::VACANCY_FROM);
+    let mut query = sqlx::query_as::<_, rows::VacancyRow>(&sql);
+    for value in values {
+        query = query.bind(value);
+    }
+    query.fetch_all(conn).await?.into_iter().map(Vacancy::try_from).collect()
+}
+
+/// Open priority windows of `pool` not yet used for a referral at `now`.
+pub(crate) async fn reserved_in(conn: &mut AnyConnection, pool: &str, now: DateTime<Utc>) -> Result<u32, ApiError> {
+    let (count,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM applications WHERE window_pool = $1 AND window_round = 'priority' AND state = 'window_open' AND next_change_at > $2",
+    )
+    .bind(pool)
+    .bind(now.timestamp_millis())
+    .fetch_one(conn)
+    .await?;
+    u32::try_from(count).map_err(|_| ApiError::Internal)
+}
+
+pub(crate) async fn active_referral(conn: &mut AnyConnection, number: &str) -> Result<Option<ReferralView>, ApiError> {
+    let row: Option<ReferralRow> = sqlx::query_as(&format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE application_number = $1 AND state = 'active'"))
+        .bind(number)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(ReferralView::from))
+}
+
+pub(crate) async fn latest_referral(conn: &mut AnyConnection, number: &str) -> Result<Option<ReferralView>, ApiError> {
+    let row: Option<ReferralRow> =
+        sqlx::query_as(&format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE application_number = $1 ORDER BY issued_at DESC LIMIT 1"))
+            .bind(number)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(ReferralView::from))
+}
+
+async fn referral(conn: &mut AnyConnection, id: &str) -> Result<Option<ReferralView>, ApiError> {
+    let row: Option<ReferralRow> =
+        sqlx::query_as(&format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE id = $1")).bind(id).fetch_optional(conn).await?;
+    Ok(row.map(ReferralView::from))
+}
+
+/// The applicant's own referral `id`.
+async fn own_referral(conn: &mut AnyConnection, stored: &Stored, id: &str) -> Result<ReferralView, ApiError> {
+    referral(conn, id).await?.filter(|r| r.application_number == stored.number.to_string()).ok_or(ApiError::NotFound("referral.unknown"))
+}
+
+/// Why a vacancy cannot go to an application, if it cannot.
+fn unfit(stored: &Stored, vacancy: &Vacancy, today: NaiveDate) -> Option<&'static str> {
+    if vacancy.published_on.is_none() {
+        Some("vacancy.not_published")
+    } else if !stored.queue.admits(&vacancy.seat) || vacancy.seat.group() != stored.seat_group(today) {
+        Some("vacancy.other_pool")
+    } else {
+        None
+    }
+}
+
+impl Store {
+    /// Answers retries and claims on full seats with plain reads, without the writer: at the
+    /// rush most claims are one of the two. Only an answer that cannot change is given here (an
+    /// existing referral stays; a full seat is full at this instant); everything else goes to
+    /// the writer, which checks again.
+    pub(crate) async fn claim_fast_path(&self, number: &str, vacancy_id: &str) -> Result<Option<Result<(ReferralView, bool), ApiError>>, ApiError> {
+        let mut conn = self.db.pool.acquire().await?;
+        if let Some(existing) = active_referral(&mut conn, number).await? {
+            return Ok(Some(Ok((existing, false))));
+        }
+        let free: Option<(i64,)> = sqlx::query_as("SELECT free FROM vacancies WHERE id = $1").bind(vacancy_id).fetch_optional(&mut *conn).await?;
+        if free == Some((0,)) {
+            return Ok(Some(Err(ApiError::Conflict("vacancy.full"))));
+        }
+        Ok(None)
+    }
+
+    /// Takes a seat of `vacancy_id` for application `number` at `now`, inside the batch's
+    /// transaction. Returns the referral and whether this call issued it (a retry gets the
+    /// existing one back).
+    pub(crate) async fn claim_in(&self, tx: &mut WriteTx, number: &str, vacancy_id: &str, now: DateTime<Utc>) -> Result<(ReferralView, bool), ApiError> {
+        let stored = rows::application(tx.conn(), number).await?.ok_or(ApiError::Unauthorized)?;
+        if let Some(existing) = active_referral(tx.conn(), number).await? {
+            return Ok((existing, false));
+        }
+        let d = self.deadlines();
+        let settled = self.settle_in(tx, &stored, now).await?;
+        let Status::WindowOpen { round, .. } = settled.status else {
+            // The core's precise refusal: the window closed, or there never was one.
+            let error = stored.status.apply(&Event::ReferralIssued { at: now }, &d).err();
+            return Err(error.map(ApiError::from).unwrap_or(ApiError::Conflict("window.closed")));
+        };
+        let vacancy = rows::vacancy(tx.conn(), vacancy_id).await?.ok_or(ApiError::NotFound("vacancy.unknown"))?;
+        if let Some(code) = unfit(&settled, &vacancy, deadline::local_date(now)) {
+            return Err(ApiError::Conflict(code));
+        }
+        let pool = vacancy.seat.pool();
+        let free: u32 = pool_vacancies(tx.conn(), &vacancy.seat).await?.iter().map(|v| v.free).sum();
+        if !may_claim(round, free, reserved_in(tx.conn(), &pool.to_string(), now).await?) || vacancy.free == 0 {
+            return Err(ApiError::Conflict("vacancy.full"));
+        }
+        let seat: Option<(i64,)> = sqlx::query_as("UPDATE vacancies SET free = free - 1 WHERE id = $1 AND free > 0 RETURNING free")
+            .bind(vacancy_id)
+            .fetch_optional(tx.conn())
+            .await?;
+        if seat.is_none() {
+            return Err(ApiError::Conflict("vacancy.full"));
+        }
+        let id = hex::encode(random_bytes::<16>().map_err(|_| ApiError::Internal)?);
+        sqlx::query("INSERT INTO referrals (id, application_number, vacancy_id, issued_at, state) VALUES ($1, $2, $3, $4, 'active')")
+            .bind(&id)
+            .bind(number)
+            .bind(vacancy_id)
+            .bind(now.timestamp_millis())
+            .execute(tx.conn())
+            .await?;
+        // The log names the seat only by a commitment: in a small group the seat could name the child.
+        let seat = Commitment::new(&settled.salt, format!("seat:{vacancy_id}").as_bytes());
+        let entry = EventBody::ReferralIssued { application: number.to_owned(), referral: id.clone(), seat };
+        self.transition(tx, &settled, &Event::ReferralIssued { at: now }, Some(entry), None, now).await?;
+        Ok((referral(tx.conn(), &id).await?.ok_or(ApiError::Internal)?, true))
+    }
+
+    /// Rule 30: the applicant cancels referral `id` within a day of issue; the seat returns and
+    /// the application keeps its place. Cancelling twice answers the cancelled referral.
+    pub async fn cancel_referral(&self, stored: &Stored, id: &str, now: DateTime<Utc>) -> Result<ReferralView, ApiError> {
+        in_write_tx!(self, |tx| {
+                let store = self;
+                let referral = own_referral(tx.conn(), stored, id).await?;
+                if referral.state == "cancelled" && referral.end_reason.as_deref() == Some(ReferralEnd::Cancelled.reason()) {
+                    return Ok(referral);
+                }
+                if referral.state != "active" {
+                    return Err(ApiError::Conflict("referral.not_active"));
+                }
+                let current = rows::application(tx.conn(), &stored.number.to_string()).await?.ok_or(ApiError::Internal)?;
+                let entry = EventBody::ReferralCancelled { application: stored.number.to_string(), referral: id.to_owned(), reason: ReferralEnd::Cancelled.reason().to_owned() };
+                store.transition(tx, &current, &Event::ReferralCancelled { at: now }, Some(entry), None, now).await?;
+                store.end_referral(tx, &current, ReferralEnd::Cancelled, now).await?;
+                referral_by_id(tx, id).await
+        })
+    }
+
+    /// Rule 30: extends referral `id` once, for `reason`, to the end of local day `until`
+    /// (default and maximum: 30 calendar days after the issue day). Asking again for the same
+    /// extension answers it.
+    pub async fn extend_referral(&self, stored: &Stored, id: &str, reason: ExtensionReason, until: Option<NaiveDate>, now: DateTime<Utc>) -> Result<ReferralView, ApiError> {
+        in_write_tx!(self, |tx| {
+                let store = self;
+                let referral = own_referral(tx.conn(), stored, id).await?;
+                let current = rows::application(tx.conn(), &stored.number.to_string()).await?.ok_or(ApiError::Internal)?;
+                let d = store.deadlines();
+                let issued = DateTime::parse_from_rfc3339(&referral.issued_at).map_err(|_| ApiError::Internal)?.with_timezone(&Utc);
+                let until = match until {
+                    Some(day) => day,
+                    None => d.extension_limit(issued).map_err(|_| ApiError::Internal)?,
+                };
+                if referral.extended_until.as_deref() == Some(until.to_string().as_str()) && referral.extension_reason.as_deref() == Some(reason.code()) {
+                    return Ok(referral);
+                }
+                if referral.state != "active" {
+                    return Err(ApiError::Conflict("referral.not_active"));
+                }
+                let end = deadline::end_of_local_day(until).map_err(|_| ApiError::Internal)?;
+                let entry = EventBody::ReferralExtended { application: stored.number.to_string(), referral: id.to_owned(), until: end };
+                store.transition(tx, &current, &Event::ReferralExtended { at: now, until }, Some(entry), None, now).await?;
+                sqlx::query("UPDATE referrals SET extended_until = $1, extension_reason = $2 WHERE id = $3")
+                    .bind(until.to_string())
+                    .bind(reason.code())
+                    .bind(id)
+                    .execute(tx.conn())
+                    .await?;
+                referral_by_id(tx, id).await
+        })
+    }
+
+    /// The seats of the pool an open window of `stored` may take at `now`.
+    pub async fn window_seats(&self, stored: &Stored, now: DateTime<Utc>) -> Result<Vec<SeatView>, ApiError> {
+        let d = self.deadlines();
+        let Status::WindowOpen { round, .. } = stored.status_at(now, &d)? else { return Ok(Vec::new()) };
+        let today = deadline::local_date(now);
+        let group = stored.seat_group(today);
+        let pool = stored.queue.pool(group);
+        let mut conn = self.db.pool.acquire().await?;
+        // Any seat of the pool stands for it (the pool's condition uses the place and group).
+        let probe = match &pool.place {
+            kezek::queue::distribution::Place::Locality(locality) => Seat { locality: *locality, kindergarten: kezek::queue::Token::new("any").map_err(|_| ApiError::Internal)?, kind: GroupKind::General, age_group: group.age_group, stay_mode: group.stay_mode },
+            kezek::queue::distribution::Place::Kindergarten(kg, kind) => Seat { locality: stored.queue.locality(), kindergarten: kg.clone(), kind: kind.clone(), age_group: group.age_group, stay_mode: group.stay_mode },
+        };
+        let seats = pool_vacancies(&mut conn, &probe).await?;
+        let free: u32 = seats.iter().map(|v| v.free).sum();
+        let reserved = reserved_in(&mut conn, &pool.to_string(), now).await?;
+        let claimable = may_claim(round, free, reserved);
+        Ok(seats
+            .into_iter()
+            .filter(|v| v.free > 0)
+            .map(|v| SeatView {
+                claimable: claimable && v.free > 0,
+                vacancy_id: v.id,
+                kindergarten: v.kindergarten_name,
+                language: v.language,
+                age_group: v.seat.age_group,
+                stay_mode: v.seat.stay_mode.id(),
+                free: v.free,
+            })
+            .collect())
+    }
+}
+
+async fn referral_by_id(tx: &mut WriteTx, id: &str) -> Result<ReferralView, ApiError> {
+    referral(tx.conn(), id).await?.ok_or(ApiError::Internal)
+}
