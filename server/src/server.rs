@@ -2,7 +2,8 @@
 
 use crate::clock::{Clock, SettableClock, SystemClock};
 use crate::db::{Backend, Db};
-use crate::http::{router, AppState, StaticDirs};
+use crate::api::router;
+use crate::state::{AppState, StaticDirs};
 use crate::ratelimit::RateLimiter;
 use crate::secrets::{load_or_create_seed, TokenSecret};
 use crate::tree::LogTree;

@@ -287,7 +287,7 @@ async fn demo_endpoints_are_off_outside_demo_mode_and_the_owner_is_not_locked_ou
     let store = store(&url).await;
     let seeded = rush_fixture(&store, 1, 1, 1).await;
     let clock = std::sync::Arc::new(kezek_server::clock::SettableClock::frozen_at(at(window_day(), 8)));
-    let state = std::sync::Arc::new(kezek_server::http::AppState {
+    let state = std::sync::Arc::new(kezek_server::state::AppState {
         claims: kezek_server::store::ClaimQueue::start(store.clone()),
         store,
         clock,
@@ -295,8 +295,8 @@ async fn demo_endpoints_are_off_outside_demo_mode_and_the_owner_is_not_locked_ou
         limiter: kezek_server::ratelimit::RateLimiter::new(20, 5.0),
         public_origin: None,
     });
-    let dirs = kezek_server::http::StaticDirs { www: temp_dir("www"), pkg: temp_dir("pkg") };
-    let app = kezek_server::http::router(state, &dirs);
+    let dirs = kezek_server::state::StaticDirs { www: temp_dir("www"), pkg: temp_dir("pkg") };
+    let app = kezek_server::api::router(state, &dirs);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });

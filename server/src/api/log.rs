@@ -5,8 +5,11 @@
 //! `immutable` for a year; the checkpoint and the vkey are short-lived/public. Proofs are asked
 //! for an explicit tree size, which the page takes from the checkpoint it verifies them with.
 
+use super::authorize;
+use super::input::bearer;
+use super::output::{json_response, with_etag};
 use crate::error::ApiError;
-use crate::http::{bearer, with_etag, AppState};
+use crate::state::AppState;
 use crate::store::log::{self, StoredEntry};
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
@@ -20,17 +23,17 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// The checkpoint changes with every append; a few seconds of caching spare the signer.
 const CHECKPOINT_CACHE: &str = "public, max-age=5";
 
-pub async fn checkpoint(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(super) async fn checkpoint(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, ApiError> {
     let tree = state.store.tree.current(&state.store.db).await?;
     let note = state.store.tree.checkpoint(&tree, tree.size())?;
     Ok(with_etag(&headers, note.into_bytes(), "text/plain; charset=utf-8", CHECKPOINT_CACHE))
 }
 
-pub async fn key(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(super) async fn key(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, ApiError> {
     Ok(with_etag(&headers, state.store.tree.vkey().into_bytes(), "text/plain; charset=utf-8", "public, max-age=3600"))
 }
 
-pub async fn entry(State(state): State<Arc<AppState>>, Path(index): Path<u64>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(super) async fn entry(State(state): State<Arc<AppState>>, Path(index): Path<u64>, headers: HeaderMap) -> Result<Response, ApiError> {
     let stored = log::entry(&state.store.db.pool, index).await?.ok_or(ApiError::NotFound("log.entry"))?;
     let body = json!({
         "index": stored.index,
@@ -41,31 +44,31 @@ pub async fn entry(State(state): State<Arc<AppState>>, Path(index): Path<u64>, h
 }
 
 #[derive(Deserialize)]
-pub struct InclusionQuery {
+pub(super) struct InclusionQuery {
     index: u64,
     size: u64,
 }
 
-pub async fn inclusion(State(state): State<Arc<AppState>>, Query(q): Query<InclusionQuery>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(super) async fn inclusion(State(state): State<Arc<AppState>>, Query(q): Query<InclusionQuery>, headers: HeaderMap) -> Result<Response, ApiError> {
     let tree = state.store.tree.current(&state.store.db).await?;
     let proof = inclusion_proof(&tree, q.index, q.size)?;
     json_response(&headers, &json!({ "index": q.index, "size": q.size, "proof": proof }), IMMUTABLE)
 }
 
 #[derive(Deserialize)]
-pub struct ConsistencyQuery {
+pub(super) struct ConsistencyQuery {
     from: u64,
     to: u64,
 }
 
-pub async fn consistency(State(state): State<Arc<AppState>>, Query(q): Query<ConsistencyQuery>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(super) async fn consistency(State(state): State<Arc<AppState>>, Query(q): Query<ConsistencyQuery>, headers: HeaderMap) -> Result<Response, ApiError> {
     let tree = state.store.tree.current(&state.store.db).await?;
     let proof = consistency_proof(&tree, q.from, q.to)?;
     json_response(&headers, &json!({ "from": q.from, "to": q.to, "proof": proof }), IMMUTABLE)
 }
 
 #[derive(Deserialize)]
-pub struct RegisterQuery {
+pub(super) struct RegisterQuery {
     /// The tree size to prove against (default: the current size).
     size: Option<u64>,
     /// The size of the checkpoint the page kept from before, for a consistency proof.
@@ -95,14 +98,14 @@ struct SnapshotProof {
     log_size: u64,
 }
 
-pub async fn register(
+pub(super) async fn register(
     State(state): State<Arc<AppState>>,
     Path(number): Path<String>,
     Query(q): Query<RegisterQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let token = bearer(&headers)?;
-    let application = crate::http::authorize(&state, &number, token).await?;
+    let application = authorize(&state, &number, token).await?;
     let pool = &state.store.db.pool;
     let accepted = log::accepted_entry(pool, &application.number).await?.ok_or(ApiError::NotFound("log.entry"))?;
     let tree = state.store.tree.current(&state.store.db).await?;
@@ -153,9 +156,4 @@ fn range() -> ApiError {
 
 fn encode_hashes(hashes: Vec<Hash>) -> Vec<String> {
     hashes.iter().map(|h| base64::encode(h)).collect()
-}
-
-fn json_response(headers: &HeaderMap, body: &serde_json::Value, cache: &'static str) -> Result<Response, ApiError> {
-    let bytes = serde_json::to_vec(body).map_err(|_| ApiError::Internal)?;
-    Ok(with_etag(headers, bytes, "application/json", cache))
 }
