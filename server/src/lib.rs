@@ -4,15 +4,18 @@
 
 pub mod api;
 pub mod clock;
+pub mod connections;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod jobs;
 pub mod kztime;
+pub mod metrics;
 pub mod middleware;
 pub mod ordering;
 pub mod publish;
 pub mod ratelimit;
+pub mod scheduler;
 pub mod secrets;
 pub mod seed;
 pub mod server;

@@ -1,11 +1,16 @@
 //! Applications: submit (Appendix 1), read the status, withdraw, confirm interest.
+//!
+//! A submission counts against the client address's and the applicant's limits
+//! (`ratelimit.rs`): each one is a permanent public-log entry. The applicant is the
+//! `applicant.iin` of the body, as sent (a body without one fails validation anyway); the
+//! limiter keeps only a keyed hash of it.
 
-use super::input::{bearer, parse_body, request_lang};
-use super::output::with_etag;
-use super::{authorize, detached};
+use super::input::{application_number, bearer, parse_body, request_lang, ClientAddress, JsonBytes};
+use super::output::{with_etag, NO_STORE};
+use super::{authorize, detached, limit};
 use crate::error::ApiError;
+use crate::ratelimit::Limit;
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,7 +19,12 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::sync::Arc;
 
-pub(super) async fn submit(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub(super) async fn submit(
+    State(state): State<Arc<AppState>>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    JsonBytes(body): JsonBytes,
+) -> Result<Response, ApiError> {
     let value: Value = parse_body(&body)?;
     let key = match headers.get("idempotency-key") {
         Some(v) => Some(v.to_str().ok().filter(|k| !k.is_empty() && k.len() <= 200).ok_or_else(|| {
@@ -22,6 +32,10 @@ pub(super) async fn submit(State(state): State<Arc<AppState>>, headers: HeaderMa
         })?.to_string()),
         None => None,
     };
+    limit(&state, Limit::SubmitIp, &address)?;
+    if let Some(applicant) = value.pointer("/applicant/iin").and_then(Value::as_str) {
+        limit(&state, Limit::SubmitApplicant, applicant.as_bytes())?;
+    }
     let now = state.clock.now();
     let lang = request_lang(&headers);
     let answer = detached(async move { state.store.submit(&value, key.as_deref(), now, lang).await }).await?;
@@ -33,7 +47,7 @@ struct TokenOnly {
     token: String,
 }
 
-pub(super) async fn withdraw(State(state): State<Arc<AppState>>, Path(number): Path<String>, body: Bytes) -> Result<Response, ApiError> {
+pub(super) async fn withdraw(State(state): State<Arc<AppState>>, Path(number): Path<String>, JsonBytes(body): JsonBytes) -> Result<Response, ApiError> {
     let TokenOnly { token } = parse_body(&body)?;
     let application = authorize(&state, &number, &token).await?;
     let now = state.clock.now();
@@ -43,7 +57,11 @@ pub(super) async fn withdraw(State(state): State<Arc<AppState>>, Path(number): P
     Ok(Json(state.store.status(&application, now).await?).into_response())
 }
 
-pub(super) async fn confirm_interest(State(state): State<Arc<AppState>>, Path(number): Path<String>, body: Bytes) -> Result<Response, ApiError> {
+pub(super) async fn confirm_interest(
+    State(state): State<Arc<AppState>>,
+    Path(number): Path<String>,
+    JsonBytes(body): JsonBytes,
+) -> Result<Response, ApiError> {
     let TokenOnly { token } = parse_body(&body)?;
     let application = authorize(&state, &number, &token).await?;
     let now = state.clock.now();
@@ -54,9 +72,10 @@ pub(super) async fn confirm_interest(State(state): State<Arc<AppState>>, Path(nu
 }
 
 pub(super) async fn status(State(state): State<Arc<AppState>>, Path(number): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let number = application_number(&number)?;
     let token = bearer(&headers)?;
-    let application = authorize(&state, &number, token).await?;
+    let application = authorize(&state, number, token).await?;
     let status = state.store.status(&application, state.clock.now()).await?;
     let body = serde_json::to_vec(&status).map_err(|_| ApiError::Internal)?;
-    Ok(with_etag(&headers, body, "application/json", "private, no-cache"))
+    Ok(with_etag(&headers, body, "application/json", NO_STORE))
 }

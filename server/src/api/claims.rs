@@ -2,10 +2,10 @@
 //! writer's group commit (`store/batch.rs`).
 
 use super::authorize;
-use super::input::parse_body;
+use super::input::{parse_body, JsonBytes};
 use crate::error::ApiError;
+use crate::metrics::ClaimOutcome;
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -21,11 +21,13 @@ struct ClaimRequest {
     vacancy_id: String,
 }
 
-pub(super) async fn claim(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
+pub(super) async fn claim(State(state): State<Arc<AppState>>, JsonBytes(body): JsonBytes) -> Result<Response, ApiError> {
     let request: ClaimRequest = parse_body(&body)?;
     let application = authorize(&state, &request.number, &request.token).await?;
     let now = state.clock.now();
-    let (referral, created) = state.claims.claim(&state.store, application, request.vacancy_id, now).await?;
+    let claimed = state.claims.claim(&state.store, application, request.vacancy_id, now).await;
+    let (referral, created) = claimed.inspect_err(|_| state.metrics.claim(ClaimOutcome::Refused))?;
+    state.metrics.claim(if created { ClaimOutcome::Created } else { ClaimOutcome::Replayed });
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(referral)).into_response())
 }

@@ -11,8 +11,9 @@ pub(super) async fn confirm_originals(State(state): State<Arc<AppState>>, Path(n
     if state.demo_clock.is_none() {
         return Err(ApiError::Forbidden("demo.disabled"));
     }
+    let number = super::input::application_number(&number)?;
     let result = sqlx::query("UPDATE applications SET originals_confirmed = 1 WHERE number = $1")
-        .bind(&number)
+        .bind(number)
         .execute(&state.store.db.pool)
         .await?;
     if result.rows_affected() == 0 {

@@ -6,8 +6,8 @@
 //! for an explicit tree size, which the page takes from the checkpoint it verifies them with.
 
 use super::authorize;
-use super::input::bearer;
-use super::output::{json_response, with_etag};
+use super::input::{application_number, bearer};
+use super::output::{json_response, with_etag, NO_STORE};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::log::{self, StoredEntry};
@@ -104,8 +104,9 @@ pub(super) async fn register(
     Query(q): Query<RegisterQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    let number = application_number(&number)?;
     let token = bearer(&headers)?;
-    let application = authorize(&state, &number, token).await?;
+    let application = authorize(&state, number, token).await?;
     let pool = &state.store.db.pool;
     let accepted = log::accepted_entry(pool, &application.number).await?.ok_or(ApiError::NotFound("log.entry"))?;
     let tree = state.store.tree.current(&state.store.db).await?;
@@ -128,7 +129,7 @@ pub(super) async fn register(
         snapshot,
     };
     let body = serde_json::to_value(&answer).map_err(|_| ApiError::Internal)?;
-    json_response(&headers, &body, "private, no-cache")
+    json_response(&headers, &body, NO_STORE)
 }
 
 fn snapshot_proof(tree: &Log, stored: StoredEntry, size: u64) -> Result<SnapshotProof, ApiError> {

@@ -11,6 +11,16 @@
 //! | [`log`] | `GET /api/log/…` (checkpoint, key, entries, proofs), `GET /api/applications/{number}/register` |
 //! | [`clock`] | `GET /api/time`, `POST /api/demo/clock` |
 //! | [`demo`] | `POST /api/demo/applications/{number}/originals` |
+//! | [`health`] | `GET /api/health`, `GET /metrics` |
+//!
+//! Any other path under `/api` answers a JSON 404 `route.unknown`, a known path with another
+//! method a JSON 405 `route.method` (with `Allow`). The layers every request goes through
+//! (timeouts, headers, host and origin checks, the per-address write limit, metrics) are in
+//! `middleware.rs`; the connection bounds in `connections.rs`.
+//!
+//! Order of checks in a handler: the body's media type and size (415, 413), its JSON (422),
+//! the application number's format (422 `application.number`), then the limits and the
+//! database. A junk number never reaches a limiter or a query.
 //!
 //! Every write runs in a task of its own (a spawned task, or the claim writer of
 //! `store/batch.rs`), so a client that disconnects mid-request never
@@ -22,6 +32,7 @@ mod bulletin;
 mod claims;
 mod clock;
 mod demo;
+mod health;
 mod input;
 mod log;
 mod output;
@@ -29,12 +40,13 @@ mod queues;
 mod referrals;
 
 use crate::error::ApiError;
-use crate::middleware::guard;
+use crate::middleware::{guard, observe};
+use crate::ratelimit::Limit;
 use crate::state::{AppState, StaticDirs};
 use crate::store::ApplicationRow;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 use std::future::Future;
 use std::sync::Arc;
@@ -42,6 +54,9 @@ use tower_http::services::ServeDir;
 
 /// Request bodies above this are refused with 413 (an application is a few kilobytes).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The route that answers every other path under `/api/` (JSON 404).
+pub const UNKNOWN_ROUTE: &str = "/api/{*rest}";
 
 pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
     let api = Router::new()
@@ -63,7 +78,11 @@ pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
         .route("/api/time", get(clock::time))
         .route("/api/demo/clock", post(clock::demo_clock))
         .route("/api/demo/applications/{number}/originals", post(demo::confirm_originals))
-        .fallback(|| async { ApiError::NotFound("route.unknown") });
+        .route("/api/health", get(health::health))
+        .route("/metrics", get(health::metrics))
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .route("/api", any(|| async { ApiError::NotFound("route.unknown") }))
+        .route(UNKNOWN_ROUTE, any(|| async { ApiError::NotFound("route.unknown") }));
     Router::new()
         .merge(api)
         // Precompressed: scripts/build.sh writes `.gz` beside the package files, so the browser
@@ -72,6 +91,7 @@ pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
         .fallback_service(ServeDir::new(&dirs.www))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
 
@@ -80,17 +100,26 @@ async fn detached<T: Send + 'static>(work: impl Future<Output = Result<T, ApiErr
     tokio::spawn(work).await.map_err(|_| ApiError::Internal)?
 }
 
-/// Authenticates `number` with `token`, then rate-limits. Failed attempts count in a bucket of
-/// their own, so someone who knows a number but not its token can slow down their own guessing
-/// but never lock the real applicant out.
+/// Takes a token of `limit` for `subject`, or 429.
+fn limit(state: &AppState, limit: Limit, subject: &[u8]) -> Result<(), ApiError> {
+    state.limiters.check(limit, subject).map_err(|seconds| {
+        state.metrics.rate_limited(limit);
+        ApiError::RateLimited(seconds)
+    })
+}
+
+/// Checks the number's format, authenticates `number` with `token`, then rate-limits. Failed
+/// attempts count in a bucket of their own, so someone who knows a number but not its token
+/// can slow down their own guessing but never lock the real applicant out.
 async fn authorize(state: &AppState, number: &str, token: &str) -> Result<ApplicationRow, ApiError> {
+    let number = input::application_number(number)?;
     match state.store.authenticate(number, token).await {
         Ok(application) => {
-            state.limiter.check(number).map_err(ApiError::RateLimited)?;
+            limit(state, Limit::Application, number.as_bytes())?;
             Ok(application)
         }
         Err(ApiError::Unauthorized) => {
-            state.limiter.check(&format!("unauthenticated:{number}")).map_err(ApiError::RateLimited)?;
+            limit(state, Limit::FailedAuth, number.as_bytes())?;
             Err(ApiError::Unauthorized)
         }
         Err(other) => Err(other),

@@ -5,6 +5,11 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+/// For answers that carry a secret or a person's status (a token, a status, register
+/// evidence): never kept by a browser or a proxy cache. Every API answer that names no other
+/// policy gets this too (`middleware::observe`).
+pub(super) const NO_STORE: &str = "no-store";
+
 /// Answers 304 when the client already has this exact body, else the body with its ETag.
 pub(super) fn with_etag(request_headers: &HeaderMap, body: Vec<u8>, content_type: &'static str, cache_control: &'static str) -> Response {
     let etag = format!("\"{}\"", &crate::secrets::sha256_hex(&body)[..32]);

@@ -1,11 +1,10 @@
 //! Referrals: cancel within a day, extend once (rule 30).
 
-use super::input::parse_body;
+use super::input::{parse_body, JsonBytes};
 use super::{authorize, detached};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::ExtensionReason;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -19,7 +18,7 @@ struct Credentials {
     token: String,
 }
 
-pub(super) async fn cancel(State(state): State<Arc<AppState>>, Path(id): Path<String>, body: Bytes) -> Result<Response, ApiError> {
+pub(super) async fn cancel(State(state): State<Arc<AppState>>, Path(id): Path<String>, JsonBytes(body): JsonBytes) -> Result<Response, ApiError> {
     let credentials: Credentials = parse_body(&body)?;
     let application = authorize(&state, &credentials.number, &credentials.token).await?;
     let now = state.clock.now();
@@ -35,7 +34,7 @@ struct ExtendRequest {
     until: Option<NaiveDate>,
 }
 
-pub(super) async fn extend(State(state): State<Arc<AppState>>, Path(id): Path<String>, body: Bytes) -> Result<Response, ApiError> {
+pub(super) async fn extend(State(state): State<Arc<AppState>>, Path(id): Path<String>, JsonBytes(body): JsonBytes) -> Result<Response, ApiError> {
     let request: ExtendRequest = serde_json::from_slice(&body).map_err(|_| {
         ApiError::invalid("reason", "referral.extension_reason", "Give a reason: illness, hospitalisation, business_trip or vacation")
     })?;
