@@ -2,8 +2,8 @@
 //!
 //! 1. [`observe`]: the request timeout (503 `request.timeout`), the security headers,
 //!    `Cache-Control: no-store` on every API answer that does not say otherwise (answers that
-//!    carry a token, a status or evidence are never kept by a cache), the metrics and one log
-//!    line (method, path, status, duration: paths carry only application numbers and queue
+//!    carry a token, a status or evidence are never kept by a cache), `Connection: close` on an
+//!    answer given before the request's body was read, the metrics and one log line (method, path, status, duration: paths carry only application numbers and queue
 //!    keys, never an IIN or a name).
 //! 2. [`guard`]: the host allow-list (421 `host.unknown`), the cross-site check on writes
 //!    (403 `origin.cross_site`) and the per-address limit on writes (429).
@@ -25,8 +25,13 @@ use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::body::{Body, Bytes, HttpBody};
+use http_body::Frame;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 pub const CONTENT_SECURITY_POLICY: &str =
@@ -136,6 +141,7 @@ pub async fn observe(State(state): State<Arc<AppState>>, request: Request, next:
     let path = request.uri().path().to_string();
     let matched = request.extensions().get::<MatchedPath>().cloned();
     let route = route_label(matched.as_ref().map(MatchedPath::as_str), &path);
+    let (request, body_read) = track_body(request);
     let mut response = match tokio::time::timeout(state.request_timeout, next.run(request)).await {
         Ok(response) => response,
         Err(_) => ApiError::Timeout.into_response(),
@@ -147,11 +153,58 @@ pub async fn observe(State(state): State<Arc<AppState>>, request: Request, next:
     if route != "static" && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+    if !body_read.load(Ordering::Relaxed) {
+        // Answered before the body was read (415, 413, 403, 429 …): hyper closes such a
+        // connection after the answer. Saying so keeps a client from sending its next request
+        // on a connection about to close.
+        headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
     state.metrics.request(route, &method, status, elapsed.as_secs_f64());
     tracing::info!(method = %method, path = %path, status, ms = elapsed.as_millis() as u64, "request");
     response
+}
+
+/// `request` with its body wrapped to note when it has been read to the end (at once for an
+/// empty body).
+fn track_body(request: Request) -> (Request, Arc<AtomicBool>) {
+    let read = Arc::new(AtomicBool::new(false));
+    let tracked = read.clone();
+    let request = request.map(|inner| {
+        if inner.is_end_stream() {
+            tracked.store(true, Ordering::Relaxed);
+        }
+        Body::new(Tracked { inner, read: tracked })
+    });
+    (request, read)
+}
+
+/// A body that sets its flag once it has been read to the end.
+struct Tracked {
+    inner: Body,
+    read: Arc<AtomicBool>,
+}
+
+impl HttpBody for Tracked {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        if matches!(polled, Poll::Ready(None)) || self.inner.is_end_stream() {
+            self.read.store(true, Ordering::Relaxed);
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
 }
 
 /// The `route` label: the route's template, `unmatched` under `/api/` or `static`.
@@ -164,8 +217,18 @@ fn route_label<'a>(matched: Option<&'a str>, path: &str) -> &'a str {
     }
 }
 
+/// A path outside `/api` with a segment longer than a file name can be (255 bytes once
+/// percent-decoded): the static files would answer it with an I/O error (500), not a 404.
+fn names_no_file(path: &str) -> bool {
+    !(path == "/api" || path.starts_with("/api/"))
+        && path.split('/').any(|segment| segment.len().saturating_sub(2 * segment.matches('%').count()) > 255)
+}
+
 /// Layer 2 (see the module docs).
 pub async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    if names_no_file(request.uri().path()) {
+        return ApiError::NotFound("route.unknown").into_response();
+    }
     let headers = request.headers();
     if let Some(refusal) = state.access.host_refusal(headers).or_else(|| state.access.cross_site_refusal(request.method(), headers)) {
         return refusal.into_response();
@@ -241,6 +304,14 @@ mod tests {
         assert_eq!(access.client_ip(&forwarded, Some(loopback)), "203.0.113.9".parse::<IpAddr>().unwrap());
         assert_eq!(access.client_ip(&forwarded, Some(outside)), outside.ip());
         assert_eq!(access.client_ip(&headers(&[("x-forwarded-for", "junk")]), Some(loopback)), loopback.ip());
+    }
+
+    #[test]
+    fn static_paths_with_segments_no_file_can_have_are_refused_up_front() {
+        assert!(names_no_file(&format!("//{}", "9".repeat(256))));
+        assert!(!names_no_file(&format!("/{}", "9".repeat(255))));
+        assert!(!names_no_file(&format!("/{}", "%41".repeat(85))), "85 bytes once decoded");
+        assert!(!names_no_file(&format!("/api/applications/{}/status", "9".repeat(4000))), "the API answers for itself");
     }
 
     #[test]

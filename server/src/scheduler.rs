@@ -77,18 +77,13 @@ pub struct Registry {
 }
 
 impl Registry {
+    pub fn new(jobs: Vec<Job>) -> Registry {
+        Registry { jobs }
+    }
+
     /// The service's jobs (the module table), the same as [`jobs::tick`] runs.
     pub fn standard() -> Registry {
-        Registry {
-            jobs: vec![
-                Job::new("bulletin", |store, now| async move { jobs::publish_bulletin(&store, now).await }),
-                Job::new("referral_expiry", |store, now| async move { jobs::expire_referrals(&store, now).await }),
-                Job::new("originals_deadline", |store, now| async move { jobs::originals_deadline(&store, now).await }),
-                Job::new("age_out", |store, now| async move { jobs::age_out(&store, now).await }),
-                Job::new("windows", |store, now| async move { jobs::open_windows(&store, now).await })
-                    .after(&["referral_expiry", "originals_deadline", "age_out"]),
-            ],
-        }
+        Registry::new(standard_jobs())
     }
 
     /// This registry with `job` added (tests add failing ones).
@@ -100,6 +95,18 @@ impl Registry {
     pub fn names(&self) -> Vec<&'static str> {
         self.jobs.iter().map(|j| j.name).collect()
     }
+}
+
+/// The jobs of [`Registry::standard`].
+pub fn standard_jobs() -> Vec<Job> {
+    vec![
+        Job::new("bulletin", |store, now| async move { jobs::publish_bulletin(&store, now).await }),
+        Job::new("referral_expiry", |store, now| async move { jobs::expire_referrals(&store, now).await }),
+        Job::new("originals_deadline", |store, now| async move { jobs::originals_deadline(&store, now).await }),
+        Job::new("age_out", |store, now| async move { jobs::age_out(&store, now).await }),
+        Job::new("windows", |store, now| async move { jobs::open_windows(&store, now).await })
+            .after(&["referral_expiry", "originals_deadline", "age_out"]),
+    ]
 }
 
 /// What health reports of one job.

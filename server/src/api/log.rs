@@ -11,6 +11,7 @@ use super::output::{json_response, with_etag, NO_STORE};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::log::{self, StoredEntry};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -33,7 +34,8 @@ pub(super) async fn key(State(state): State<Arc<AppState>>, headers: HeaderMap) 
     Ok(with_etag(&headers, state.store.tree.vkey().into_bytes(), "text/plain; charset=utf-8", "public, max-age=3600"))
 }
 
-pub(super) async fn entry(State(state): State<Arc<AppState>>, Path(index): Path<u64>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(super) async fn entry(State(state): State<Arc<AppState>>, Path(index): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let index: u64 = index.parse().map_err(|_| ApiError::NotFound("log.entry"))?;
     let stored = log::entry(&state.store.db.pool, index).await?.ok_or(ApiError::NotFound("log.entry"))?;
     let body = json!({
         "index": stored.index,
@@ -49,7 +51,8 @@ pub(super) struct InclusionQuery {
     size: u64,
 }
 
-pub(super) async fn inclusion(State(state): State<Arc<AppState>>, Query(q): Query<InclusionQuery>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(super) async fn inclusion(State(state): State<Arc<AppState>>, q: Result<Query<InclusionQuery>, QueryRejection>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(|_| range())?;
     let tree = state.store.tree.current(&state.store.db).await?;
     let proof = inclusion_proof(&tree, q.index, q.size)?;
     json_response(&headers, &json!({ "index": q.index, "size": q.size, "proof": proof }), IMMUTABLE)
@@ -61,7 +64,8 @@ pub(super) struct ConsistencyQuery {
     to: u64,
 }
 
-pub(super) async fn consistency(State(state): State<Arc<AppState>>, Query(q): Query<ConsistencyQuery>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(super) async fn consistency(State(state): State<Arc<AppState>>, q: Result<Query<ConsistencyQuery>, QueryRejection>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(|_| range())?;
     let tree = state.store.tree.current(&state.store.db).await?;
     let proof = consistency_proof(&tree, q.from, q.to)?;
     json_response(&headers, &json!({ "from": q.from, "to": q.to, "proof": proof }), IMMUTABLE)
@@ -101,10 +105,11 @@ struct SnapshotProof {
 pub(super) async fn register(
     State(state): State<Arc<AppState>>,
     Path(number): Path<String>,
-    Query(q): Query<RegisterQuery>,
+    q: Result<Query<RegisterQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let number = application_number(&number)?;
+    let Query(q) = q.map_err(|_| range())?;
     let token = bearer(&headers)?;
     let application = authorize(&state, number, token).await?;
     let pool = &state.store.db.pool;

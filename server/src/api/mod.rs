@@ -50,6 +50,8 @@ use axum::routing::{any, get, post};
 use axum::Router;
 use std::future::Future;
 use std::sync::Arc;
+use axum::response::IntoResponse;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::ServeDir;
 
 /// Request bodies above this are refused with 413 (an application is a few kilobytes).
@@ -82,6 +84,7 @@ pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
         .route("/metrics", get(health::metrics))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .route("/api", any(|| async { ApiError::NotFound("route.unknown") }))
+        .route("/api/", any(|| async { ApiError::NotFound("route.unknown") }))
         .route(UNKNOWN_ROUTE, any(|| async { ApiError::NotFound("route.unknown") }));
     Router::new()
         .merge(api)
@@ -90,6 +93,11 @@ pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
         .nest_service("/pkg", ServeDir::new(&dirs.pkg).precompressed_gzip())
         .fallback_service(ServeDir::new(&dirs.www))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // A handler that panics answers 500 (and is counted) instead of dropping the connection.
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("a handler panicked");
+            ApiError::Internal.into_response()
+        }))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
