@@ -278,7 +278,7 @@ fn openapi_documents_every_route() {
         "/api/applications/{number}/interest:", "/api/claims:", "/api/referrals/{id}/cancel:", "/api/referrals/{id}/extend:",
         "/api/queues/{key}/snapshot:", "/api/bulletin:", "/api/time:", "/api/demo/clock:", "/api/demo/applications/{number}/originals:",
         "/api/applications/{number}/register:", "/api/log/checkpoint:", "/api/log/key:", "/api/log/entries/{index}:",
-        "/api/log/proof/inclusion:", "/api/log/proof/consistency:",
+        "/api/log/proof/inclusion:", "/api/log/proof/consistency:", "/api/health:", "/metrics:",
     ] {
         assert!(spec.contains(&format!("  {path}\n")), "{path} is not in openapi.yaml");
     }
