@@ -70,7 +70,7 @@ impl Access {
             return None;
         }
         let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
-        (!self.allowed_hosts.iter().any(|allowed| *allowed == host)).then_some(ApiError::MisdirectedHost)
+        (!self.allowed_hosts.contains(&host)).then_some(ApiError::MisdirectedHost)
     }
 
     fn cross_site_refusal(&self, method: &Method, headers: &HeaderMap) -> Option<ApiError> {
@@ -81,8 +81,7 @@ impl Access {
         if header_text("sec-fetch-site") == Some("cross-site") {
             return Some(ApiError::Forbidden("origin.cross_site"));
         }
-        let Some(origin) = headers.get(header::ORIGIN) else { return None };
-        let origin = origin.to_str().unwrap_or_default();
+        let origin = headers.get(header::ORIGIN)?.to_str().unwrap_or_default();
         let allowed = match &self.public_origin {
             Some(public) => origin == public,
             None => {

@@ -79,7 +79,7 @@ fn random_scalar(rng: &mut Rng) -> Value {
 
 fn random_value(rng: &mut Rng, depth: usize) -> Value {
     match rng.below(if depth > 3 { 1 } else { 5 }) {
-        0 | 1 | 2 => random_scalar(rng),
+        0..=2 => random_scalar(rng),
         3 => Value::Array((0..rng.below(4)).map(|_| random_value(rng, depth + 1)).collect()),
         _ => {
             let mut map = Map::new();
@@ -273,7 +273,7 @@ fn plan(rng: &mut Rng, known: &Known, base_host: &str) -> Planned {
     if auth || rng.chance(5) {
         let junk = "x".repeat(rng.below(5000));
         let value = match rng.below(8) {
-            0 | 1 | 2 => format!("Bearer {}", known.token),
+            0..=2 => format!("Bearer {}", known.token),
             3 => format!("bearer {}", known.token),
             4 => "Bearer".to_string(),
             5 => format!("Bearer {junk}"),
