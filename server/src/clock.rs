@@ -1,7 +1,12 @@
 //! The server's only source of "now". The kezek core never reads the clock; the server injects
 //! one so that every deadline, job and test runs on the same, controllable time.
+//!
+//! The demo clock moves only within [`DEMO_RANGE`], the years the core's calendar covers
+//! (`kezek::calendar::MIN_YEAR`..`MAX_YEAR`), and every step is checked arithmetic: an instant
+//! outside chrono's range once panicked the scheduler, which then published no bulletin.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use kezek::calendar::{MAX_YEAR, MIN_YEAR};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -49,10 +54,12 @@ impl SettableClock {
         *anchor = Anchor { at: instant, since: Instant::now() };
     }
 
-    /// Moves the clock forward (or back, for a negative duration).
-    pub fn advance(&self, by: Duration) {
-        let now = self.now();
-        self.set(now + by);
+    /// Moves the clock forward (or back, for a negative duration); `None` (and no move) when
+    /// the result would leave chrono's range.
+    pub fn advance(&self, by: Duration) -> Option<DateTime<Utc>> {
+        let to = self.now().checked_add_signed(by)?;
+        self.set(to);
+        Some(to)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Anchor> {
@@ -69,7 +76,22 @@ impl Clock for SettableClock {
             return anchor.at;
         }
         let elapsed = Duration::from_std(anchor.since.elapsed()).unwrap_or(Duration::zero());
-        anchor.at + elapsed
+        // Saturates instead of panicking at the end of chrono's range.
+        anchor.at.checked_add_signed(elapsed).unwrap_or(anchor.at)
+    }
+}
+
+/// The instants the demo clock accepts: from 1 January [`MIN_YEAR`] to 1 January
+/// [`MAX_YEAR`] UTC (excluded), so that every job's date arithmetic (a few working days ahead)
+/// stays inside the calendar.
+pub const DEMO_RANGE: (i32, i32) = (MIN_YEAR, MAX_YEAR);
+
+/// True when `instant` is inside [`DEMO_RANGE`].
+pub fn in_demo_range(instant: DateTime<Utc>) -> bool {
+    let start = |year| NaiveDate::from_ymd_opt(year, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc());
+    match (start(DEMO_RANGE.0), start(DEMO_RANGE.1)) {
+        (Some(from), Some(until)) => from <= instant && instant < until,
+        _ => false,
     }
 }
 
@@ -92,7 +114,7 @@ pub fn parse_iso_duration(text: &str) -> Option<Duration> {
             }
             let seconds = units.iter().find(|(u, _)| *u == c)?.1;
             let n: i64 = number.parse().ok()?;
-            total += Duration::seconds(n.checked_mul(seconds)?);
+            total = total.checked_add(&Duration::try_seconds(n.checked_mul(seconds)?)?)?;
             number.clear();
             any = true;
         }
@@ -116,6 +138,29 @@ mod tests {
         assert_eq!(parse_iso_duration("P"), None);
         assert_eq!(parse_iso_duration("PT1X"), None);
         assert_eq!(parse_iso_duration("1H"), None);
+    }
+
+    #[test]
+    fn durations_beyond_any_clock_are_refused_not_panicked_on() {
+        assert!(parse_iso_duration("P99999999999D").is_some(), "273 million years is a duration; no clock can add it");
+        assert_eq!(parse_iso_duration("P999999999999D"), None);
+        assert_eq!(parse_iso_duration("P9999999999999999999D"), None);
+        assert_eq!(parse_iso_duration("PT9223372036854775807S"), None);
+        let clock = SettableClock::frozen_at(DateTime::<Utc>::MAX_UTC - Duration::days(1));
+        assert_eq!(clock.advance(Duration::days(2)), None);
+        assert_eq!(clock.now(), DateTime::<Utc>::MAX_UTC - Duration::days(1));
+        let running = SettableClock::running_from(DateTime::<Utc>::MAX_UTC);
+        assert_eq!(running.now(), DateTime::<Utc>::MAX_UTC);
+    }
+
+    #[test]
+    fn the_demo_clock_stays_in_the_calendar_years() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert!(in_demo_range(at("1900-01-01T00:00:00Z")));
+        assert!(in_demo_range(at("2199-12-31T23:59:59Z")));
+        assert!(!in_demo_range(at("1899-12-31T23:59:59Z")));
+        assert!(!in_demo_range(at("2200-01-01T00:00:00Z")));
+        assert!(!in_demo_range(DateTime::<Utc>::MAX_UTC));
     }
 
     #[test]

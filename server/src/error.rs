@@ -19,10 +19,21 @@ pub enum ApiError {
     Conflict(&'static str, &'static str),
     /// 403: cross-site write or a demo endpoint outside demo mode.
     Forbidden(&'static str),
+    /// 413: a body over the limit (`api::MAX_BODY_BYTES`).
+    TooLarge,
+    /// 405: the path exists, the method does not.
+    MethodNotAllowed,
+    /// 415: a JSON write without `Content-Type: application/json`.
+    UnsupportedMediaType,
+    /// 421: a `Host` outside the allow-list (the request was meant for another site).
+    MisdirectedHost,
     /// 429 with the seconds to wait.
     RateLimited(u64),
     /// 503: the database is busy; safe to retry.
     Busy,
+    /// 503: the request was not read and answered within the request timeout; a write that
+    /// started still commits or rolls back on its own, so a retry is safe.
+    Timeout,
     /// 500.
     Internal,
 }
@@ -40,8 +51,15 @@ impl ApiError {
             ApiError::NotFound(code) => (StatusCode::NOT_FOUND, one("", code, "Not found")),
             ApiError::Conflict(code, message) => (StatusCode::CONFLICT, one("", code, message)),
             ApiError::Forbidden(code) => (StatusCode::FORBIDDEN, one("", code, "Forbidden")),
+            ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, one("", "body.too_large", "The body is over 64 KiB")),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, one("", "route.method", "Method not allowed on this path")),
+            ApiError::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, one("Content-Type", "body.content_type", "Send the body as application/json"))
+            }
+            ApiError::MisdirectedHost => (StatusCode::MISDIRECTED_REQUEST, one("Host", "host.unknown", "Not a host this server answers for")),
             ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, one("", "rate.limited", "Too many requests; retry later")),
             ApiError::Busy => (StatusCode::SERVICE_UNAVAILABLE, one("", "db.busy", "Busy; retry shortly")),
+            ApiError::Timeout => (StatusCode::SERVICE_UNAVAILABLE, one("", "request.timeout", "The request took too long; retry shortly")),
             ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, one("", "internal", "Internal error")),
         }
     }
@@ -79,7 +97,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let retry_after = match self {
             ApiError::RateLimited(seconds) => Some(seconds.max(1)),
-            ApiError::Busy => Some(1),
+            ApiError::Busy | ApiError::Timeout => Some(1),
             _ => None,
         };
         let (status, issues) = self.status_and_issues();

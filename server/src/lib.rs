@@ -2,20 +2,24 @@
 //! application and to claim a seat; everything else it reads from published, cacheable files.
 //! See `README.md` and `openapi.yaml`.
 
+pub mod api;
 pub mod clock;
+pub mod connections;
 pub mod db;
 pub mod demo;
 pub mod error;
-pub mod http;
 pub mod jobs;
 pub mod kztime;
+pub mod metrics;
+pub mod middleware;
 pub mod ordering;
 pub mod publish;
 pub mod ratelimit;
-pub mod register;
+pub mod scheduler;
 pub mod secrets;
 pub mod seed;
 pub mod server;
+pub mod state;
 pub mod store;
 pub mod synthetic;
 pub mod tree;

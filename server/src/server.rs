@@ -2,8 +2,10 @@
 
 use crate::clock::{Clock, SettableClock, SystemClock};
 use crate::db::{Backend, Db};
-use crate::http::{router, AppState, StaticDirs};
-use crate::ratelimit::RateLimiter;
+use crate::api::router;
+use crate::ratelimit::RateSpec;
+use crate::scheduler::Registry;
+use crate::state::{AppState, HttpConfig, StaticDirs};
 use crate::secrets::{load_or_create_seed, TokenSecret};
 use crate::tree::LogTree;
 use crate::store::Store;
@@ -24,7 +26,8 @@ pub struct Config {
     pub clock_start: Option<DateTime<Utc>>,
     /// Scheduler period; 0 turns the scheduler off.
     pub tick_ms: u64,
-    pub public_origin: Option<String>,
+    /// The HTTP layer: limits, timeouts, the public origin and hosts.
+    pub http: HttpConfig,
     /// The public log's origin, also its signing key's name (`kezek.egov.kz/<region>/log`).
     pub log_origin: String,
     /// The log's Ed25519 seed file; by default beside the token secret ([`log_key_path`]).
@@ -32,7 +35,12 @@ pub struct Config {
 }
 
 pub const USAGE: &str = "kezek-server [--demo] [--database-url URL] [--port N] [--www DIR] [--pkg DIR] \
-[--secret-file PATH] [--clock-start RFC3339] [--tick-ms N] [--public-origin ORIGIN] [--log-origin NAME] [--log-key-file PATH]
+[--secret-file PATH] [--clock-start RFC3339] [--tick-ms N] [--public-origin ORIGIN] [--allowed-hosts H1,H2] \
+[--client-ip-header NAME] [--log-origin NAME] [--log-key-file PATH]
+  limits (a rate is N/PERIOD: 30/min, 20/4s, 10/h): [--limit-application RATE (20/4s)] [--limit-write-ip RATE (600/min)]
+  [--limit-submit-ip RATE (30/min)] [--limit-submit-applicant RATE (10/h)] [--limiter-capacity N (100000)]
+  timeouts and connections: [--header-timeout-ms N (10000)] [--idle-timeout-ms N (5000)] [--request-timeout-ms N (30000)]
+  [--max-connections N (1024)]
   env: DATABASE_URL, PORT (default 8080), KEZEK_WWW, KEZEK_PKG, KEZEK_SECRET_FILE, KEZEK_LOG (info),
   KEZEK_LOG_ORIGIN (default kezek.egov.kz/demo/log), KEZEK_LOG_KEY_FILE";
 
@@ -58,7 +66,7 @@ impl Config {
             secret_file: env("KEZEK_SECRET_FILE").map(PathBuf::from),
             clock_start: None,
             tick_ms: 1000,
-            public_origin: None,
+            http: HttpConfig::default(),
             log_origin: env("KEZEK_LOG_ORIGIN").unwrap_or_else(|| crate::tree::DEFAULT_ORIGIN.to_string()),
             log_key_file: env("KEZEK_LOG_KEY_FILE").map(PathBuf::from),
         };
@@ -78,7 +86,20 @@ impl Config {
                     config.clock_start = Some(instant.with_timezone(&Utc));
                 }
                 "--tick-ms" => config.tick_ms = value()?.parse().map_err(|_| "--tick-ms must be a number".to_string())?,
-                "--public-origin" => config.public_origin = Some(value()?),
+                "--public-origin" => config.http.public_origin = Some(value()?),
+                "--allowed-hosts" => {
+                    config.http.allowed_hosts = value()?.split(',').map(str::trim).filter(|h| !h.is_empty()).map(str::to_string).collect()
+                }
+                "--client-ip-header" => config.http.client_ip_header = Some(value()?),
+                "--limit-application" => config.http.limits.application = rate(flag, &value()?)?,
+                "--limit-write-ip" => config.http.limits.write_ip = rate(flag, &value()?)?,
+                "--limit-submit-ip" => config.http.limits.submit_ip = rate(flag, &value()?)?,
+                "--limit-submit-applicant" => config.http.limits.submit_applicant = rate(flag, &value()?)?,
+                "--limiter-capacity" => config.http.limits.capacity = number(flag, &value()?)?.max(2),
+                "--header-timeout-ms" => config.http.connections.header_timeout = millis(flag, &value()?)?,
+                "--idle-timeout-ms" => config.http.connections.idle_timeout = millis(flag, &value()?)?,
+                "--request-timeout-ms" => config.http.request_timeout = millis(flag, &value()?)?,
+                "--max-connections" => config.http.connections.max_connections = number(flag, &value()?)?.max(1),
                 "--log-origin" => config.log_origin = value()?,
                 "--log-key-file" => config.log_key_file = Some(PathBuf::from(value()?)),
                 "--help" | "-h" => return Err(USAGE.to_string()),
@@ -112,6 +133,22 @@ impl Config {
             }
             Backend::Postgres => PathBuf::from("kezek-token.secret"),
         }
+    }
+}
+
+fn rate(flag: &str, text: &str) -> Result<RateSpec, String> {
+    text.parse().map_err(|e| format!("{flag}: {e}"))
+}
+
+fn number(flag: &str, text: &str) -> Result<usize, String> {
+    text.parse().map_err(|_| format!("{flag} must be a number, not {text}"))
+}
+
+/// A positive number of milliseconds.
+fn millis(flag: &str, text: &str) -> Result<Duration, String> {
+    match text.parse::<u64>() {
+        Ok(ms) if ms > 0 => Ok(Duration::from_millis(ms)),
+        _ => Err(format!("{flag} must be a positive number of milliseconds, not {text}")),
     }
 }
 
@@ -155,45 +192,51 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, Box<dyn std::erro
     } else {
         (Arc::new(SystemClock), None)
     };
-    Ok(Arc::new(AppState {
-        claims: crate::store::ClaimQueue::start(store.clone()),
-        store,
-        clock,
-        demo_clock,
-        // A person clicks a few times a second at most; a retry loop gets slowed down.
-        limiter: RateLimiter::new(20, 5.0),
-        public_origin: config.public_origin.clone(),
-    }))
+    Ok(Arc::new(AppState::new(store, clock, demo_clock, &config.http)?))
 }
 
-/// Runs the scheduler and serves until the process ends.
+/// Runs the scheduler and serves until SIGTERM or Ctrl-C, then drains the open connections.
 pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let state = prepare(&config).await?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
     let address = listener.local_addr()?;
-    if config.tick_ms > 0 {
-        spawn_scheduler(state.clone(), Duration::from_millis(config.tick_ms));
-    }
+    let jobs = if config.tick_ms > 0 {
+        crate::scheduler::spawn(state.clone(), Registry::standard(), Duration::from_millis(config.tick_ms))
+    } else {
+        Vec::new()
+    };
     let app = router(state.clone(), &config.dirs);
     // Tests and people read this line; print it only once the socket accepts connections.
     println!("kezek-server listening on http://{address}/ ({:?}{})", state.store.db.backend, if config.demo { ", demo" } else { "" });
-    axum::serve(listener, app).await?;
+    let open = state.metrics.connections_open.clone();
+    crate::connections::serve(listener, app, config.http.connections.clone(), open, shutdown_signal()).await;
+    for job in jobs {
+        job.abort();
+    }
+    tracing::info!("shut down");
     Ok(())
 }
 
-/// Calls every job each `period`; a failed tick is logged and retried on the next one.
-pub fn spawn_scheduler(state: Arc<AppState>, period: Duration) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut interval = tokio::time::interval(period);
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            interval.tick().await;
-            let now = state.clock.now();
-            match crate::jobs::tick(&state.store, now).await {
-                Ok(report) if report != crate::jobs::TickReport::default() => tracing::info!(?report, "jobs ran"),
-                Ok(_) => {}
-                Err(error) => tracing::warn!(?error, "jobs tick failed; retrying next tick"),
+/// Completes on SIGTERM (how service managers and the tests stop the server) or Ctrl-C.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = terminate.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
             }
         }
-    })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    tracing::info!("shutting down: no new connections, finishing the open ones");
 }

@@ -8,6 +8,9 @@ use kezek_server::secrets::is_application_number;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+/// A number of the right format (13 digits, Luhn check digit) that no application has.
+const UNKNOWN_NUMBER: &str = "1000000000009";
+
 async fn post(client: &reqwest::Client, url: String, body: &Value) -> (StatusCode, Value) {
     let response = client.post(url).json(body).send().await.unwrap();
     let status = response.status();
@@ -236,7 +239,7 @@ async fn static_files_headers_and_guards() {
     let mut limited = None;
     for _ in 0..40 {
         let response = client
-            .get(format!("{}/api/applications/123456789012/status", server.base))
+            .get(format!("{}/api/applications/{UNKNOWN_NUMBER}/status", server.base))
             .bearer_auth("x")
             .send()
             .await
@@ -275,7 +278,7 @@ fn openapi_documents_every_route() {
         "/api/applications/{number}/interest:", "/api/claims:", "/api/referrals/{id}/cancel:", "/api/referrals/{id}/extend:",
         "/api/queues/{key}/snapshot:", "/api/bulletin:", "/api/time:", "/api/demo/clock:", "/api/demo/applications/{number}/originals:",
         "/api/applications/{number}/register:", "/api/log/checkpoint:", "/api/log/key:", "/api/log/entries/{index}:",
-        "/api/log/proof/inclusion:", "/api/log/proof/consistency:",
+        "/api/log/proof/inclusion:", "/api/log/proof/consistency:", "/api/health:", "/metrics:",
     ] {
         assert!(spec.contains(&format!("  {path}\n")), "{path} is not in openapi.yaml");
     }
@@ -286,20 +289,8 @@ async fn demo_endpoints_are_off_outside_demo_mode_and_the_owner_is_not_locked_ou
     let url = test_databases("nodemo").await.remove(0);
     let store = store(&url).await;
     let seeded = rush_fixture(&store, 1, 1, 1).await;
-    let clock = std::sync::Arc::new(kezek_server::clock::SettableClock::frozen_at(at(window_day(), 8)));
-    let state = std::sync::Arc::new(kezek_server::http::AppState {
-        claims: kezek_server::store::ClaimQueue::start(store.clone()),
-        store,
-        clock,
-        demo_clock: None,
-        limiter: kezek_server::ratelimit::RateLimiter::new(20, 5.0),
-        public_origin: None,
-    });
-    let dirs = kezek_server::http::StaticDirs { www: temp_dir("www"), pkg: temp_dir("pkg") };
-    let app = kezek_server::http::router(state, &dirs);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let server = serve_configured(store, at(window_day(), 8), kezek_server::state::HttpConfig::default(), None, false).await;
+    let base = server.base.clone();
     let client = client();
     let (status, body) = post(&client, format!("{base}/api/demo/clock"), &json!({ "advance": "PT1H" })).await;
     assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::FORBIDDEN, json!("demo.disabled")));

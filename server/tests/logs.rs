@@ -40,7 +40,9 @@ async fn logs_of_a_submission_hold_no_iin_and_no_name() {
     refused["child"]["iin"] = json!("not an iin");
     let response = client.post(format!("{}/api/applications", server.base)).json(&refused).send().await.unwrap();
     assert_eq!(response.status(), 422);
-    let response = client.post(format!("{}/api/applications", server.base)).body("{\"applicant\": {\"iin\": \"9001").send().await.unwrap();
+    let truncated = "{\"applicant\": {\"iin\": \"9001";
+    let response =
+        client.post(format!("{}/api/applications", server.base)).header("content-type", "application/json").body(truncated).send().await.unwrap();
     assert_eq!(response.status(), 422);
 
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;

@@ -6,9 +6,10 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use kezek::calendar::Calendar;
 use kezek_server::clock::SettableClock;
 use kezek_server::db::Db;
-use kezek_server::http::{router, AppState, StaticDirs};
+use kezek_server::api::router;
+use kezek_server::scheduler::Registry;
+use kezek_server::state::{AppState, HttpConfig, StaticDirs};
 use kezek_server::kztime::at_local;
-use kezek_server::ratelimit::RateLimiter;
 use kezek_server::secrets::TokenSecret;
 use kezek_server::seed::{load_applications, load_vacancies, Seeded, VacancySeed};
 use kezek_server::store::Store;
@@ -164,23 +165,36 @@ pub struct TestServer {
     pub dirs: StaticDirs,
 }
 
+/// A server with the production defaults of [`HttpConfig`], no scheduler.
 pub async fn serve(store: Store, now: DateTime<Utc>) -> TestServer {
+    serve_with(store, now, HttpConfig::default(), None).await
+}
+
+/// A server with `config`, demo endpoints on or off, and the scheduler running `jobs` every
+/// period when given; served by the same accept loop as the binary.
+pub async fn serve_with(store: Store, now: DateTime<Utc>, config: HttpConfig, jobs: Option<(Registry, std::time::Duration)>) -> TestServer {
+    serve_configured(store, now, config, jobs, true).await
+}
+
+pub async fn serve_configured(
+    store: Store,
+    now: DateTime<Utc>,
+    config: HttpConfig,
+    jobs: Option<(Registry, std::time::Duration)>,
+    demo: bool,
+) -> TestServer {
     let clock = Arc::new(SettableClock::frozen_at(now));
     let dirs = StaticDirs { www: temp_dir("www"), pkg: temp_dir("pkg") };
-    let state = Arc::new(AppState {
-        claims: kezek_server::store::ClaimQueue::start(store.clone()),
-        store,
-        clock: clock.clone(),
-        demo_clock: Some(clock.clone()),
-        limiter: RateLimiter::new(20, 5.0),
-        public_origin: None,
-    });
+    let demo_clock = demo.then(|| clock.clone());
+    let state = Arc::new(AppState::new(store, clock.clone(), demo_clock, &config).unwrap());
+    if let Some((registry, period)) = jobs {
+        kezek_server::scheduler::spawn(state.clone(), registry, period);
+    }
     let app = router(state.clone(), &dirs);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let open = state.metrics.connections_open.clone();
+    tokio::spawn(kezek_server::connections::serve(listener, app, config.connections.clone(), open, std::future::pending()));
     TestServer { base, state, clock, dirs }
 }
 

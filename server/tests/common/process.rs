@@ -28,11 +28,21 @@ pub fn spawn_server(url: &str, secret: &Path, clock_start: &str, log: &Path) -> 
     spawn_server_logging(url, secret, clock_start, log, "info")
 }
 
+/// The rush sends thousands of writes from 127.0.0.1: one address, unlike a real crowd. Tests
+/// that are not about the address limits lift them; the per-application limit stays.
+pub const LIFTED_ADDRESS_LIMITS: [&str; 4] = ["--limit-write-ip", "1000000/s", "--limit-submit-ip", "1000000/s"];
+
 /// As [`spawn_server`], with `KEZEK_LOG` set to `level`.
 pub fn spawn_server_logging(url: &str, secret: &Path, clock_start: &str, log: &Path, level: &str) -> Spawned {
+    spawn_server_with(url, secret, clock_start, log, level, &LIFTED_ADDRESS_LIMITS)
+}
+
+/// As [`spawn_server_logging`], with `extra` flags (and without lifting the address limits).
+pub fn spawn_server_with(url: &str, secret: &Path, clock_start: &str, log: &Path, level: &str, extra: &[&str]) -> Spawned {
     let log_file = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_kezek-server"))
         .args(["--database-url", url, "--port", "0", "--clock-start", clock_start, "--tick-ms", "500"])
+        .args(extra)
         .arg("--secret-file")
         .arg(secret)
         .env("KEZEK_LOG", level)

@@ -5,9 +5,13 @@
 //! `immutable` for a year; the checkpoint and the vkey are short-lived/public. Proofs are asked
 //! for an explicit tree size, which the page takes from the checkpoint it verifies them with.
 
+use super::authorize;
+use super::input::{application_number, bearer};
+use super::output::{json_response, with_etag, NO_STORE};
 use crate::error::ApiError;
-use crate::http::{bearer, with_etag, AppState};
+use crate::state::AppState;
 use crate::store::log::{self, StoredEntry};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -20,17 +24,18 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// The checkpoint changes with every append; a few seconds of caching spare the signer.
 const CHECKPOINT_CACHE: &str = "public, max-age=5";
 
-pub async fn checkpoint(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(super) async fn checkpoint(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, ApiError> {
     let tree = state.store.tree.current(&state.store.db).await?;
     let note = state.store.tree.checkpoint(&tree, tree.size())?;
     Ok(with_etag(&headers, note.into_bytes(), "text/plain; charset=utf-8", CHECKPOINT_CACHE))
 }
 
-pub async fn key(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(super) async fn key(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, ApiError> {
     Ok(with_etag(&headers, state.store.tree.vkey().into_bytes(), "text/plain; charset=utf-8", "public, max-age=3600"))
 }
 
-pub async fn entry(State(state): State<Arc<AppState>>, Path(index): Path<u64>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(super) async fn entry(State(state): State<Arc<AppState>>, Path(index): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let index: u64 = index.parse().map_err(|_| ApiError::NotFound("log.entry"))?;
     let stored = log::entry(&state.store.db.pool, index).await?.ok_or(ApiError::NotFound("log.entry"))?;
     let body = json!({
         "index": stored.index,
@@ -41,31 +46,33 @@ pub async fn entry(State(state): State<Arc<AppState>>, Path(index): Path<u64>, h
 }
 
 #[derive(Deserialize)]
-pub struct InclusionQuery {
+pub(super) struct InclusionQuery {
     index: u64,
     size: u64,
 }
 
-pub async fn inclusion(State(state): State<Arc<AppState>>, Query(q): Query<InclusionQuery>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(super) async fn inclusion(State(state): State<Arc<AppState>>, q: Result<Query<InclusionQuery>, QueryRejection>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(|_| range())?;
     let tree = state.store.tree.current(&state.store.db).await?;
     let proof = inclusion_proof(&tree, q.index, q.size)?;
     json_response(&headers, &json!({ "index": q.index, "size": q.size, "proof": proof }), IMMUTABLE)
 }
 
 #[derive(Deserialize)]
-pub struct ConsistencyQuery {
+pub(super) struct ConsistencyQuery {
     from: u64,
     to: u64,
 }
 
-pub async fn consistency(State(state): State<Arc<AppState>>, Query(q): Query<ConsistencyQuery>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(super) async fn consistency(State(state): State<Arc<AppState>>, q: Result<Query<ConsistencyQuery>, QueryRejection>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(|_| range())?;
     let tree = state.store.tree.current(&state.store.db).await?;
     let proof = consistency_proof(&tree, q.from, q.to)?;
     json_response(&headers, &json!({ "from": q.from, "to": q.to, "proof": proof }), IMMUTABLE)
 }
 
 #[derive(Deserialize)]
-pub struct RegisterQuery {
+pub(super) struct RegisterQuery {
     /// The tree size to prove against (default: the current size).
     size: Option<u64>,
     /// The size of the checkpoint the page kept from before, for a consistency proof.
@@ -95,14 +102,16 @@ struct SnapshotProof {
     log_size: u64,
 }
 
-pub async fn register(
+pub(super) async fn register(
     State(state): State<Arc<AppState>>,
     Path(number): Path<String>,
-    Query(q): Query<RegisterQuery>,
+    q: Result<Query<RegisterQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    let number = application_number(&number)?;
+    let Query(q) = q.map_err(|_| range())?;
     let token = bearer(&headers)?;
-    let application = crate::http::authorize(&state, &number, token).await?;
+    let application = authorize(&state, number, token).await?;
     let pool = &state.store.db.pool;
     let accepted = log::accepted_entry(pool, &application.number).await?.ok_or(ApiError::NotFound("log.entry"))?;
     let tree = state.store.tree.current(&state.store.db).await?;
@@ -125,7 +134,7 @@ pub async fn register(
         snapshot,
     };
     let body = serde_json::to_value(&answer).map_err(|_| ApiError::Internal)?;
-    json_response(&headers, &body, "private, no-cache")
+    json_response(&headers, &body, NO_STORE)
 }
 
 fn snapshot_proof(tree: &Log, stored: StoredEntry, size: u64) -> Result<SnapshotProof, ApiError> {
@@ -153,9 +162,4 @@ fn range() -> ApiError {
 
 fn encode_hashes(hashes: Vec<Hash>) -> Vec<String> {
     hashes.iter().map(|h| base64::encode(h)).collect()
-}
-
-fn json_response(headers: &HeaderMap, body: &serde_json::Value, cache: &'static str) -> Result<Response, ApiError> {
-    let bytes = serde_json::to_vec(body).map_err(|_| ApiError::Internal)?;
-    Ok(with_etag(headers, bytes, "application/json", cache))
 }

@@ -1,0 +1,135 @@
+//! The HTTP API (see `openapi.yaml`), one module per resource; handlers are thin (parse,
+//! authorize, call [`crate::store`]).
+//!
+//! | module | endpoints |
+//! | --- | --- |
+//! | [`applications`] | `POST /api/applications`, `GET …/{number}/status`, `POST …/{number}/withdraw`, `POST …/{number}/interest` |
+//! | [`claims`] | `POST /api/claims` |
+//! | [`referrals`] | `POST /api/referrals/{id}/cancel`, `POST /api/referrals/{id}/extend` |
+//! | [`queues`] | `GET /api/queues/{key}/snapshot` |
+//! | [`bulletin`] | `GET /api/bulletin` |
+//! | [`log`] | `GET /api/log/…` (checkpoint, key, entries, proofs), `GET /api/applications/{number}/register` |
+//! | [`clock`] | `GET /api/time`, `POST /api/demo/clock` |
+//! | [`demo`] | `POST /api/demo/applications/{number}/originals` |
+//! | [`health`] | `GET /api/health`, `GET /metrics` |
+//!
+//! Any other path under `/api` answers a JSON 404 `route.unknown`, a known path with another
+//! method a JSON 405 `route.method` (with `Allow`). The layers every request goes through
+//! (timeouts, headers, host and origin checks, the per-address write limit, metrics) are in
+//! `middleware.rs`; the connection bounds in `connections.rs`.
+//!
+//! Order of checks in a handler: the body's media type and size (415, 413), its JSON (422),
+//! the application number's format (422 `application.number`), then the limits and the
+//! database. A junk number never reaches a limiter or a query.
+//!
+//! Every write runs in a task of its own (a spawned task, or the claim writer of
+//! `store/batch.rs`), so a client that disconnects mid-request never
+//! cancels a transaction half-way: the write either commits or rolls back, and a retry finds
+//! the result (idempotent endpoints).
+
+mod applications;
+mod bulletin;
+mod claims;
+mod clock;
+mod demo;
+mod health;
+mod input;
+mod log;
+mod output;
+mod queues;
+mod referrals;
+
+use crate::error::ApiError;
+use crate::middleware::{guard, observe};
+use crate::ratelimit::Limit;
+use crate::state::{AppState, StaticDirs};
+use crate::store::ApplicationRow;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::{any, get, post};
+use axum::Router;
+use std::future::Future;
+use std::sync::Arc;
+use axum::response::IntoResponse;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::services::ServeDir;
+
+/// Request bodies above this are refused with 413 (an application is a few kilobytes).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The route that answers every other path under `/api/` (JSON 404).
+pub const UNKNOWN_ROUTE: &str = "/api/{*rest}";
+
+pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
+    let api = Router::new()
+        .route("/api/applications", post(applications::submit))
+        .route("/api/applications/{number}/status", get(applications::status))
+        .route("/api/applications/{number}/withdraw", post(applications::withdraw))
+        .route("/api/applications/{number}/interest", post(applications::confirm_interest))
+        .route("/api/claims", post(claims::claim))
+        .route("/api/referrals/{id}/cancel", post(referrals::cancel))
+        .route("/api/referrals/{id}/extend", post(referrals::extend))
+        .route("/api/queues/{key}/snapshot", get(queues::snapshot))
+        .route("/api/bulletin", get(bulletin::bulletin))
+        .route("/api/applications/{number}/register", get(log::register))
+        .route("/api/log/checkpoint", get(log::checkpoint))
+        .route("/api/log/key", get(log::key))
+        .route("/api/log/entries/{index}", get(log::entry))
+        .route("/api/log/proof/inclusion", get(log::inclusion))
+        .route("/api/log/proof/consistency", get(log::consistency))
+        .route("/api/time", get(clock::time))
+        .route("/api/demo/clock", post(clock::demo_clock))
+        .route("/api/demo/applications/{number}/originals", post(demo::confirm_originals))
+        .route("/api/health", get(health::health))
+        .route("/metrics", get(health::metrics))
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .route("/api", any(|| async { ApiError::NotFound("route.unknown") }))
+        .route("/api/", any(|| async { ApiError::NotFound("route.unknown") }))
+        .route(UNKNOWN_ROUTE, any(|| async { ApiError::NotFound("route.unknown") }));
+    Router::new()
+        .merge(api)
+        // Precompressed: scripts/build.sh writes `.gz` beside the package files, so the browser
+        // downloads the gzip size the size budget measures, at no CPU cost per request.
+        .nest_service("/pkg", ServeDir::new(&dirs.pkg).precompressed_gzip())
+        .fallback_service(ServeDir::new(&dirs.www))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // A handler that panics answers 500 (and is counted) instead of dropping the connection.
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("a handler panicked");
+            ApiError::Internal.into_response()
+        }))
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+/// Runs `work` to completion even if the client goes away (see the module note).
+async fn detached<T: Send + 'static>(work: impl Future<Output = Result<T, ApiError>> + Send + 'static) -> Result<T, ApiError> {
+    tokio::spawn(work).await.map_err(|_| ApiError::Internal)?
+}
+
+/// Takes a token of `limit` for `subject`, or 429.
+fn limit(state: &AppState, limit: Limit, subject: &[u8]) -> Result<(), ApiError> {
+    state.limiters.check(limit, subject).map_err(|seconds| {
+        state.metrics.rate_limited(limit);
+        ApiError::RateLimited(seconds)
+    })
+}
+
+/// Checks the number's format, authenticates `number` with `token`, then rate-limits. Failed
+/// attempts count in a bucket of their own, so someone who knows a number but not its token
+/// can slow down their own guessing but never lock the real applicant out.
+async fn authorize(state: &AppState, number: &str, token: &str) -> Result<ApplicationRow, ApiError> {
+    let number = input::application_number(number)?;
+    match state.store.authenticate(number, token).await {
+        Ok(application) => {
+            limit(state, Limit::Application, number.as_bytes())?;
+            Ok(application)
+        }
+        Err(ApiError::Unauthorized) => {
+            limit(state, Limit::FailedAuth, number.as_bytes())?;
+            Err(ApiError::Unauthorized)
+        }
+        Err(other) => Err(other),
+    }
+}
