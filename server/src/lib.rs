@@ -2,6 +2,7 @@
 //! application and to claim a seat; everything else it reads from published, cacheable files.
 //! See `README.md` and `openapi.yaml`.
 
+pub mod auth;
 pub mod clock;
 pub mod db;
 pub mod demo;
