@@ -2,6 +2,7 @@
 //! application and to claim a seat; everything else it reads from published, cacheable files.
 //! See `README.md` and `openapi.yaml`.
 
+pub mod adapters;
 pub mod auth;
 pub mod clock;
 pub mod db;
@@ -10,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod kztime;
+pub mod notify;
 pub mod ordering;
 pub mod publish;
 pub mod ratelimit;

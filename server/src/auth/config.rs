@@ -155,11 +155,17 @@ fn parse_url(name: &str, text: &str) -> Result<Url, String> {
 /// True when `url`'s host is `localhost` or a loopback address (127.0.0.0/8, ::1).
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Domain(domain)) => is_loopback_host(domain),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
         Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
         None => false,
     }
+}
+
+/// True when a host name is `localhost` or a loopback address (`127.0.0.1`, `::1`, `[::1]`).
+pub fn is_loopback_host(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost") || bare.parse::<IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
 }
 
 /// `https`, or `http` on loopback only.

@@ -43,7 +43,7 @@ mod roles;
 mod routes;
 pub mod store;
 
-pub use config::{is_loopback, AuthConfig, AuthSettings, OidcConfig, USAGE};
+pub use config::{is_loopback, is_loopback_host, require_tls_off_loopback, AuthConfig, AuthSettings, OidcConfig, USAGE};
 pub use error::AuthError;
 pub use extract::{Citizen, Session};
 pub use oidc::Identity;
