@@ -32,7 +32,9 @@ pub struct AuthConfig {
 /// The OpenID provider and kezek's registration there.
 #[derive(Clone, Debug)]
 pub struct OidcConfig {
-    pub issuer: Url,
+    /// Exactly as configured: ID tokens' `iss` must equal it character for character (a URL
+    /// type would add a trailing slash to `https://host`).
+    pub issuer: String,
     pub client_id: String,
     pub client_secret: Option<String>,
     pub redirect_url: Url,
@@ -105,8 +107,8 @@ impl AuthSettings {
                 None
             }
             Some(issuer) => {
-                let issuer = parse_url("--oidc-issuer", &issuer)?;
-                require_tls_off_loopback("--oidc-issuer", &issuer)?;
+                let issuer = issuer.trim().to_string();
+                require_tls_off_loopback("--oidc-issuer", &parse_url("--oidc-issuer", &issuer)?)?;
                 let client_id = self.client_id.ok_or("--oidc-issuer needs --oidc-client-id")?;
                 let redirect_url = parse_url("--oidc-redirect-url", &self.redirect_url.ok_or("--oidc-issuer needs --oidc-redirect-url")?)?;
                 require_tls_off_loopback("--oidc-redirect-url", &redirect_url)?;

@@ -120,7 +120,8 @@ pub struct Provider {
 
 impl Provider {
     pub fn new(config: OidcConfig) -> Result<Provider, String> {
-        let loopback_issuer = super::config::is_loopback(&config.issuer) && config.issuer.scheme() == "http";
+        let issuer = Url::parse(&config.issuer).map_err(|e| format!("issuer {}: {e}", config.issuer))?;
+        let loopback_issuer = super::config::is_loopback(&issuer) && issuer.scheme() == "http";
         let http = openidconnect::reqwest::Client::builder()
             .redirect(openidconnect::reqwest::redirect::Policy::none())
             .timeout(HTTP_TIMEOUT)
@@ -147,10 +148,10 @@ impl Provider {
                 return Ok(d.client.clone());
             }
         }
-        let issuer = IssuerUrl::from_url(self.config.issuer.clone());
+        let issuer = IssuerUrl::new(self.config.issuer.clone()).map_err(|e| OidcError::Provider(format!("issuer: {e}")))?;
         let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
             .await
-            .map_err(|e| OidcError::Provider(format!("discovery: {e}")))?;
+            .map_err(|e| OidcError::Provider(format!("discovery: {}", error_chain(&e))))?;
         for (name, url) in [
             ("authorization_endpoint", Some(metadata.authorization_endpoint().url())),
             ("token_endpoint", metadata.token_endpoint().map(|u| u.url())),
@@ -201,7 +202,7 @@ impl Provider {
             .await
             .map_err(|e| match e {
                 openidconnect::RequestTokenError::ServerResponse(r) => OidcError::Rejected(format!("token endpoint: {r}")),
-                other => OidcError::Provider(format!("token endpoint: {other}")),
+                other => OidcError::Provider(format!("token endpoint: {}", error_chain(&other))),
             })?;
         let id_token = response.id_token().ok_or_else(|| OidcError::Rejected("no ID token in the token response".to_string()))?;
         let nonce = Nonce::new(nonce.to_string());
@@ -229,4 +230,16 @@ impl Provider {
             locale: claims.locale().map(|l| l.as_str().to_string()),
         })
     }
+}
+
+/// An error and its sources, for the log ("request failed" alone says little).
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
 }
