@@ -39,3 +39,18 @@ if [ ! -f tools/node_modules/.package-lock.json ] || ! cmp -s tools/package-lock
   say "installing npm tools (npm ci)"
   (cd tools && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.kezek-installed-lock)
 fi
+
+# Python tools for the local services (aiosmtpd for scripts/services/smtp.py), in tools/.venv,
+# exactly as tools/requirements.txt pins them.
+if [ ! -x tools/.venv/bin/python ] || ! cmp -s tools/requirements.txt tools/.venv/.kezek-installed-requirements; then
+  say "installing Python tools into tools/.venv (pip)"
+  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq python3 python3-venv >/dev/null
+  fi
+  rm -rf tools/.venv
+  python3 -m venv tools/.venv
+  tools/.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-input -r tools/requirements.txt
+  cp tools/requirements.txt tools/.venv/.kezek-installed-requirements
+fi

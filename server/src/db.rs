@@ -39,6 +39,10 @@ pub struct Db {
 const MIGRATIONS: &[(i64, &str)] =
     &[(1, include_str!("../migrations/0001_init.sql")), (2, include_str!("../migrations/0002_log.sql"))];
 
+/// Migrations after the append-only triggers (3, written in code below).
+const LATER_MIGRATIONS: &[(i64, &str)] =
+    &[(4, include_str!("../migrations/0004_accounts.sql")), (5, include_str!("../migrations/0005_notifications.sql"))];
+
 /// How long a statement waits for SQLite's writer lock before giving up with "busy".
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 
@@ -95,6 +99,7 @@ impl Db {
             .await?;
         let mut migrations: Vec<(i64, Vec<String>)> = MIGRATIONS.iter().map(|(v, sql)| (*v, split_statements(sql))).collect();
         migrations.push((3, append_only_triggers(self.backend).iter().map(|s| s.to_string()).collect()));
+        migrations.extend(LATER_MIGRATIONS.iter().map(|(v, sql)| (*v, split_statements(sql))));
         for (version, statements) in &migrations {
             let mut tx = self.begin_write().await?;
             if self.backend == Backend::Postgres {

@@ -2,6 +2,8 @@
 //! application and to claim a seat; everything else it reads from published, cacheable files.
 //! See `README.md` and `openapi.yaml`.
 
+pub mod adapters;
+pub mod auth;
 pub mod api;
 pub mod clock;
 pub mod connections;
@@ -9,10 +11,9 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod jobs;
-pub mod kztime;
 pub mod metrics;
 pub mod middleware;
-pub mod ordering;
+pub mod notify;
 pub mod publish;
 pub mod ratelimit;
 pub mod scheduler;

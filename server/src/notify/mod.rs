@@ -1,0 +1,178 @@
+//! Notifications (rules 23, 24.9): a transactional outbox, a sender with retries, e-mail over
+//! SMTP and SMS through an HTTP gateway (issue 12 item 4).
+//!
+//! ```text
+//! event's transaction ── enqueue() ──▶ notification_outbox: pending (due_at)
+//!                                          │ Sender claims (lease) ─▶ sending ─▶ sent
+//!                                          │ failure: pending again at now + back-off
+//!                                          └ permanent failure or N attempts ─▶ dead
+//! ```
+//!
+//! - **Exactly one row per event, channel and recipient slot.** [`enqueue`] runs in the
+//!   caller's [`WriteTx`], so the rows exist if and only if the event committed. Its
+//!   `event_key` names the event (the same on a retried transaction), and the idempotency key
+//!   is SHA-256 of (event key, channel, slot): a second enqueue of the same event adds nothing.
+//!   Slot 0 is the e-mail address; slots 0 and 1 are the (at most two, Appendix 1) mobile numbers.
+//! - **Nothing lost across a restart.** A row is claimed with a lease (default 2 minutes) before
+//!   it is sent; if the process dies before marking it sent, the lease runs out and any sender
+//!   claims it again. So a message is sent at least once; the e-mail's `Message-ID`
+//!   (`<key@domain>`) and the SMS request's `Idempotency-Key` header (and `idempotencyKey`
+//!   field) are the idempotency key, so the rare second copy (a crash between the SMTP server's
+//!   "250" and the update) is recognisable by the receiving side.
+//! - **Retries**: a transient failure (connection refused, timeout, SMTP 4xx, HTTP 408/429/5xx)
+//!   is retried after [`RetryPolicy::first_delay`] doubled per attempt up to
+//!   [`RetryPolicy::max_delay`]; after [`RetryPolicy::max_attempts`] attempts, or at once on a
+//!   permanent failure (SMTP 5xx, HTTP 4xx: a wrong address stays wrong), the row is `dead`,
+//!   kept with its last error for an operator.
+//! - **Channels**: the applicant's choice per application ([`set_preferences`]; the page sets
+//!   it). Without a choice, every channel the application gives a contact for. The language is
+//!   the choice's, else the one the caller passes (the application's).
+//! - **Time**: due times, leases and back-off run on the clock passed in (the server's clock:
+//!   a reminder due at a domain instant follows the demo clock too).
+//! - **What a message says**: see [`messages`]: the application number, dates and reasons;
+//!   never a name or an IIN (the message type holds no text, and [`enqueue`] refuses an
+//!   application "number" that reads as an IIN).
+
+mod config;
+mod email;
+pub mod messages;
+pub mod outbox;
+mod sender;
+mod sms;
+
+pub use config::{NotifyConfig, NotifySettings, SmtpConfig, SmsConfig, TlsMode, USAGE};
+pub use email::SmtpTransport;
+pub use messages::{render, ArchiveReason, CancelReason, Message, Rendered};
+pub use sender::{Delivery, RetryPolicy, SendError, SendReport, Sender, Transport, TransportFuture, Transports};
+pub use sms::SmsGateway;
+
+use crate::db::WriteTx;
+use crate::secrets::sha256_hex;
+use chrono::{DateTime, NaiveDate, Utc};
+use kezek::application::Notifications;
+use kezek::i18n::Lang;
+use kezek::iin::Iin;
+use kezek::queue::ApplicationNumber;
+
+/// One event to tell an applicant about.
+#[derive(Clone, Debug)]
+pub struct Outgoing<'a> {
+    /// Names the event, the same each time the same event is enqueued (a retried transaction):
+    /// for example `"log:1234"` (its public log index) or `"referral:R7:issued"`.
+    pub event_key: &'a str,
+    pub application: ApplicationNumber,
+    pub message: Message,
+    /// The application's contacts (Appendix 1: at most two mobile numbers and one e-mail).
+    pub contacts: &'a Notifications,
+    /// The language when the applicant chose none (the application's).
+    pub lang: Lang,
+    /// When to send: the event's instant, or a reminder's.
+    pub due_at: DateTime<Utc>,
+}
+
+/// The applicant's channel choice for one application.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Preferences {
+    pub email: bool,
+    pub sms: bool,
+    pub lang: Lang,
+}
+
+/// Why enqueueing failed.
+#[derive(Debug)]
+pub enum EnqueueError {
+    /// The "application number" reads as an IIN: refused, so no message ever carries one.
+    NumberLooksLikeIin,
+    Database(sqlx::Error),
+}
+
+impl std::fmt::Display for EnqueueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EnqueueError::NumberLooksLikeIin => f.write_str("notify.number: the application number reads as an IIN"),
+            EnqueueError::Database(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for EnqueueError {}
+
+impl From<sqlx::Error> for EnqueueError {
+    fn from(error: sqlx::Error) -> EnqueueError {
+        EnqueueError::Database(error)
+    }
+}
+
+/// The idempotency key of (event, channel, slot): 64 hex digits.
+pub fn idempotency_key(event_key: &str, channel: &str, slot: i64) -> String {
+    sha256_hex(format!("kezek-notification\n{event_key}\n{channel}\n{slot}").as_bytes())
+}
+
+/// Writes the outbox rows for `outgoing` in the caller's transaction: one per chosen channel
+/// and recipient. Answers how many rows are new (0 when the event was enqueued before, or no
+/// channel applies). Rendering happens here, so the row holds exactly what will be sent.
+pub async fn enqueue(tx: &mut WriteTx, outgoing: &Outgoing<'_>, now: DateTime<Utc>) -> Result<usize, EnqueueError> {
+    let number = outgoing.application.to_string();
+    // Any valid IIN's birth date is before 2200.
+    if Iin::parse(&number, NaiveDate::from_ymd_opt(2200, 1, 1).unwrap_or(NaiveDate::MAX)).is_ok() {
+        return Err(EnqueueError::NumberLooksLikeIin);
+    }
+    let stored = outbox::preferences(tx.conn(), &number).await?;
+    let choice = match stored {
+        Some(row) => Preferences { email: row.email == 1, sms: row.sms == 1, lang: Lang::parse(&row.language) },
+        None => Preferences { email: true, sms: true, lang: outgoing.lang },
+    };
+    let rendered = render(&outgoing.message, outgoing.application, choice.lang);
+    let email_body = format!("{}\n\n--\n{}\n", rendered.text, messages::email_footer(choice.lang));
+    let mut destinations: Vec<(&str, i64, &str, &str)> = Vec::new();
+    if choice.email {
+        if let Some(address) = &outgoing.contacts.email {
+            destinations.push(("email", 0, address.as_str(), email_body.as_str()));
+        }
+    }
+    if choice.sms {
+        for (slot, phone) in outgoing.contacts.phones.iter().take(2).enumerate() {
+            destinations.push(("sms", slot as i64, phone.as_str(), rendered.text.as_str()));
+        }
+    }
+    let mut added = 0;
+    for (channel, slot, recipient, body) in destinations {
+        let key = idempotency_key(outgoing.event_key, channel, slot);
+        let row = outbox::NewRow {
+            idempotency_key: &key,
+            event_key: outgoing.event_key,
+            channel,
+            slot,
+            application_number: &number,
+            kind: outgoing.message.kind(),
+            language: choice.lang.code(),
+            recipient,
+            subject: &rendered.subject,
+            body,
+            due_at: outgoing.due_at,
+            created_at: now,
+        };
+        if outbox::insert(tx.conn(), &row).await? {
+            added += 1;
+        }
+    }
+    Ok(added)
+}
+
+/// Cancels the not-yet-sent messages of `event_key` (a reminder whose deadline went away: the
+/// window was used, the referral was cancelled). Answers how many.
+pub async fn cancel(tx: &mut WriteTx, event_key: &str) -> Result<u64, sqlx::Error> {
+    outbox::cancel(tx.conn(), event_key).await
+}
+
+/// The applicant's channel choice for `application`, if they made one.
+pub async fn preferences(tx: &mut WriteTx, application: ApplicationNumber) -> Result<Option<Preferences>, sqlx::Error> {
+    let row = outbox::preferences(tx.conn(), &application.to_string()).await?;
+    Ok(row.map(|r| Preferences { email: r.email == 1, sms: r.sms == 1, lang: Lang::parse(&r.language) }))
+}
+
+/// Stores the applicant's channel choice for `application` (the page's settings).
+pub async fn set_preferences(tx: &mut WriteTx, application: ApplicationNumber, choice: Preferences, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    let row = outbox::PreferenceRow { email: i64::from(choice.email), sms: i64::from(choice.sms), language: choice.lang.code().to_string() };
+    outbox::set_preferences(tx.conn(), &application.to_string(), &row, now).await
+}
