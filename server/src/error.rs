@@ -1,24 +1,68 @@
 //! Errors as the API reports them: `{ "errors": [ { "field", "code", "message" } ] }` with a
-//! fitting status. Codes are stable; messages are for people.
+//! fitting status. Codes are stable; messages are for people, in the request's language
+//! (`Accept-Language`, see [`with_lang`]), from the core's catalogs (`kezek::i18n`): the same
+//! words the page uses, in kk, ru and en.
 
-use crate::validation::ApiIssue;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use kezek::i18n::{self, Lang};
+use kezek::status::StatusError;
+use serde::Serialize;
 use serde_json::json;
+use std::future::Future;
+
+/// One reason a request is refused; `code` is stable, `message` is for people.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ApiIssue {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl ApiIssue {
+    pub fn new(field: &str, code: &str, message: &str) -> ApiIssue {
+        ApiIssue { field: field.to_string(), code: code.to_string(), message: message.to_string() }
+    }
+}
+
+tokio::task_local! {
+    static LANG: Lang;
+}
+
+/// Runs `work` with `lang` as the language of the error messages it answers.
+pub async fn with_lang<F: Future>(lang: Lang, work: F) -> F::Output {
+    LANG.scope(lang, work).await
+}
+
+/// The language of the request being answered (Kazakh outside a request).
+pub fn current_lang() -> Lang {
+    LANG.try_with(|lang| *lang).unwrap_or_default()
+}
+
+/// The message for `code` in the request's language.
+pub fn message(code: &str) -> String {
+    i18n::text(current_lang(), code)
+}
 
 #[derive(Debug)]
 pub enum ApiError {
-    /// 422: the body breaks the rules.
+    /// 422: the body breaks the rules; messages already in the request's language.
     Invalid(Vec<ApiIssue>),
     /// 401: unknown application number or wrong token (one answer for both: no probing).
     Unauthorized,
     /// 404.
     NotFound(&'static str),
     /// 409: the request is valid but the state does not allow it now.
-    Conflict(&'static str, &'static str),
-    /// 403: cross-site write or a demo endpoint outside demo mode.
+    Conflict(&'static str),
+    /// The core's lifecycle refused the event: 409, or 422 for a request that can never be
+    /// right (an extension too long, no reason).
+    Status(StatusError),
+    /// 403: cross-site write, a demo endpoint outside demo mode, another person's application.
     Forbidden(&'static str),
+    /// A sign-in refusal (401 `auth.required`, 403 `auth.no_iin`, …), answered as
+    /// [`crate::auth::AuthError`] answers it.
+    Auth(Box<crate::auth::AuthError>),
     /// 413: a body over the limit (`api::MAX_BODY_BYTES`).
     TooLarge,
     /// 405: the path exists, the method does not.
@@ -38,29 +82,92 @@ pub enum ApiError {
     Internal,
 }
 
+impl From<crate::auth::AuthError> for ApiError {
+    fn from(error: crate::auth::AuthError) -> ApiError {
+        match error {
+            crate::auth::AuthError::Api(inner) => inner,
+            other => ApiError::Auth(Box::new(other)),
+        }
+    }
+}
+
+impl From<StatusError> for ApiError {
+    fn from(error: StatusError) -> ApiError {
+        ApiError::Status(error)
+    }
+}
+
 impl ApiError {
+    /// A sign-in refusal.
+    pub fn from_auth(error: crate::auth::AuthError) -> ApiError {
+        error.into()
+    }
+
+    /// A 422 with a message already written for the person.
     pub fn invalid(field: &str, code: &str, message: &str) -> ApiError {
         ApiError::Invalid(vec![ApiIssue::new(field, code, message)])
     }
 
-    fn status_and_issues(self) -> (StatusCode, Vec<ApiIssue>) {
-        let one = |field: &str, code: &str, message: &str| vec![ApiIssue::new(field, code, message)];
+    /// A 422 whose message is the catalog's text for `code`.
+    pub fn invalid_code(field: &str, code: &str) -> ApiError {
+        ApiError::invalid(field, code, &message(code))
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &str {
         match self {
-            ApiError::Invalid(issues) => (StatusCode::UNPROCESSABLE_ENTITY, issues),
-            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, one("token", "auth.invalid", "Unknown application number or token")),
-            ApiError::NotFound(code) => (StatusCode::NOT_FOUND, one("", code, "Not found")),
-            ApiError::Conflict(code, message) => (StatusCode::CONFLICT, one("", code, message)),
-            ApiError::Forbidden(code) => (StatusCode::FORBIDDEN, one("", code, "Forbidden")),
-            ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, one("", "body.too_large", "The body is over 64 KiB")),
-            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, one("", "route.method", "Method not allowed on this path")),
-            ApiError::UnsupportedMediaType => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, one("Content-Type", "body.content_type", "Send the body as application/json"))
+            ApiError::Invalid(issues) => issues.first().map_or("invalid", |i| i.code.as_str()),
+            ApiError::Unauthorized => "auth.invalid",
+            ApiError::NotFound(code) | ApiError::Conflict(code) | ApiError::Forbidden(code) => code,
+            ApiError::Status(error) => error.code(),
+            ApiError::Auth(error) => error.code(),
+            ApiError::TooLarge => "body.too_large",
+            ApiError::MethodNotAllowed => "route.method",
+            ApiError::UnsupportedMediaType => "body.content_type",
+            ApiError::MisdirectedHost => "host.unknown",
+            ApiError::RateLimited(_) => "rate.limited",
+            ApiError::Busy => "db.busy",
+            ApiError::Timeout => "request.timeout",
+            ApiError::Internal => "internal",
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Status(StatusError::ExtensionTooLong | StatusError::ExtensionTooShort | StatusError::NoReason | StatusError::Calendar(_)) => {
+                StatusCode::UNPROCESSABLE_ENTITY
             }
-            ApiError::MisdirectedHost => (StatusCode::MISDIRECTED_REQUEST, one("Host", "host.unknown", "Not a host this server answers for")),
-            ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, one("", "rate.limited", "Too many requests; retry later")),
-            ApiError::Busy => (StatusCode::SERVICE_UNAVAILABLE, one("", "db.busy", "Busy; retry shortly")),
-            ApiError::Timeout => (StatusCode::SERVICE_UNAVAILABLE, one("", "request.timeout", "The request took too long; retry shortly")),
-            ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, one("", "internal", "Internal error")),
+            ApiError::Status(_) => StatusCode::CONFLICT,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Auth(error) => error.status(),
+            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::MisdirectedHost => StatusCode::MISDIRECTED_REQUEST,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Busy | ApiError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn field(&self) -> &'static str {
+        match self {
+            ApiError::Unauthorized => "token",
+            ApiError::UnsupportedMediaType => "Content-Type",
+            ApiError::MisdirectedHost => "Host",
+            _ => "",
+        }
+    }
+
+    fn issues(self) -> Vec<ApiIssue> {
+        match self {
+            ApiError::Invalid(issues) => issues,
+            ApiError::Status(error) => vec![ApiIssue::new("", error.code(), &error.message(current_lang()))],
+            other => vec![ApiIssue::new(other.field(), other.code(), &message(other.code()))],
         }
     }
 }
@@ -72,8 +179,7 @@ impl std::fmt::Display for ApiError {
                 let codes: Vec<&str> = issues.iter().map(|i| i.code.as_str()).collect();
                 write!(f, "invalid: {}", codes.join(", "))
             }
-            ApiError::Conflict(code, _) | ApiError::NotFound(code) | ApiError::Forbidden(code) => f.write_str(code),
-            other => write!(f, "{other:?}"),
+            other => f.write_str(other.code()),
         }
     }
 }
@@ -95,13 +201,16 @@ impl From<sqlx::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let ApiError::Auth(error) = self {
+            return (*error).into_response();
+        }
         let retry_after = match self {
             ApiError::RateLimited(seconds) => Some(seconds.max(1)),
             ApiError::Busy | ApiError::Timeout => Some(1),
             _ => None,
         };
-        let (status, issues) = self.status_and_issues();
-        let mut response = (status, Json(json!({ "errors": issues }))).into_response();
+        let status = self.status();
+        let mut response = (status, Json(json!({ "errors": self.issues() }))).into_response();
         if let Some(seconds) = retry_after {
             if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -109,4 +218,56 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code the API answers has a message in every language: a person never reads a code.
+    #[test]
+    fn every_error_code_is_worded_in_every_language() {
+        let errors = [
+            ApiError::Unauthorized,
+            ApiError::NotFound("route.unknown"),
+            ApiError::TooLarge,
+            ApiError::MethodNotAllowed,
+            ApiError::UnsupportedMediaType,
+            ApiError::MisdirectedHost,
+            ApiError::RateLimited(1),
+            ApiError::Busy,
+            ApiError::Timeout,
+            ApiError::Internal,
+        ];
+        let codes: Vec<&str> = errors.iter().map(ApiError::code).chain(CODES.iter().copied()).collect();
+        for lang in Lang::ALL {
+            for code in &codes {
+                assert!(i18n::has(lang, code), "{code} has no {} text", lang.code());
+            }
+        }
+    }
+
+    /// The codes handlers and the store answer with (`Conflict`, `NotFound`, `Forbidden`).
+    const CODES: &[&str] = &[
+        "application.duplicate",
+        "application.unknown",
+        "application.number",
+        "applicant.not_you",
+        "child.not_linked",
+        "demo.disabled",
+        "log.entry",
+        "log.range",
+        "origin.cross_site",
+        "referral.not_active",
+        "referral.unknown",
+        "vacancy.full",
+        "vacancy.unknown",
+        "vacancy.not_published",
+        "vacancy.other_pool",
+        "window.closed",
+        "body.json",
+        "idempotency.key",
+        "idempotency.mismatch",
+        "queue.unknown",
+    ];
 }

@@ -24,4 +24,4 @@ pub mod state;
 pub mod store;
 pub mod synthetic;
 pub mod tree;
-pub mod validation;
+pub mod wire;

@@ -1,6 +1,7 @@
 //! What every request goes through, outermost first:
 //!
-//! 1. [`observe`]: the request timeout (503 `request.timeout`), the security headers,
+//! 1. [`observe`]: the language of error messages (`Accept-Language`), the request timeout
+//!    (503 `request.timeout`), the security headers,
 //!    `Cache-Control: no-store` on every API answer that does not say otherwise (answers that
 //!    carry a token, a status or evidence are never kept by a cache), `Connection: close` on an
 //!    answer given before the request's body was read, the metrics and one log line (method, path, status, duration: paths carry only application numbers and queue
@@ -141,10 +142,15 @@ pub async fn observe(State(state): State<Arc<AppState>>, request: Request, next:
     let matched = request.extensions().get::<MatchedPath>().cloned();
     let route = route_label(matched.as_ref().map(MatchedPath::as_str), &path);
     let (request, body_read) = track_body(request);
-    let mut response = match tokio::time::timeout(state.request_timeout, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => ApiError::Timeout.into_response(),
-    };
+    // Error messages in the page's language (`error::with_lang`).
+    let lang = kezek::i18n::Lang::parse(request.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(|v| v.split([',', ';']).next()).unwrap_or(""));
+    let mut response = crate::error::with_lang(lang, async {
+        match tokio::time::timeout(state.request_timeout, next.run(request)).await {
+            Ok(response) => response,
+            Err(_) => ApiError::Timeout.into_response(),
+        }
+    })
+    .await;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

@@ -7,8 +7,7 @@
 //! | job | what | rule |
 //! | --- | --- | --- |
 //! | `bulletin` | the 18:00 vacancy bulletin | 24.3 |
-//! | `referral_expiry` | unused referrals expire, seats return | Appendix 4 item 8 |
-//! | `originals_deadline` | originals not confirmed in 5 working days: archived | 29 |
+//! | `deadlines` | deadlines that ran out: referrals expire (seats return), originals missed (archived), windows and temporary stays end | 22, 24.4, 25.4, Appendix 4 item 8 |
 //! | `age_out` | archived on the 1 September the child is 6 | 18, 24.9 |
 //! | `windows` | the 07:00 access windows, after the three above | 24.4 |
 //!
@@ -24,7 +23,7 @@
 
 use crate::error::ApiError;
 use crate::jobs;
-use crate::kztime::rfc3339;
+use crate::wire::rfc3339;
 use crate::state::AppState;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
@@ -101,11 +100,9 @@ impl Registry {
 pub fn standard_jobs() -> Vec<Job> {
     vec![
         Job::new("bulletin", |store, now| async move { jobs::publish_bulletin(&store, now).await }),
-        Job::new("referral_expiry", |store, now| async move { jobs::expire_referrals(&store, now).await }),
-        Job::new("originals_deadline", |store, now| async move { jobs::originals_deadline(&store, now).await }),
+        Job::new("deadlines", |store, now| async move { jobs::settle_deadlines(&store, now).await }),
         Job::new("age_out", |store, now| async move { jobs::age_out(&store, now).await }),
-        Job::new("windows", |store, now| async move { jobs::open_windows(&store, now).await })
-            .after(&["referral_expiry", "originals_deadline", "age_out"]),
+        Job::new("windows", |store, now| async move { jobs::open_windows(&store, now).await }).after(&["deadlines", "age_out"]),
     ]
 }
 

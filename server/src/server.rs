@@ -5,12 +5,13 @@ use crate::db::{Backend, Db};
 use crate::api::router;
 use crate::ratelimit::RateSpec;
 use crate::scheduler::Registry;
-use crate::state::{AppState, HttpConfig, StaticDirs};
+use crate::state::{AppState, HttpConfig, Services, StaticDirs};
 use crate::secrets::{load_or_create_seed, TokenSecret};
 use crate::tree::LogTree;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 use kezek::calendar::Calendar;
+use kezek::status::ServicePolicy;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,17 +33,24 @@ pub struct Config {
     pub log_origin: String,
     /// The log's Ed25519 seed file; by default beside the token secret ([`log_key_path`]).
     pub log_key_file: Option<PathBuf>,
+    /// The provider's policy (`kezek::status::ServicePolicy` JSON); the Rules' values without.
+    pub policy_file: Option<PathBuf>,
+    /// Sign-in (OpenID Connect) settings.
+    pub auth: crate::auth::AuthSettings,
+    /// Notification settings (SMTP, SMS gateway, retries).
+    pub notify: crate::notify::NotifySettings,
 }
 
 pub const USAGE: &str = "kezek-server [--demo] [--database-url URL] [--port N] [--www DIR] [--pkg DIR] \
 [--secret-file PATH] [--clock-start RFC3339] [--tick-ms N] [--public-origin ORIGIN] [--allowed-hosts H1,H2] \
-[--client-ip-header NAME] [--log-origin NAME] [--log-key-file PATH]
+[--client-ip-header NAME] [--log-origin NAME] [--log-key-file PATH] [--policy-file PATH]
   limits (a rate is N/PERIOD: 30/min, 20/4s, 10/h): [--limit-application RATE (20/4s)] [--limit-write-ip RATE (600/min)]
   [--limit-submit-ip RATE (30/min)] [--limit-submit-applicant RATE (10/h)] [--limiter-capacity N (100000)]
   timeouts and connections: [--header-timeout-ms N (10000)] [--idle-timeout-ms N (5000)] [--request-timeout-ms N (30000)]
   [--max-connections N (1024)]
   env: DATABASE_URL, PORT (default 8080), KEZEK_WWW, KEZEK_PKG, KEZEK_SECRET_FILE, KEZEK_LOG (info),
-  KEZEK_LOG_ORIGIN (default kezek.egov.kz/demo/log), KEZEK_LOG_KEY_FILE";
+  KEZEK_LOG_ORIGIN (default kezek.egov.kz/demo/log), KEZEK_LOG_KEY_FILE, KEZEK_POLICY_FILE
+  sign-in and notifications: see `kezek_server::auth::USAGE` and `kezek_server::notify`";
 
 impl Config {
     /// Reads flags (`args` without the program name), falling back to the environment.
@@ -69,10 +77,16 @@ impl Config {
             http: HttpConfig::default(),
             log_origin: env("KEZEK_LOG_ORIGIN").unwrap_or_else(|| crate::tree::DEFAULT_ORIGIN.to_string()),
             log_key_file: env("KEZEK_LOG_KEY_FILE").map(PathBuf::from),
+            policy_file: env("KEZEK_POLICY_FILE").map(PathBuf::from),
+            auth: crate::auth::AuthSettings::from_env()?,
+            notify: crate::notify::NotifySettings::from_env()?,
         };
         let mut rest = args.iter();
         while let Some(flag) = rest.next() {
             let mut value = || rest.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
+            if config.auth.apply_flag(flag, &mut value)? || config.notify.apply_flag(flag, &mut value)? {
+                continue;
+            }
             match flag.as_str() {
                 "--demo" => config.demo = true,
                 "--database-url" => config.database_url = Some(value()?),
@@ -102,6 +116,7 @@ impl Config {
                 "--max-connections" => config.http.connections.max_connections = number(flag, &value()?)?.max(1),
                 "--log-origin" => config.log_origin = value()?,
                 "--log-key-file" => config.log_key_file = Some(PathBuf::from(value()?)),
+                "--policy-file" => config.policy_file = Some(PathBuf::from(value()?)),
                 "--help" | "-h" => return Err(USAGE.to_string()),
                 other => return Err(format!("unknown argument {other}\n{USAGE}")),
             }
@@ -180,11 +195,19 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, Box<dyn std::erro
     // The log's Ed25519 seed lives beside the token secret, created the same way (mode 0600).
     let seed = load_or_create_seed(&config.log_key_file.clone().unwrap_or_else(|| log_key_path(&secret_path)))?;
     let tree = Arc::new(LogTree::new(&config.log_origin, &seed)?);
-    let store = Store { db, calendar: Arc::new(Calendar::builtin()), secret, tree };
+    let policy = match &config.policy_file {
+        Some(path) => ServicePolicy::from_json(&std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?)?,
+        None => ServicePolicy::RULES,
+    };
+    let services = Services::with_auth(&db, config.auth.clone().build()?)?;
+    let store = Store { db, calendar: Arc::new(Calendar::builtin()), policy: Arc::new(policy), secret, tree };
     let (clock, demo_clock): (Arc<dyn Clock>, Option<Arc<SettableClock>>) = if config.demo {
         let start = config.clock_start.unwrap_or_else(|| crate::demo::demo_start(&store, Utc::now()));
         let clock = Arc::new(SettableClock::running_from(start));
         let seeded = crate::demo::seed(&store, start).await?;
+        let mut tx = store.db.begin_write().await?;
+        crate::adapters::seed_demo_people(&mut tx, &crate::adapters::demo_people(), start).await?;
+        tx.commit().await?;
         tracing::info!(applications = seeded, "demo data seeded");
         (clock.clone(), Some(clock))
     } else if let Some(start) = config.clock_start {
@@ -192,7 +215,7 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, Box<dyn std::erro
     } else {
         (Arc::new(SystemClock), None)
     };
-    Ok(Arc::new(AppState::new(store, clock, demo_clock, &config.http)?))
+    Ok(Arc::new(AppState::new(store, clock, demo_clock, &config.http, services)?))
 }
 
 /// Runs the scheduler and serves until SIGTERM or Ctrl-C, then drains the open connections.

@@ -1,6 +1,8 @@
 //! What every handler shares: the store, the claim writer, the clock, the limits, the access
 //! rules, the metrics and the jobs' health; and the HTTP settings they are built from.
 
+use crate::adapters::{CivilRegistry, StateGrounds};
+use crate::auth::Auth;
 use crate::clock::{Clock, SettableClock};
 use crate::connections::ConnectionLimits;
 use crate::metrics::Metrics;
@@ -57,6 +59,43 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Each scheduled job's last success and failure (see `scheduler.rs`).
     pub jobs: JobBoard,
+    /// Sign-in and sessions (issue 12); the extractors find it through `FromRef`.
+    pub auth: Auth,
+    /// The civil registry: which children an applicant may apply for.
+    pub registry: Arc<dyn CivilRegistry>,
+    /// Which priority grounds the state systems confirm.
+    pub grounds: Arc<dyn StateGrounds>,
+}
+
+impl axum::extract::FromRef<Arc<AppState>> for Auth {
+    fn from_ref(state: &Arc<AppState>) -> Auth {
+        state.auth.clone()
+    }
+}
+
+/// What the state is built from besides the store and the clocks.
+pub struct Services {
+    pub auth: Auth,
+    pub registry: Arc<dyn CivilRegistry>,
+    pub grounds: Arc<dyn StateGrounds>,
+}
+
+impl Services {
+    /// Sign-in off, and the registry and grounds tables of the store's database (tests).
+    pub fn local(db: &crate::db::Db) -> Result<Services, String> {
+        Services::with_auth(db, crate::auth::AuthConfig::without_sign_in())
+    }
+
+    /// Sign-in as `config` says, and the registry and grounds tables of the database (demo
+    /// mode seeds them; production fills them from the e-government gateway).
+    pub fn with_auth(db: &crate::db::Db, config: crate::auth::AuthConfig) -> Result<Services, String> {
+        Ok(Services {
+            // Sessions run on the system clock, even in demo mode (see `auth`).
+            auth: Auth::new(db.clone(), Arc::new(crate::clock::SystemClock), config)?,
+            registry: Arc::new(crate::adapters::DemoCivilRegistry { db: db.clone() }),
+            grounds: Arc::new(crate::adapters::DemoStateGrounds { db: db.clone() }),
+        })
+    }
 }
 
 impl AppState {
@@ -66,8 +105,12 @@ impl AppState {
         clock: Arc<dyn Clock>,
         demo_clock: Option<Arc<SettableClock>>,
         config: &HttpConfig,
+        services: Services,
     ) -> Result<AppState, Box<dyn std::error::Error>> {
         Ok(AppState {
+            auth: services.auth,
+            registry: services.registry,
+            grounds: services.grounds,
             claims: ClaimQueue::start(store.clone()),
             store,
             clock,

@@ -33,7 +33,7 @@
 //!    suffice for all; otherwise each waits for its own turn. Their referrals to one
 //!    kindergarten are then claimed together (the backend's family claim).
 
-use super::{ApplicationNumber, Class, Entry, QueueKey, QueueKind, State, Token};
+use super::{ApplicationNumber, Entry, QueueKey, QueueKind, Token};
 use crate::application::StayMode;
 use crate::calendar::CalendarError;
 use crate::status::{Deadlines, ServicePolicy, WindowRound};
@@ -289,6 +289,7 @@ fn choose_with_siblings<'c>(in_order: &[&'c Candidate], count: usize) -> Vec<&'c
 mod tests {
     use super::*;
     use crate::calendar::{parse_date, Calendar};
+    use crate::queue::{Class, State};
 
     fn n(value: u64) -> ApplicationNumber {
         ApplicationNumber::new(value).unwrap()

@@ -1,20 +1,26 @@
-//! Applications: submit (Appendix 1), read the status, withdraw, confirm interest.
+//! Applications: submit (Appendix 1), read one's own, confirm or decline interest, withdraw,
+//! list "my applications".
 //!
 //! A submission counts against the client address's and the applicant's limits
-//! (`ratelimit.rs`): each one is a permanent public-log entry. The applicant is the
-//! `applicant.iin` of the body, as sent (a body without one fails validation anyway); the
-//! limiter keeps only a keyed hash of it.
+//! (`ratelimit.rs`): each one is a permanent public-log entry. When sign-in is configured, only
+//! a signed-in citizen submits, as the applicant, for a child the civil registry links to them
+//! (issue 12); the priority grounds the state systems confirm need no original (Appendix 2).
 
-use super::input::{application_number, bearer, parse_body, request_lang, ClientAddress, JsonBytes};
+use super::access::owned;
+use super::input::{bearer, parse_body, request_lang, ClientAddress, JsonBytes};
 use super::output::{with_etag, NO_STORE};
-use super::{authorize, detached, limit};
+use super::{detached, limit};
+use crate::auth::{AuthError, Session};
 use crate::error::ApiError;
 use crate::ratelimit::Limit;
 use crate::state::AppState;
+use crate::store::{ApplicationView, Submitter};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use kezek::application::Draft;
+use kezek::iin::Iin;
 use serde::Deserialize;
 use serde_json::Value;
 use std::sync::Arc;
@@ -22,14 +28,13 @@ use std::sync::Arc;
 pub(super) async fn submit(
     State(state): State<Arc<AppState>>,
     ClientAddress(address): ClientAddress,
+    session: Option<Session>,
     headers: HeaderMap,
     JsonBytes(body): JsonBytes,
 ) -> Result<Response, ApiError> {
     let value: Value = parse_body(&body)?;
     let key = match headers.get("idempotency-key") {
-        Some(v) => Some(v.to_str().ok().filter(|k| !k.is_empty() && k.len() <= 200).ok_or_else(|| {
-            ApiError::invalid("Idempotency-Key", "idempotency.key", "The Idempotency-Key must be 1-200 visible characters")
-        })?.to_string()),
+        Some(v) => Some(v.to_str().ok().filter(|k| !k.is_empty() && k.len() <= 200).ok_or_else(|| ApiError::invalid_code("Idempotency-Key", "idempotency.key"))?.to_string()),
         None => None,
     };
     limit(&state, Limit::SubmitIp, &address)?;
@@ -37,45 +42,109 @@ pub(super) async fn submit(
         limit(&state, Limit::SubmitApplicant, applicant.as_bytes())?;
     }
     let now = state.clock.now();
+    let today = kezek::status::deadline::local_date(now);
+    let submitter = match (state.auth.config().oidc.is_some(), session.and_then(|s| s.iin)) {
+        (true, None) => return Err(auth_required()),
+        (_, Some(applicant)) => {
+            // Issue 12: the child must be linked to the signed-in applicant in the civil registry.
+            let child = Draft::from_value(&value).ok().and_then(|d| d.child.iin).and_then(|text| Iin::parse(&text, today).ok());
+            let grounds_confirmed = match &child {
+                Some(child) => {
+                    let linked = state.registry.children_of(&applicant, today).await.map_err(|_| ApiError::Busy)?;
+                    if !linked.contains(child) {
+                        return Err(ApiError::invalid_code("child.iin", "child.not_linked"));
+                    }
+                    let category = Draft::from_value(&value).ok().and_then(|d| d.category).and_then(|c| kezek::application::Category::parse(&c));
+                    let confirmed = state.grounds.confirmed(&applicant, child).await.map_err(|_| ApiError::Busy)?;
+                    category.is_some_and(|c| confirmed.contains(&c))
+                }
+                None => false,
+            };
+            Submitter { applicant: Some(applicant), grounds_confirmed }
+        }
+        (false, None) => Submitter { applicant: None, grounds_confirmed: true },
+    };
     let lang = request_lang(&headers);
-    let answer = detached(async move { state.store.submit(&value, key.as_deref(), now, lang).await }).await?;
-    Ok((StatusCode::CREATED, Json(answer)).into_response())
+    let answer = detached(async move { state.store.submit(&value, key.as_deref(), &submitter, now, lang).await }).await?;
+    Ok((StatusCode::CREATED, [(axum::http::header::CACHE_CONTROL, NO_STORE)], Json(answer)).into_response())
 }
 
-#[derive(Deserialize)]
-struct TokenOnly {
-    token: String,
+fn auth_required() -> ApiError {
+    ApiError::from_auth(AuthError::Required)
 }
 
-pub(super) async fn withdraw(State(state): State<Arc<AppState>>, Path(number): Path<String>, JsonBytes(body): JsonBytes) -> Result<Response, ApiError> {
-    let TokenOnly { token } = parse_body(&body)?;
-    let application = authorize(&state, &number, &token).await?;
+/// The applicant's view of the application, `no-store` (it is personal).
+fn view_response(headers: &HeaderMap, view: &ApplicationView) -> Result<Response, ApiError> {
+    let body = serde_json::to_vec(view).map_err(|_| ApiError::Internal)?;
+    Ok(with_etag(headers, body, "application/json", NO_STORE))
+}
+
+pub(super) async fn status(State(state): State<Arc<AppState>>, Path(number): Path<String>, session: Option<Session>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let stored = owned(&state, &number, session.as_ref(), &headers).await?;
+    let view = state.store.view(&stored, state.clock.now()).await?;
+    view_response(&headers, &view)
+}
+
+/// "My applications": every application of the signed-in person (issue 12).
+pub(super) async fn mine(State(state): State<Arc<AppState>>, session: Session, headers: HeaderMap) -> Result<Response, ApiError> {
+    let iin = session.iin.ok_or_else(|| ApiError::from_auth(AuthError::NoIin))?;
     let now = state.clock.now();
-    let store = state.store.clone();
-    detached(async move { store.withdraw(&application, now).await }).await?;
-    let application = state.store.authenticate(&number, &token).await?;
-    Ok(Json(state.store.status(&application, now).await?).into_response())
+    let mut views = Vec::new();
+    for stored in state.store.applications_of(&state.store.applicant_key(&iin)).await? {
+        views.push(state.store.view(&stored, now).await?);
+    }
+    let body = serde_json::to_vec(&serde_json::json!({ "applications": views })).map_err(|_| ApiError::Internal)?;
+    Ok(with_etag(&headers, body, "application/json", NO_STORE))
 }
 
-pub(super) async fn confirm_interest(
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Interest {
+    /// `false`: not interested in a seat for now (rule 20.7); default `true` (rule 20.2).
+    #[serde(default = "yes")]
+    interested: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+pub(super) async fn interest(
     State(state): State<Arc<AppState>>,
     Path(number): Path<String>,
+    session: Option<Session>,
+    headers: HeaderMap,
     JsonBytes(body): JsonBytes,
 ) -> Result<Response, ApiError> {
-    let TokenOnly { token } = parse_body(&body)?;
-    let application = authorize(&state, &number, &token).await?;
+    let Interest { interested } = if body.is_empty() { Interest { interested: true } } else { parse_body(&body)? };
+    let stored = owned(&state, &number, session.as_ref(), &headers).await?;
     let now = state.clock.now();
     let store = state.store.clone();
-    let row = application.clone();
-    detached(async move { store.confirm_interest(&row, now).await }).await?;
-    Ok(Json(state.store.status(&application, now).await?).into_response())
+    let changed = detached(async move {
+        if interested {
+            store.confirm_interest(&stored, now).await
+        } else {
+            store.not_interested(&stored, now).await
+        }
+    })
+    .await?;
+    view_response(&headers, &state.store.view(&changed, now).await?)
 }
 
-pub(super) async fn status(State(state): State<Arc<AppState>>, Path(number): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let number = application_number(&number)?;
-    let token = bearer(&headers)?;
-    let application = authorize(&state, number, token).await?;
-    let status = state.store.status(&application, state.clock.now()).await?;
-    let body = serde_json::to_vec(&status).map_err(|_| ApiError::Internal)?;
-    Ok(with_etag(&headers, body, "application/json", NO_STORE))
+pub(super) async fn withdraw(State(state): State<Arc<AppState>>, Path(number): Path<String>, session: Option<Session>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let stored = owned(&state, &number, session.as_ref(), &headers).await?;
+    let now = state.clock.now();
+    let store = state.store.clone();
+    let changed = detached(async move { store.withdraw(&stored, now).await }).await?;
+    view_response(&headers, &state.store.view(&changed, now).await?)
+}
+
+/// A new token for API clients (the old one stops working); only the signed-in applicant.
+pub(super) async fn rotate_token(State(state): State<Arc<AppState>>, Path(number): Path<String>, session: Session, headers: HeaderMap) -> Result<Response, ApiError> {
+    if bearer(&headers).is_ok() {
+        return Err(auth_required());
+    }
+    let stored = owned(&state, &number, Some(&session), &headers).await?;
+    let token = state.store.rotate_token(&stored).await?;
+    Ok(([(axum::http::header::CACHE_CONTROL, NO_STORE)], Json(serde_json::json!({ "number": number, "token": token }))).into_response())
 }

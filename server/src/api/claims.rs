@@ -1,31 +1,31 @@
-//! Claims: a seat inside the application's access window (rules 24.4-24.5), through the claim
-//! writer's group commit (`store/batch.rs`).
+//! Claims: a seat inside the application's access to referrals (rules 24.4, 24.5, 24.10),
+//! through the claim writer's group commit (`store/batch.rs`): the one claim path.
 
-use super::authorize;
+use super::access::owned;
 use super::input::{parse_body, JsonBytes};
+use crate::auth::Session;
 use crate::error::ApiError;
 use crate::metrics::ClaimOutcome;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use std::sync::Arc;
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ClaimRequest {
     number: String,
-    token: String,
     vacancy_id: String,
 }
 
-pub(super) async fn claim(State(state): State<Arc<AppState>>, JsonBytes(body): JsonBytes) -> Result<Response, ApiError> {
+pub(super) async fn claim(State(state): State<Arc<AppState>>, session: Option<Session>, headers: HeaderMap, JsonBytes(body): JsonBytes) -> Result<Response, ApiError> {
     let request: ClaimRequest = parse_body(&body)?;
-    let application = authorize(&state, &request.number, &request.token).await?;
+    let stored = owned(&state, &request.number, session.as_ref(), &headers).await?;
     let now = state.clock.now();
-    let claimed = state.claims.claim(&state.store, application, request.vacancy_id, now).await;
+    let claimed = state.claims.claim(&state.store, stored.number.to_string(), request.vacancy_id, now).await;
     let (referral, created) = claimed.inspect_err(|_| state.metrics.claim(ClaimOutcome::Refused))?;
     state.metrics.claim(if created { ClaimOutcome::Created } else { ClaimOutcome::Replayed });
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };

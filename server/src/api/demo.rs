@@ -1,4 +1,5 @@
-//! Demo mode only: what otherwise happens at the provider's desk.
+//! Demo mode only: what otherwise happens at the provider's desk, until the operator page
+//! signs demo staff in (issue 11).
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -6,18 +7,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use std::sync::Arc;
 
-/// The provider confirms the originals (rule 29).
+/// The provider confirms the originals (rule 22).
 pub(super) async fn confirm_originals(State(state): State<Arc<AppState>>, Path(number): Path<String>) -> Result<StatusCode, ApiError> {
     if state.demo_clock.is_none() {
         return Err(ApiError::Forbidden("demo.disabled"));
     }
     let number = super::input::application_number(&number)?;
-    let result = sqlx::query("UPDATE applications SET originals_confirmed = 1 WHERE number = $1")
-        .bind(number)
-        .execute(&state.store.db.pool)
-        .await?;
-    if result.rows_affected() == 0 {
-        return Err(ApiError::NotFound("application.unknown"));
-    }
+    let stored = state.store.application(number).await?.ok_or(ApiError::NotFound("application.unknown"))?;
+    state.store.confirm_originals(&stored, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

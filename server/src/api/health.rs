@@ -34,7 +34,7 @@ pub(super) async fn health(State(state): State<Arc<AppState>>) -> Response {
         "status": status,
         "database": { "reachable": database, "backend": format!("{:?}", state.store.db.backend) },
         "jobs": state.jobs.to_json(),
-        "now": crate::kztime::rfc3339(state.clock.now()),
+        "now": crate::wire::rfc3339(state.clock.now()),
     });
     (code, Json(body)).into_response()
 }

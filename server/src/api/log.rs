@@ -5,8 +5,8 @@
 //! `immutable` for a year; the checkpoint and the vkey are short-lived/public. Proofs are asked
 //! for an explicit tree size, which the page takes from the checkpoint it verifies them with.
 
-use super::authorize;
-use super::input::{application_number, bearer};
+
+
 use super::output::{json_response, with_etag, NO_STORE};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -91,6 +91,17 @@ struct RegisterAnswer {
     #[serde(skip_serializing_if = "Option::is_none")]
     consistency_proof: Option<Vec<String>>,
     snapshot: Option<SnapshotProof>,
+    /// The application's later entries within `size`, each with its inclusion proof: what
+    /// the browser replays into the status (`verifyRegister`'s `history`).
+    history: Vec<HistoryProof>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HistoryProof {
+    entry: String,
+    entry_index: u64,
+    inclusion_proof: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -105,24 +116,29 @@ struct SnapshotProof {
 pub(super) async fn register(
     State(state): State<Arc<AppState>>,
     Path(number): Path<String>,
+    session: Option<crate::auth::Session>,
     q: Result<Query<RegisterQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let number = application_number(&number)?;
     let Query(q) = q.map_err(|_| range())?;
-    let token = bearer(&headers)?;
-    let application = authorize(&state, number, token).await?;
+    let application = super::access::owned(&state, &number, session.as_ref(), &headers).await?;
+    let number = application.number.to_string();
     let pool = &state.store.db.pool;
-    let accepted = log::accepted_entry(pool, &application.number).await?.ok_or(ApiError::NotFound("log.entry"))?;
+    let accepted = log::accepted_entry(pool, &number).await?.ok_or(ApiError::NotFound("log.entry"))?;
+    let later = log::application_entries(pool, &number).await?;
     let tree = state.store.tree.current(&state.store.db).await?;
     let size = q.size.unwrap_or(tree.size());
     let checkpoint = state.store.tree.checkpoint(&tree, size)?;
     let inclusion = inclusion_proof(&tree, accepted.index, size)?;
     let consistency = q.from.map(|from| consistency_proof(&tree, from, size)).transpose()?;
-    let snapshot = match log::latest_snapshot_entry(pool, &application.queue_key, size).await? {
+    let snapshot = match log::latest_snapshot_entry(pool, &application.queue.to_string(), size).await? {
         Some(stored) => Some(snapshot_proof(&tree, stored, size)?),
         None => None,
     };
+    let mut history = Vec::new();
+    for stored in later.into_iter().filter(|e| e.index > accepted.index && e.index < size) {
+        history.push(HistoryProof { inclusion_proof: inclusion_proof(&tree, stored.index, size)?, entry: base64::encode(&stored.entry), entry_index: stored.index });
+    }
     drop(tree);
     let answer = RegisterAnswer {
         checkpoint,
@@ -132,6 +148,7 @@ pub(super) async fn register(
         inclusion_proof: inclusion,
         consistency_proof: consistency,
         snapshot,
+        history,
     };
     let body = serde_json::to_value(&answer).map_err(|_| ApiError::Internal)?;
     json_response(&headers, &body, NO_STORE)

@@ -3,15 +3,19 @@
 //!
 //! | module | endpoints |
 //! | --- | --- |
-//! | [`applications`] | `POST /api/applications`, `GET …/{number}/status`, `POST …/{number}/withdraw`, `POST …/{number}/interest` |
+//! | [`applications`] | `POST /api/applications`, `GET …/{number}/status`, `POST …/{number}/withdraw`, `POST …/{number}/interest`, `POST …/{number}/token`, `GET /api/me/applications` |
 //! | [`claims`] | `POST /api/claims` |
 //! | [`referrals`] | `POST /api/referrals/{id}/cancel`, `POST /api/referrals/{id}/extend` |
-//! | [`queues`] | `GET /api/queues/{key}/snapshot` |
+//! | [`queues`] | `GET /api/queues/{key}/snapshot`, `GET /api/policy` |
 //! | [`bulletin`] | `GET /api/bulletin` |
 //! | [`log`] | `GET /api/log/…` (checkpoint, key, entries, proofs), `GET /api/applications/{number}/register` |
 //! | [`clock`] | `GET /api/time`, `POST /api/demo/clock` |
 //! | [`demo`] | `POST /api/demo/applications/{number}/originals` |
 //! | [`health`] | `GET /api/health`, `GET /metrics` |
+//! | `crate::auth` | `GET /auth/login`, `GET /auth/callback`, `POST /auth/logout`, `GET /api/me` |
+//!
+//! An application is acted on by its signed-in applicant or by an API client with its token
+//! (`access.rs`).
 //!
 //! Any other path under `/api` answers a JSON 404 `route.unknown`, a known path with another
 //! method a JSON 405 `route.method` (with `Allow`). The layers every request goes through
@@ -27,6 +31,7 @@
 //! cancels a transaction half-way: the write either commits or rolls back, and a retry finds
 //! the result (idempotent endpoints).
 
+mod access;
 mod applications;
 mod bulletin;
 mod claims;
@@ -43,7 +48,7 @@ use crate::error::ApiError;
 use crate::middleware::{guard, observe};
 use crate::ratelimit::Limit;
 use crate::state::{AppState, StaticDirs};
-use crate::store::ApplicationRow;
+use crate::store::Stored;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{any, get, post};
@@ -65,7 +70,10 @@ pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
         .route("/api/applications", post(applications::submit))
         .route("/api/applications/{number}/status", get(applications::status))
         .route("/api/applications/{number}/withdraw", post(applications::withdraw))
-        .route("/api/applications/{number}/interest", post(applications::confirm_interest))
+        .route("/api/applications/{number}/interest", post(applications::interest))
+        .route("/api/applications/{number}/token", post(applications::rotate_token))
+        .route("/api/me/applications", get(applications::mine))
+        .route("/api/policy", get(queues::policy))
         .route("/api/claims", post(claims::claim))
         .route("/api/referrals/{id}/cancel", post(referrals::cancel))
         .route("/api/referrals/{id}/extend", post(referrals::extend))
@@ -88,6 +96,7 @@ pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
         .route(UNKNOWN_ROUTE, any(|| async { ApiError::NotFound("route.unknown") }));
     Router::new()
         .merge(api)
+        .merge(crate::auth::routes())
         // Precompressed: scripts/build.sh writes `.gz` beside the package files, so the browser
         // downloads the gzip size the size budget measures, at no CPU cost per request.
         .nest_service("/pkg", ServeDir::new(&dirs.pkg).precompressed_gzip())
@@ -119,7 +128,7 @@ fn limit(state: &AppState, limit: Limit, subject: &[u8]) -> Result<(), ApiError>
 /// Checks the number's format, authenticates `number` with `token`, then rate-limits. Failed
 /// attempts count in a bucket of their own, so someone who knows a number but not its token
 /// can slow down their own guessing but never lock the real applicant out.
-async fn authorize(state: &AppState, number: &str, token: &str) -> Result<ApplicationRow, ApiError> {
+async fn authorize(state: &AppState, number: &str, token: &str) -> Result<Stored, ApiError> {
     let number = input::application_number(number)?;
     match state.store.authenticate(number, token).await {
         Ok(application) => {

@@ -72,23 +72,28 @@ impl From<ApiError> for AuthError {
     }
 }
 
+impl AuthError {
+    /// The HTTP status it answers with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AuthError::Required => StatusCode::UNAUTHORIZED,
+            AuthError::NoIin | AuthError::NotStaff | AuthError::OutOfScope | AuthError::Iin => StatusCode::FORBIDDEN,
+            AuthError::NotConfigured => StatusCode::SERVICE_UNAVAILABLE,
+            AuthError::Provider => StatusCode::BAD_GATEWAY,
+            AuthError::Callback(_) => StatusCode::BAD_REQUEST,
+            AuthError::Api(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
 impl IntoResponse for AuthError {
     fn into_response(self) -> Response {
-        let (status, message) = match &self {
-            AuthError::Required => (StatusCode::UNAUTHORIZED, "Sign in to continue"),
-            AuthError::NoIin => (StatusCode::FORBIDDEN, "This sign-in gave no IIN; sign in as a citizen"),
-            AuthError::NotStaff => (StatusCode::FORBIDDEN, "This account has no staff role"),
-            AuthError::OutOfScope => (StatusCode::FORBIDDEN, "This account's role does not cover this locality or kindergarten"),
-            AuthError::NotConfigured => (StatusCode::SERVICE_UNAVAILABLE, "Sign-in is not configured"),
-            AuthError::Provider => (StatusCode::BAD_GATEWAY, "The identity provider did not answer; try again"),
-            AuthError::Callback(_) => (StatusCode::BAD_REQUEST, "The sign-in could not be completed; sign in again"),
-            AuthError::Iin => (StatusCode::FORBIDDEN, "The identity provider gave an IIN that is not valid"),
-            AuthError::Api(_) => (StatusCode::INTERNAL_SERVER_ERROR, ""),
-        };
+        let status = self.status();
         if let AuthError::Api(error) = self {
             return error.into_response();
         }
-        let body = json!({ "errors": [{ "field": "", "code": self.code(), "message": message }] });
+        // The message in the request's language, from the core's catalogs.
+        let body = json!({ "errors": [{ "field": "", "code": self.code(), "message": crate::error::message(self.code()) }] });
         let mut response = (status, Json(body)).into_response();
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if status == StatusCode::UNAUTHORIZED {

@@ -53,7 +53,8 @@ pub use store::StaffIdentity;
 
 use crate::clock::Clock;
 use crate::db::Db;
-use crate::kztime::{from_ms, local_date};
+use crate::wire::from_ms;
+use kezek::status::deadline::local_date;
 use axum::http::{HeaderMap, HeaderValue};
 use kezek::i18n::Lang;
 use kezek::iin::Iin;

@@ -4,7 +4,7 @@
 use super::oidc::Identity;
 use super::roles::StaffRole;
 use crate::db::Db;
-use crate::kztime::{from_ms, to_ms};
+use crate::wire::{from_ms, to_ms};
 use crate::secrets::{random_bytes, sha256_hex};
 use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, FromRow};

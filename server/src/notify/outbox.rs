@@ -1,6 +1,6 @@
 //! The outbox and preference tables (migration 5). All SQL of the `notify` module is here.
 
-use crate::kztime::to_ms;
+use crate::wire::to_ms;
 use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, FromRow};
 

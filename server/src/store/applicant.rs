@@ -4,7 +4,7 @@
 //! nothing).
 
 use super::rows::{self, Stored};
-use super::{in_write_tx, Store};
+use super::Store;
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use kezek::status::Event;
@@ -41,6 +41,17 @@ impl Store {
             self.end_application(tx, &current, &Event::Withdrawn { at: now }, "withdrawn", now).await?;
             rows::application(tx.conn(), &stored.number.to_string()).await?.ok_or(ApiError::Internal)
         })
+    }
+
+    /// A new token for API clients; the old one stops working at once (only its hash is kept).
+    pub async fn rotate_token(&self, stored: &Stored) -> Result<String, ApiError> {
+        let token = crate::secrets::new_token().map_err(|_| ApiError::Internal)?;
+        sqlx::query("UPDATE applications SET token_hash = $1 WHERE number = $2")
+            .bind(crate::secrets::sha256_hex(token.as_bytes()))
+            .bind(stored.number.to_string())
+            .execute(&self.db.pool)
+            .await?;
+        Ok(token)
     }
 
     /// Applies an applicant's event; logs it only when the status changed or the event is a

@@ -11,7 +11,7 @@
 
 use super::lifecycle::ReferralEnd;
 use super::rows::{self, ReferralRow, Stored, Vacancy, REFERRAL_COLUMNS};
-use super::{in_write_tx, Store};
+use super::Store;
 use crate::db::WriteTx;
 use crate::error::ApiError;
 use crate::secrets::random_bytes;

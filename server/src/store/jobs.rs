@@ -5,7 +5,7 @@
 
 use super::lifecycle::ReferralEnd;
 use super::rows::{self, Stored};
-use super::{in_write_tx, Store};
+use super::Store;
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use kezek::status::{deadline, ArchiveReason, Event};

@@ -14,7 +14,7 @@
 
 use crate::db::WriteTx;
 use crate::error::ApiError;
-use crate::kztime::{from_ms, to_ms};
+use crate::wire::{from_ms, to_ms};
 use chrono::{DateTime, Utc};
 use kezek::tlog::{base64, leaf_hash, Event};
 
@@ -98,4 +98,13 @@ pub async fn latest_snapshot_entry(pool: &sqlx::AnyPool, queue_key: &str, size: 
     .fetch_optional(pool)
     .await?;
     row.map(stored).transpose()
+}
+
+/// Every entry naming application `number`, in log order.
+pub async fn application_entries(pool: &sqlx::AnyPool, number: &str) -> Result<Vec<StoredEntry>, ApiError> {
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT log_index, entry FROM log_entries WHERE application_number = $1 ORDER BY log_index")
+        .bind(number)
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter().map(stored).collect()
 }

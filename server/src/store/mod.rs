@@ -39,7 +39,6 @@ macro_rules! in_write_tx {
         }
     }};
 }
-pub(crate) use in_write_tx;
 
 mod batch;
 mod claims;
@@ -47,6 +46,7 @@ mod applicant;
 mod jobs;
 mod lifecycle;
 pub mod log;
+mod provider;
 mod reads;
 pub mod rows;
 mod snapshots;

@@ -83,6 +83,13 @@ impl Store {
             .collect()
     }
 
+    /// Every application of the applicant with `applicant_key`, newest first ("my applications").
+    pub async fn applications_of(&self, applicant_key: &str) -> Result<Vec<Stored>, ApiError> {
+        let mut all = super::rows::applications_where(&mut *self.db.pool.acquire().await?, "applicant_key = $1", applicant_key).await?;
+        all.sort_by(|a, b| b.submitted_at.cmp(&a.submitted_at));
+        Ok(all)
+    }
+
     /// The applicant's view of `stored` at `now`.
     pub async fn view(&self, stored: &Stored, now: DateTime<Utc>) -> Result<ApplicationView, ApiError> {
         let d = self.deadlines();

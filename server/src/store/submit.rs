@@ -14,7 +14,7 @@ use super::{log, Store};
 use crate::db::{is_unique_violation, WriteTx};
 use crate::error::ApiError;
 use crate::secrets::{new_application_number, new_token, open_token, random_bytes, seal_token, sha256_hex};
-use crate::validation::ApiIssue;
+use crate::error::ApiIssue;
 use chrono::{DateTime, Utc};
 use kezek::application::{Application, Draft};
 use kezek::checklist::{self, ChecklistRequest, Validity};

@@ -2,7 +2,7 @@
 //! daily bulletin publishes them, and the log commits to the bulletin document as published.
 
 use super::rows::{self, Vacancy};
-use super::{in_write_tx, log, Store};
+use super::{log, Store};
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use kezek::queue::distribution::GroupKind;

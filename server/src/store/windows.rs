@@ -4,7 +4,7 @@
 //! entry. Idempotent per pool and day (`distribution_runs`).
 
 use super::rows;
-use super::{in_write_tx, Store};
+use super::Store;
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use kezek::queue::distribution::{offer_ended, plan, Candidate, OpenWindow, Supply};
