@@ -30,7 +30,7 @@ async fn spawn_with_applicants(label: &str, applicants: u32, extra: &[&str]) -> 
     let dir = temp_dir(label);
     let url = format!("sqlite://{}", dir.join("kezek.db").display());
     let store = store(&url).await;
-    let seeded = rush_fixture(&store, applicants, 2, 1).await;
+    let seeded = window_fixture(&store, applicants, 2, 1).await;
     store.db.pool.close().await;
     let server = spawn_server_with(&url, &write_secret(&dir), "2026-11-23T02:30:00Z", &dir.join("server.log"), "info", extra);
     (server, seeded)
@@ -121,15 +121,15 @@ async fn junk_application_numbers_are_refused_before_the_database() {
     let (server, seeded) = spawn_with_applicants("junk-format", 1, &LIFTED_ADDRESS_LIMITS).await;
     let client = client();
     for junk in ["12345", "1000000000008", "900101300123", "abcdefghijklm", " 1000000000009", &"9".repeat(64 * 1000)] {
-        let claim = json!({ "number": junk, "token": seeded[0].token, "vacancyId": "v0" });
-        let response = client.post(format!("{}/api/claims", server.base)).json(&claim).send().await.unwrap();
+        let claim = json!({ "number": junk, "vacancyId": "v0" });
+        let response = client.post(format!("{}/api/claims", server.base)).bearer_auth(&seeded[0].token).json(&claim).send().await.unwrap();
         assert_eq!(error_code(response).await, (StatusCode::UNPROCESSABLE_ENTITY, json!("application.number")), "{:.20}", junk);
     }
     let status = client.get(format!("{}/api/applications/12345/status", server.base)).bearer_auth("x").send().await.unwrap();
     assert_eq!(error_code(status).await, (StatusCode::UNPROCESSABLE_ENTITY, json!("application.number")));
     // A well-formed unknown number is looked up: one answer for unknown number and wrong token.
-    let claim = json!({ "number": well_formed_number(1), "token": "x", "vacancyId": "v0" });
-    let response = client.post(format!("{}/api/claims", server.base)).json(&claim).send().await.unwrap();
+    let claim = json!({ "number": well_formed_number(1), "vacancyId": "v0" });
+    let response = client.post(format!("{}/api/claims", server.base)).bearer_auth("x").json(&claim).send().await.unwrap();
     assert_eq!(error_code(response).await, (StatusCode::UNAUTHORIZED, json!("auth.invalid")));
     assert_eq!(metric(&server.base, "kezek_rate_limit_keys{limit=\"failed_auth\"}").await, 1.0, "junk took no bucket");
 }
@@ -171,9 +171,9 @@ fn junk_claim(host: &str, n: u64) -> Vec<u8> {
     // Nine in ten 1 KiB junk numbers (the old limiter kept each whole), one in ten a
     // well-formed unknown number (one failed-auth bucket each: ten times the capacity).
     let number = if n % 10 != 0 { format!("{n:0>1024}") } else { well_formed_number(n) };
-    let body = format!(r#"{{"number":"{number}","token":"0","vacancyId":"v0"}}"#);
+    let body = format!(r#"{{"number":"{number}","vacancyId":"v0"}}"#);
     format!(
-        "POST /api/claims HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "POST /api/claims HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer 0\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )
     .into_bytes()
@@ -303,17 +303,17 @@ async fn json_writes_without_application_json_get_415() {
     let (number, token) = (&seeded[0].number, &seeded[0].token);
     let writes = [
         ("/api/applications".to_string(), body(1, "none")),
-        ("/api/claims".to_string(), json!({ "number": number, "token": token, "vacancyId": "v0" })),
-        ("/api/referrals/r1/cancel".to_string(), json!({ "number": number, "token": token })),
-        ("/api/referrals/r1/extend".to_string(), json!({ "number": number, "token": token, "reason": "illness" })),
-        (format!("/api/applications/{number}/withdraw"), json!({ "token": token })),
-        (format!("/api/applications/{number}/interest"), json!({ "token": token })),
+        ("/api/claims".to_string(), json!({ "number": number, "vacancyId": "v0" })),
+        ("/api/referrals/r1/cancel".to_string(), json!({ "number": number })),
+        ("/api/referrals/r1/extend".to_string(), json!({ "number": number, "reason": "illness" })),
+        (format!("/api/applications/{number}/withdraw"), json!({})),
+        (format!("/api/applications/{number}/interest"), json!({})),
         ("/api/demo/clock".to_string(), json!({ "advance": "PT1H" })),
     ];
     let client = client();
     for (path, body) in &writes {
         for content_type in [Some("text/plain"), Some("application/x-www-form-urlencoded"), Some("application/jsonp"), None] {
-            let mut request = client.post(format!("{}{path}", server.base)).body(body.to_string());
+            let mut request = client.post(format!("{}{path}", server.base)).bearer_auth(token).body(body.to_string());
             if let Some(content_type) = content_type {
                 request = request.header("content-type", content_type);
             }
@@ -322,7 +322,7 @@ async fn json_writes_without_application_json_get_415() {
         }
     }
     let count = client.get(format!("{}/api/applications/{number}/status", server.base)).bearer_auth(token).send().await.unwrap();
-    assert_eq!(count.json::<Value>().await.unwrap()["state"], "queued", "nothing was withdrawn");
+    assert_eq!(count.json::<Value>().await.unwrap()["status"]["state"], "window_open", "nothing was withdrawn");
 }
 
 #[tokio::test]
@@ -484,11 +484,12 @@ async fn metrics_expose_requests_latency_claims_and_job_runs_without_numbers() {
     flags.extend(["--tick-ms", "100"]);
     let (server, seeded) = spawn_with_applicants("metrics", 2, &flags).await;
     let client = client();
-    let claim = |i: usize, vacancy: &str| json!({ "number": seeded[i].number, "token": seeded[i].token, "vacancyId": vacancy });
+    let claim = |i: usize, vacancy: &str| json!({ "number": seeded[i].number, "vacancyId": vacancy });
     let claims = format!("{}/api/claims", server.base);
-    assert_eq!(client.post(&claims).json(&claim(0, "v0")).send().await.unwrap().status(), StatusCode::CREATED);
-    assert_eq!(client.post(&claims).json(&claim(0, "v0")).send().await.unwrap().status(), StatusCode::OK);
-    assert_eq!(client.post(&claims).json(&claim(1, "v0")).send().await.unwrap().status(), StatusCode::CONFLICT);
+    let token = |i: usize| seeded[i].token.clone();
+    assert_eq!(client.post(&claims).bearer_auth(token(0)).json(&claim(0, "v0")).send().await.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(client.post(&claims).bearer_auth(token(0)).json(&claim(0, "v0")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(client.post(&claims).bearer_auth(token(1)).json(&claim(1, "v0")).send().await.unwrap().status(), StatusCode::CONFLICT);
     let status = format!("{}/api/applications/{}/status", server.base, seeded[1].number);
     assert_eq!(client.get(&status).bearer_auth(&seeded[1].token).send().await.unwrap().status(), StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(400)).await;

@@ -17,6 +17,13 @@ async fn post(client: &reqwest::Client, url: String, body: &Value) -> (StatusCod
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// A write as an API client holding the application's token.
+async fn post_as(client: &reqwest::Client, token: &str, url: String, body: &Value) -> (StatusCode, Value) {
+    let response = client.post(url).bearer_auth(token).json(body).send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
 #[tokio::test]
 async fn submission_is_validated_numbered_and_idempotent() {
     for url in test_databases("submit").await {
@@ -31,22 +38,26 @@ async fn submission_is_validated_numbered_and_idempotent() {
                 (status, response.json::<Value>().await.unwrap())
             }
         };
-        let (status, first) = submit("k-1", body(1, "teacher")).await;
+        let teacher = |seed| {
+            let mut form = body(seed, "teacher");
+            form["documents"] = json!([{ "kind": "teacher_workplace_certificate", "issuedOn": "2026-11-10" }]);
+            form
+        };
+        let (status, first) = submit("k-1", teacher(1)).await;
         assert_eq!(status, StatusCode::CREATED, "{first}");
         let number = first["number"].as_str().unwrap();
         assert!(is_application_number(number), "{number}");
         assert_eq!(first["token"].as_str().unwrap().len(), 64);
-        assert_eq!(first["queues"][0]["key"], "750000000-2022-general");
-        assert_eq!(first["queues"][0]["birthYear"], 2022);
-        // Rule 29: 5 working days after Monday 23 November 2026 is Monday 30 November.
-        assert_eq!(first["originalsDue"], "2026-11-30");
+        assert_eq!(first["queue"], "750000000-2022-general");
+        // Rule 22: the certificate's original is due; the core's status says until when.
+        assert_eq!(first["status"], json!({ "state": "awaiting_originals", "submittedAt": "2026-11-23T05:00:00Z" }));
         assert_eq!(first["submittedAt"], "2026-11-23T05:00:00.000Z");
 
-        let (status, again) = submit("k-1", body(1, "teacher")).await;
+        let (status, again) = submit("k-1", teacher(1)).await;
         assert_eq!(status, StatusCode::CREATED);
-        assert_eq!(again, first, "a retry gets the first answer");
+        assert_eq!(again, first, "a retry gets the first answer, its token too");
 
-        let (status, mismatch) = submit("k-1", body(2, "teacher")).await;
+        let (status, mismatch) = submit("k-1", teacher(2)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(mismatch["errors"][0]["code"], "idempotency.mismatch");
 
@@ -57,6 +68,9 @@ async fn submission_is_validated_numbered_and_idempotent() {
         let (status, refused) = submit("k-2", bad).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(refused["errors"][0], json!({ "field": "child.iin", "code": "iin.checksum", "message": refused["errors"][0]["message"] }));
+        // Rules 5-6: a teacher's child without the certificate is refused with the list.
+        let (status, missing) = submit("k-3", body(4, "teacher")).await;
+        assert_eq!((status, missing["errors"][0]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("documents.missing")));
 
         let (status, _) = post(&client, format!("{}/api/applications", server.base), &json!("not an object")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -69,75 +83,75 @@ async fn submission_is_validated_numbered_and_idempotent() {
 async fn claim_inside_the_window_cancel_and_extend() {
     for url in test_databases("claim").await {
         let store = store(&url).await;
-        let seeded = rush_fixture(&store, 3, 2, 1).await;
+        let seeded = window_fixture(&store, 3, 2, 1).await;
         let server = serve(store, at(window_day(), 6)).await;
         let client = client();
-        let claim = |i: usize, vacancy: &str| {
-            json!({ "number": seeded[i].number, "token": seeded[i].token, "vacancyId": vacancy })
-        };
+        let claim = |i: usize, vacancy: &str| json!({ "number": seeded[i].number, "vacancyId": vacancy });
         let claims = format!("{}/api/claims", server.base);
+        let token = |i: usize| seeded[i].token.clone();
 
-        // Before 07:00 no window is open: the fixture's window starts at 07:00.
-        let (status, body) = post(&client, claims.clone(), &claim(0, "v0")).await;
-        assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::CONFLICT, json!("window.closed")));
+        // Before 07:00 the window is not open yet: the core's precise refusal.
+        let (status, body) = post_as(&client, &token(0), claims.clone(), &claim(0, "v0")).await;
+        assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::CONFLICT, json!("status.window_closed")));
 
         server.clock.set(at(window_day(), 7) + chrono::Duration::minutes(1));
-        let (status, referral) = post(&client, claims.clone(), &claim(0, "v0")).await;
+        let (status, referral) = post_as(&client, &token(0), claims.clone(), &claim(0, "v0")).await;
         assert_eq!(status, StatusCode::CREATED, "{referral}");
-        // Issued Monday 23 November; 5 working days, issue day not counted: to the end of Monday 30.
-        assert_eq!(referral["validUntil"], "2026-11-30T19:00:00.000Z");
-        assert_eq!(referral["validUntilLocal"], "2026-12-01T00:00:00+05:00");
+        assert_eq!((referral["state"].clone(), referral["vacancyId"].clone()), (json!("active"), json!("v0")));
 
-        let (status, again) = post(&client, claims.clone(), &claim(0, "v1")).await;
+        let (status, again) = post_as(&client, &token(0), claims.clone(), &claim(0, "v1")).await;
         assert_eq!(status, StatusCode::OK, "a retry (even naming another seat) returns the referral");
         assert_eq!(again["id"], referral["id"]);
 
-        let (status, body) = post(&client, claims.clone(), &claim(1, "v0")).await;
+        let (status, body) = post_as(&client, &token(1), claims.clone(), &claim(1, "v0")).await;
         assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::CONFLICT, json!("vacancy.full")));
-        let (status, wrong_token) = post(&client, claims.clone(), &json!({ "number": seeded[1].number, "token": "0".repeat(64), "vacancyId": "v1" })).await;
+        let (status, wrong_token) = post_as(&client, &"0".repeat(64), claims.clone(), &claim(1, "v1")).await;
         assert_eq!((status, wrong_token["errors"][0]["code"].clone()), (StatusCode::UNAUTHORIZED, json!("auth.invalid")));
+        let (status, _) = post(&client, claims.clone(), &claim(1, "v1")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "neither a session nor a token");
 
-        // Rule 30: cancel within a day; the seat comes back.
+        // Rule 30: cancel within a day; the seat comes back and the application keeps its place.
         let id = referral["id"].as_str().unwrap();
-        let credentials = json!({ "number": seeded[0].number, "token": seeded[0].token });
-        let (status, cancelled) = post(&client, format!("{}/api/referrals/{id}/cancel", server.base), &credentials).await;
+        let number0 = json!({ "number": seeded[0].number });
+        let (status, cancelled) = post_as(&client, &token(0), format!("{}/api/referrals/{id}/cancel", server.base), &number0).await;
         assert_eq!((status, cancelled["state"].clone()), (StatusCode::OK, json!("cancelled")));
-        let (status, taken) = post(&client, claims.clone(), &claim(1, "v0")).await;
+        let (status, taken) = post_as(&client, &token(1), claims.clone(), &claim(1, "v0")).await;
         assert_eq!(status, StatusCode::CREATED, "{taken}");
 
         // Rule 30: extend once, at most 30 calendar days after the issue day.
         let id = taken["id"].as_str().unwrap();
         let extend = format!("{}/api/referrals/{id}/extend", server.base);
-        let mut request = json!({ "number": seeded[1].number, "token": seeded[1].token, "reason": "illness", "until": "2026-12-24" });
-        let (status, body) = post(&client, extend.clone(), &request).await;
-        assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("referral.extension_range")));
+        let mut request = json!({ "number": seeded[1].number, "reason": "illness", "until": "2026-12-24" });
+        let (status, body) = post_as(&client, &token(1), extend.clone(), &request).await;
+        assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("status.extension_too_long")));
         request["until"] = json!("2026-12-23");
-        let (status, extended) = post(&client, extend.clone(), &request).await;
+        let (status, extended) = post_as(&client, &token(1), extend.clone(), &request).await;
         assert_eq!(status, StatusCode::OK, "{extended}");
-        assert_eq!(extended["validUntilLocal"], "2026-12-24T00:00:00+05:00");
-        let (status, _) = post(&client, extend.clone(), &request).await;
+        assert_eq!(extended["extendedUntil"], "2026-12-23");
+        let (status, _) = post_as(&client, &token(1), extend.clone(), &request).await;
         assert_eq!(status, StatusCode::OK, "the same extension again is a retry");
         request["until"] = json!("2026-12-20");
-        let (status, body) = post(&client, extend.clone(), &request).await;
-        assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::CONFLICT, json!("referral.already_extended")));
+        let (status, body) = post_as(&client, &token(1), extend.clone(), &request).await;
+        assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::CONFLICT, json!("status.already_extended")));
         request["reason"] = json!("boredom");
-        let (status, _) = post(&client, extend, &request).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, body) = post_as(&client, &token(1), extend, &request).await;
+        assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("referral.extension_reason")));
 
         // A day later cancelling is too late.
         server.clock.set(at(window_day(), 7) + chrono::Duration::hours(25));
-        let credentials = json!({ "number": seeded[1].number, "token": seeded[1].token });
-        let (status, body) = post(&client, format!("{}/api/referrals/{id}/cancel", server.base), &credentials).await;
-        assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::CONFLICT, json!("referral.cancel_too_late")));
+        let number1 = json!({ "number": seeded[1].number });
+        let (status, body) = post_as(&client, &token(1), format!("{}/api/referrals/{id}/cancel", server.base), &number1).await;
+        assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::CONFLICT, json!("status.cancel_too_late")));
 
-        // Withdraw and confirm interest.
-        let token = json!({ "token": seeded[2].token });
-        let (status, interest) = post(&client, format!("{}/api/applications/{}/interest", server.base, seeded[2].number), &token).await;
-        assert_eq!(status, StatusCode::OK);
-        assert!(interest["interestConfirmedAt"].is_string());
-        let (status, withdrawn) = post(&client, format!("{}/api/applications/{}/withdraw", server.base, seeded[2].number), &token).await;
-        assert_eq!((status, withdrawn["state"].clone()), (StatusCode::OK, json!("withdrawn")));
-        let (status, _) = post(&client, claims, &claim(2, "v1")).await;
+        // Not interested (rule 20.7), interested again (20.2), withdrawn (20.4).
+        let app2 = |action: &str| format!("{}/api/applications/{}/{action}", server.base, seeded[2].number);
+        let (status, paused) = post_as(&client, &token(2), app2("interest"), &json!({ "interested": false })).await;
+        assert_eq!((status, paused["status"].clone()), (StatusCode::OK, json!({ "state": "queued", "interested": false })));
+        let (status, back) = post_as(&client, &token(2), app2("interest"), &json!({})).await;
+        assert_eq!((status, back["status"].clone()), (StatusCode::OK, json!({ "state": "queued", "interested": true })));
+        let (status, withdrawn) = post_as(&client, &token(2), app2("withdraw"), &json!({})).await;
+        assert_eq!((status, withdrawn["status"]["state"].clone()), (StatusCode::OK, json!("withdrawn")));
+        let (status, _) = post_as(&client, &token(2), claims, &claim(2, "v1")).await;
         assert_eq!(status, StatusCode::CONFLICT);
     }
 }
@@ -152,13 +166,13 @@ async fn a_seat_for_another_age_group_or_stay_mode_is_refused() {
         other[1].id = "part".into();
         other[1].stay_mode = "part_day".into();
         kezek_server::seed::load_vacancies(&store, &other).await.unwrap();
-        let seeded = rush_fixture(&store, 1, 1, 1).await;
+        let seeded = window_fixture(&store, 1, 1, 1).await;
         let server = serve(store, at(window_day(), 8)).await;
         let client = client();
-        for (vacancy, code) in [("older", "vacancy.age_group"), ("part", "vacancy.stay_mode")] {
-            let request = json!({ "number": seeded[0].number, "token": seeded[0].token, "vacancyId": vacancy });
-            let (status, body) = post(&client, format!("{}/api/claims", server.base), &request).await;
-            assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::CONFLICT, json!(code)));
+        for vacancy in ["older", "part"] {
+            let request = json!({ "number": seeded[0].number, "vacancyId": vacancy });
+            let (status, body) = post_as(&client, &seeded[0].token, format!("{}/api/claims", server.base), &request).await;
+            assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::CONFLICT, json!("vacancy.other_pool")), "{vacancy}");
         }
     }
 }
@@ -167,7 +181,7 @@ async fn a_seat_for_another_age_group_or_stay_mode_is_refused() {
 async fn published_reads_carry_etags() {
     for url in test_databases("etag").await {
         let store = store(&url).await;
-        let seeded = rush_fixture(&store, 5, 2, 3).await;
+        let seeded = window_fixture(&store, 5, 2, 3).await;
         let server = serve(store, at(window_day(), 8)).await;
         let client = client();
         for path in ["/api/queues/750000000-2022-general/snapshot", "/api/bulletin"] {
@@ -196,11 +210,12 @@ async fn published_reads_carry_etags() {
         let status = client.get(&status_url).bearer_auth(&seeded[0].token).send().await.unwrap();
         assert_eq!(status.status(), StatusCode::OK);
         let etag = status.headers()["etag"].to_str().unwrap().to_string();
+        assert_eq!(status.headers()["cache-control"], "no-store");
         let body: Value = status.json().await.unwrap();
-        assert_eq!(body["state"], "queued");
-        assert_eq!(body["position"], 1);
-        assert_eq!(body["window"]["open"], true);
-        assert_eq!(body["window"]["closesAt"], "2026-11-26T02:00:00.000Z", "3 working days, rule 24.4");
+        assert_eq!(body["status"], json!({ "state": "window_open", "openedOn": "2026-11-23", "round": "priority" }));
+        assert_eq!(body["position"]["queueNumber"], 1);
+        assert_eq!(body["seats"].as_array().unwrap().len(), 2, "the pool's seats, each claimable");
+        assert_eq!(body["seats"][0]["claimable"], true);
         let again = client.get(&status_url).bearer_auth(&seeded[0].token).header("If-None-Match", etag).send().await.unwrap();
         assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
     }
@@ -279,6 +294,7 @@ fn openapi_documents_every_route() {
         "/api/queues/{key}/snapshot:", "/api/bulletin:", "/api/time:", "/api/demo/clock:", "/api/demo/applications/{number}/originals:",
         "/api/applications/{number}/register:", "/api/log/checkpoint:", "/api/log/key:", "/api/log/entries/{index}:",
         "/api/log/proof/inclusion:", "/api/log/proof/consistency:", "/api/health:", "/metrics:",
+        "/api/applications/{number}/token:", "/api/me/applications:", "/api/policy:", "/api/me:", "/auth/login:", "/auth/callback:", "/auth/logout:",
     ] {
         assert!(spec.contains(&format!("  {path}\n")), "{path} is not in openapi.yaml");
     }
@@ -288,7 +304,7 @@ fn openapi_documents_every_route() {
 async fn demo_endpoints_are_off_outside_demo_mode_and_the_owner_is_not_locked_out() {
     let url = test_databases("nodemo").await.remove(0);
     let store = store(&url).await;
-    let seeded = rush_fixture(&store, 1, 1, 1).await;
+    let seeded = window_fixture(&store, 1, 1, 1).await;
     let server = serve_configured(store, at(window_day(), 8), kezek_server::state::HttpConfig::default(), None, false).await;
     let base = server.base.clone();
     let client = client();
@@ -309,4 +325,46 @@ async fn demo_endpoints_are_off_outside_demo_mode_and_the_owner_is_not_locked_ou
     // ... and the applicant still gets in.
     let own = client.get(&status_url).bearer_auth(&seeded[0].token).send().await.unwrap();
     assert_eq!(own.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_signed_in_applicant_applies_for_a_linked_child_and_finds_it_again() {
+    for url in test_databases("mine").await {
+        let store = store(&url).await;
+        let server = serve(store.clone(), at(window_day(), 10)).await;
+        let client = client();
+        let form = body(60, "none");
+        let (mother, child) = (form["applicant"]["iin"].as_str().unwrap().to_string(), form["child"]["iin"].as_str().unwrap().to_string());
+        let cookie = citizen_cookie(&server, &mother).await;
+        let submit = |cookie: &str, form: &Value| client.post(format!("{}/api/applications", server.base)).header("cookie", cookie).json(form).send();
+        // Issue 12: a child the civil registry does not link to the signed-in person is refused.
+        let refused = submit(&cookie, &form).await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.json::<Value>().await.unwrap()["errors"][0]["code"], "child.not_linked");
+        // Another person's IIN as the applicant is refused too, even for a linked child.
+        let other = body(61, "none")["applicant"]["iin"].as_str().unwrap().to_string();
+        let stranger = citizen_cookie(&server, &other).await;
+        link_child(&store, &other, &child).await;
+        let not_you = submit(&stranger, &form).await.unwrap();
+        assert_eq!(not_you.json::<Value>().await.unwrap()["errors"][0]["code"], "applicant.not_you");
+        link_child(&store, &mother, &child).await;
+        let accepted = submit(&cookie, &form).await.unwrap();
+        assert_eq!(accepted.status(), StatusCode::CREATED);
+        let number = accepted.json::<Value>().await.unwrap()["number"].as_str().unwrap().to_string();
+        // "My applications" and the status with the session alone, from any device.
+        let mine: Value = client.get(format!("{}/api/me/applications", server.base)).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
+        assert_eq!(mine["applications"].as_array().unwrap().len(), 1);
+        assert_eq!(mine["applications"][0]["number"], number.as_str());
+        let status_url = format!("{}/api/applications/{number}/status", server.base);
+        assert_eq!(client.get(&status_url).header("cookie", &cookie).send().await.unwrap().status(), StatusCode::OK);
+        // Someone else's session sees no such application.
+        assert_eq!(client.get(&status_url).header("cookie", &stranger).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+        // A new token for an API client works.
+        let rotated: Value = client.post(format!("{}/api/applications/{number}/token", server.base)).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
+        let token = rotated["token"].as_str().unwrap();
+        assert_eq!(client.get(&status_url).bearer_auth(token).send().await.unwrap().status(), StatusCode::OK);
+        // Errors come in the page's language.
+        let ru: Value = client.get(&status_url).header("cookie", &stranger).header("accept-language", "ru").send().await.unwrap().json().await.unwrap();
+        assert_eq!(ru["errors"][0]["message"], "Такое заявление не найдено");
+    }
 }

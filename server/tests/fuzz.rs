@@ -194,23 +194,23 @@ fn plan(rng: &mut Rng, known: &Known, base_host: &str) -> Planned {
     let query_number = |rng: &mut Rng| -> String {
         rng.pick(&["0", "1", "2", "5", "100", "-1", "18446744073709551615", "18446744073709551616", "x", "", "1e2", "3.5"]).to_string()
     };
-    let credentials = json!({ "number": known.number, "token": known.token });
+    let credentials = json!({ "number": known.number });
     let (method, path, body, auth): (Method, String, Option<Value>, bool) = match rng.below(20) {
         0 | 1 => (Method::POST, "/api/applications".into(), Some(body(rng.below(100_000) as u32, "none")), false),
         2 | 3 => {
-            let vacancy = *rng.pick(&["v-1-3-full_day", "v-2-3-full_day", "v-1-1-part_day", "nope"]);
-            let request = json!({ "number": known.number, "token": known.token, "vacancyId": vacancy });
-            (Method::POST, "/api/claims".into(), Some(request), false)
+            let vacancy = *rng.pick(&["v1-3-full_day", "v2-3-full_day", "v1-1-part_day", "nope"]);
+            let request = json!({ "number": known.number, "vacancyId": vacancy });
+            (Method::POST, "/api/claims".into(), Some(request), true)
         }
-        4 => (Method::POST, format!("/api/referrals/{}/cancel", segment(rng, &known.referral)), Some(credentials.clone()), false),
+        4 => (Method::POST, format!("/api/referrals/{}/cancel", segment(rng, &known.referral)), Some(credentials.clone()), true),
         5 => {
             let mut request = credentials.clone();
             request["reason"] = json!(rng.pick(&["illness", "hospitalisation", "business_trip", "vacation"]));
             request["until"] = json!(rng.pick(&["2026-12-20", "2026-12-24", "2027-02-30", "1900-01-01"]));
-            (Method::POST, format!("/api/referrals/{}/extend", segment(rng, &known.referral)), Some(request), false)
+            (Method::POST, format!("/api/referrals/{}/extend", segment(rng, &known.referral)), Some(request), true)
         }
-        6 => (Method::POST, format!("/api/applications/{}/interest", segment(rng, &known.number)), Some(json!({ "token": known.token })), false),
-        7 => (Method::POST, format!("/api/applications/{}/withdraw", segment(rng, &known.number)), Some(json!({ "token": "wrong" })), false),
+        6 => (Method::POST, format!("/api/applications/{}/interest", segment(rng, &known.number)), Some(json!({ "interested": rng.chance(50) })), true),
+        7 => (Method::POST, format!("/api/applications/{}/withdraw", segment(rng, &known.number)), Some(json!({})), false),
         8 | 9 => (Method::GET, format!("/api/applications/{}/status", segment(rng, &known.number)), None, true),
         10 => {
             let query = if rng.chance(50) { format!("?size={}&from={}", query_number(rng), query_number(rng)) } else { String::new() };
@@ -310,12 +310,14 @@ async fn prepare_known(base: &str) -> Known {
     let client = client();
     let answer: Value = client.post(format!("{base}/api/applications")).json(&body(4242, "none")).send().await.unwrap().json().await.unwrap();
     let (number, token) = (answer["number"].as_str().unwrap().to_string(), answer["token"].as_str().unwrap().to_string());
-    let queue = answer["queues"][0]["key"].as_str().unwrap().to_string();
+    let queue = answer["queue"].as_str().unwrap().to_string();
     // 07:01 on Tuesday 24 November: the window that includes this application opens.
     let moved = client.post(format!("{base}/api/demo/clock")).json(&json!({ "to": "2026-11-24T02:01:00Z" })).send().await.unwrap();
     assert_eq!(moved.status(), 200);
-    let claim = json!({ "number": number, "token": token, "vacancyId": "v-1-3-full_day" });
-    let referral: Value = client.post(format!("{base}/api/claims")).json(&claim).send().await.unwrap().json().await.unwrap();
+    let status: Value = client.get(format!("{base}/api/applications/{number}/status")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let seat = status["seats"].as_array().and_then(|s| s.first()).unwrap_or_else(|| panic!("no window with seats: {status}"));
+    let claim = json!({ "number": number, "vacancyId": seat["vacancyId"] });
+    let referral: Value = client.post(format!("{base}/api/claims")).bearer_auth(&token).json(&claim).send().await.unwrap().json().await.unwrap();
     let referral = referral["id"].as_str().unwrap_or_else(|| panic!("no referral: {referral}")).to_string();
     Known { number, token, referral, queue }
 }

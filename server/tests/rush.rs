@@ -1,7 +1,8 @@
-//! The 07:00 rush against the real binary: 1000 applicants with open windows send 2000
-//! concurrent claims for 100 seats, with retries on 5xx and connection errors; then the same
-//! with the server SIGKILLed in the middle and restarted on the same database. Loopback only,
-//! bounded in count (2000 claims) and time (RUSH_DEADLINE).
+//! The morning rush against the real binary: rule 24.10's remaining round opens 100 seats to
+//! 1000 applicants at once, who send 2000 concurrent claims, with retries on 5xx and connection
+//! errors; then the same with the server SIGKILLed in the middle and restarted on the same
+//! database. Loopback only, bounded in count (2000 claims) and time (RUSH_DEADLINE). After
+//! each, the public register replays to the status the server reports for every application.
 
 mod common;
 
@@ -22,8 +23,8 @@ const SEATS_PER_VACANCY: i64 = 10;
 /// Requests in flight at once (each is one loopback connection).
 const IN_FLIGHT: usize = 200;
 const RUSH_DEADLINE: Duration = Duration::from_secs(120);
-/// 07:30 local on the window day: inside the windows the fixture opened.
-const CLOCK_START: &str = "2026-11-23T02:30:00Z";
+/// 07:30 local on the Thursday of the remaining round: inside the windows the fixture opened.
+const CLOCK_START: &str = "2026-11-26T02:30:00Z";
 
 #[derive(Default)]
 struct Outcome {
@@ -46,7 +47,7 @@ struct Rush {
 async fn prepare(url: &str, label: &str, vacancies: usize, seats: i64) -> Rush {
     let dir = temp_dir(label);
     let store = store(url).await;
-    let seeded = rush_fixture(&store, APPLICANTS, vacancies, seats).await;
+    let seeded = remaining_round_fixture(&store, APPLICANTS, vacancies, seats).await;
     let secret = write_secret(&dir);
     let log = dir.join("server.log");
     let server = spawn_server(url, &secret, CLOCK_START, &log);
@@ -68,17 +69,18 @@ async fn send_claims(base: Arc<RwLock<String>>, seeded: &[Seeded], vacancies: us
         let applicant = &seeded[i % seeded.len()];
         let body = json!({
             "number": applicant.number,
-            "token": applicant.token,
             "vacancyId": format!("v{}", (i * 7 + i / seeded.len() * 3) % vacancies),
         });
+        let token = applicant.token.clone();
         let (client, outcome, gate, base, acked) = (client.clone(), outcome.clone(), gate.clone(), base.clone(), acked.clone());
+        let token = token.clone();
         tasks.push(tokio::spawn(async move {
             let _permit = gate.acquire_owned().await.unwrap();
             let started = Instant::now();
             loop {
                 assert!(Instant::now() < deadline, "rush did not finish in time");
                 let url = format!("{}/api/claims", base.read().unwrap());
-                let pause = match client.post(url).json(&body).send().await {
+                let pause = match client.post(url).bearer_auth(&token).json(&body).send().await {
                     Ok(response) if response.status().is_success() => {
                         let referral: Value = response.json().await.unwrap();
                         assert_eq!(referral["applicationNumber"], body["number"]);
@@ -140,6 +142,8 @@ async fn check_invariants(store: &Store, outcome: &Outcome, seats: i64) {
     let referred: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM applications WHERE state = 'referred'").fetch_one(pool).await.unwrap();
     assert_eq!(referred.0, seats);
     check_log(store, &referrals).await;
+    let replayed = assert_register_replays(store, chrono::Utc::now().max(at(remaining_day(), 9))).await;
+    eprintln!("register replays to the served status for all {replayed} applications");
 }
 
 /// The restarted server rebuilt its tree from the database: its signed checkpoint covers every
@@ -156,9 +160,12 @@ async fn check_checkpoint(store: &Store, base: &str) {
     assert_eq!(checkpoint.root_hash, tree.root(tree.size()).unwrap());
 }
 
+fn hex_bytes(text: &str) -> Vec<u8> {
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap()).collect()
+}
+
 fn hex_hash(text: &str) -> kezek::tlog::Hash {
-    let bytes: Vec<u8> = (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap()).collect();
-    bytes.try_into().unwrap()
+    hex_bytes(text).try_into().unwrap()
 }
 
 /// The public log: dense indexes, and exactly one `referral_issued` entry per stored referral
@@ -178,7 +185,12 @@ async fn check_log(store: &Store, referrals: &[(String, String, String)]) {
         assert!(logged.insert(referral, (application, seat)).is_none(), "a referral logged twice");
     }
     for (id, number, vacancy) in referrals {
-        assert_eq!(logged.get(id), Some(&(number.clone(), vacancy.clone())), "referral {id} is logged as stored");
+        let (application, seat) = logged.get(id).unwrap_or_else(|| panic!("referral {id} is not logged"));
+        assert_eq!(application, number, "referral {id} is logged for its application");
+        // The seat is published only as a commitment, which opens with the application's salt.
+        let (salt,): (String,) = sqlx::query_as("SELECT salt FROM applications WHERE number = $1").bind(number).fetch_one(pool).await.unwrap();
+        let salt: [u8; 32] = hex_bytes(&salt).try_into().unwrap();
+        assert!(seat.opens(&salt, format!("seat:{vacancy}").as_bytes()), "referral {id} commits to seat {vacancy}");
     }
 }
 

@@ -339,4 +339,5 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("clock.range", "The demo clock runs only within 1900-2200"),
     ("clock.duration", "Write the duration as P1D or PT2H"),
     ("clock.request", "Give advance or to to move the demo clock"),
+    ("admission.certificate_expired", "The child's health certificate must be issued no earlier than three calendar days before the contract"),
 ];

@@ -66,13 +66,14 @@ impl Store {
         let d = self.deadlines();
         let json = serde_json::to_string(status).map_err(|_| ApiError::Internal)?;
         let next_change = status.next_change(&d).map_err(|_| ApiError::Internal)?.map(|at| at.timestamp_millis());
-        // The window columns belong to an open window only.
+        // The window columns belong to an open window only: set when one opens, kept while it
+        // stays open (an unrelated event), cleared otherwise.
+        let keep_window = matches!((&stored.status, status), (Status::WindowOpen { .. }, Status::WindowOpen { .. })) && window.is_none();
         let (pool, round) = match (status, window) {
             (Status::WindowOpen { .. }, Some((pool, round))) => (Some(pool.to_string()), Some(round.code())),
-            (Status::WindowOpen { .. }, None) => return Err(ApiError::Internal),
+            (Status::WindowOpen { .. }, None) if !keep_window => return Err(ApiError::Internal),
             _ => (None, None),
         };
-        let keep_window = matches!((&stored.status, status), (Status::WindowOpen { .. }, Status::WindowOpen { .. })) && window.is_none();
         let sql = if keep_window {
             "UPDATE applications SET status = $1, state = $2, queue_state = $3, next_change_at = $4, \
              child_slot = CASE WHEN $5 = 1 THEN NULL ELSE child_slot END WHERE number = $6"

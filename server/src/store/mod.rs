@@ -58,6 +58,7 @@ pub use batch::ClaimQueue;
 pub use claims::{ReferralView, SeatView};
 pub use reads::{ApplicationView, PositionView};
 pub use rows::{Stored, Vacancy};
+pub use provider::Admission;
 pub use submit::{Seeded, SubmitAnswer, Submitter};
 pub use vacancies::{Bulletin, BulletinVacancy, VacancySeed};
 

@@ -8,13 +8,13 @@ use kezek_server::clock::SettableClock;
 use kezek_server::db::Db;
 use kezek_server::api::router;
 use kezek_server::scheduler::Registry;
-use kezek_server::state::{AppState, HttpConfig, StaticDirs};
-use kezek_server::kztime::at_local;
+use kezek_server::state::{AppState, HttpConfig, Services, StaticDirs};
 use kezek_server::secrets::TokenSecret;
 use kezek_server::seed::{load_applications, load_vacancies, Seeded, VacancySeed};
 use kezek_server::store::Store;
 use kezek_server::tree::{LogTree, DEFAULT_ORIGIN};
 use kezek_server::synthetic::{application, Person};
+use kezek::status::{LocalTime, ServicePolicy};
 use serde_json::Value;
 use sqlx::Executor;
 use std::path::PathBuf;
@@ -89,7 +89,7 @@ pub fn log_tree() -> LogTree {
 pub async fn store(url: &str) -> Store {
     let db = Db::connect(url).await.unwrap();
     db.migrate().await.unwrap();
-    Store { db, calendar: Arc::new(Calendar::builtin()), secret: secret(), tree: Arc::new(log_tree()) }
+    Store { db, calendar: Arc::new(Calendar::builtin()), policy: Arc::new(ServicePolicy::RULES), secret: secret(), tree: Arc::new(log_tree()) }
 }
 
 pub fn utc(text: &str) -> DateTime<Utc> {
@@ -105,8 +105,9 @@ pub fn window_day() -> NaiveDate {
     date(2026, 11, 23)
 }
 
+/// `hour`:00 Kazakhstan time on `day`.
 pub fn at(day: NaiveDate, hour: u32) -> DateTime<Utc> {
-    at_local(day, hour)
+    kezek::status::deadline::local_time(day, LocalTime::new(hour as u8, 0).unwrap()).unwrap()
 }
 
 /// A child 3 full years old on 1 September 2026 (age group 3).
@@ -121,6 +122,7 @@ pub fn body(seed: u32, category: &str) -> Value {
         locality_code: LOCALITY,
         category,
         kind: "general",
+        kindergarten: None,
         stay_mode: "full_day",
         language: "kk",
     })
@@ -138,23 +140,69 @@ pub fn vacancies(count: usize, capacity: i64) -> Vec<VacancySeed> {
             language: "kk".to_string(),
             stay_mode: "full_day".to_string(),
             group_kind: "general".to_string(),
+            group_detail: String::new(),
             capacity,
         })
         .collect()
 }
 
-/// Loads `applicants` applications and the vacancies, publishes the bulletin on the evening
-/// before `window_day()` and opens the 07:00 windows on it.
-pub async fn rush_fixture(store: &Store, applicants: u32, vacancy_count: usize, capacity: i64) -> Vec<Seeded> {
+/// Loads `applicants` general applications (age group 3, full day, one second apart, so queue
+/// order is load order) and `vacancy_count` seat groups of `capacity`, publishes the bulletin
+/// on the evening before `window_day()` and runs its 07:00 distribution (rule 24.4): the first
+/// `min(applicants, seats)` get a priority window.
+pub async fn window_fixture(store: &Store, applicants: u32, vacancy_count: usize, capacity: i64) -> Vec<Seeded> {
     load_vacancies(store, &vacancies(vacancy_count, capacity)).await.unwrap();
-    let submitted = at(date(2026, 1, 10), 9);
-    let bodies: Vec<(Value, DateTime<Utc>)> =
-        (0..applicants).map(|i| (body(i, "none"), submitted + Duration::seconds(i64::from(i)))).collect();
-    let seeded = load_applications(store, &bodies, at(window_day(), 6)).await.unwrap();
+    let seeded = load_queue(store, applicants).await;
     kezek_server::jobs::publish_bulletin(store, at(date(2026, 11, 22), 18)).await.unwrap();
     let opened = kezek_server::jobs::open_windows(store, at(window_day(), 7)).await.unwrap();
-    assert_eq!(opened, u64::from(applicants.min(1000)));
+    assert_eq!(opened, u64::from(applicants).min(vacancy_count as u64 * capacity as u64));
     seeded
+}
+
+/// `applicants` general applications, in queue order.
+pub async fn load_queue(store: &Store, applicants: u32) -> Vec<Seeded> {
+    let submitted = at(date(2026, 1, 10), 9);
+    let bodies: Vec<(Value, DateTime<Utc>)> = (0..applicants).map(|i| (body(i, "none"), submitted + Duration::seconds(i64::from(i)))).collect();
+    let seeded = load_applications(store, &bodies, at(window_day(), 6)).await.unwrap();
+    assert_eq!(seeded.len(), applicants as usize, "synthetic children are distinct");
+    seeded
+}
+
+/// The Thursday after `window_day()`: rule 24.10's remaining round for Monday's seats.
+pub fn remaining_day() -> NaiveDate {
+    date(2026, 11, 26)
+}
+
+/// Rule 24.10 at scale: `seats_first + applicants` applications; Monday's priority round
+/// offers the seats to the first `seats_first` (= the seat count), who let their windows run
+/// out; on Thursday at 07:00 the seats still free go to the next 1000 at once. Returns those
+/// next applicants (with their remaining-round windows open from Thursday 07:00).
+pub async fn remaining_round_fixture(store: &Store, applicants: u32, vacancy_count: usize, capacity: i64) -> Vec<Seeded> {
+    let seats = vacancy_count as u32 * capacity as u32;
+    let mut seeded = window_fixture(store, seats + applicants, vacancy_count, capacity).await;
+    // Wednesday ends: Monday's windows run out unused.
+    let thursday = at(remaining_day(), 7);
+    kezek_server::jobs::settle_deadlines(store, thursday - Duration::hours(1)).await.unwrap();
+    let opened = kezek_server::jobs::open_windows(store, thursday).await.unwrap();
+    assert_eq!(opened, u64::from(applicants.min(1000)));
+    seeded.drain(..seats as usize);
+    seeded
+}
+
+/// For every application in the database: the status replayed from its public log entries by
+/// the core ([`kezek::tlog::lifecycle::replay`]) equals the status the server reports at `now`.
+pub async fn assert_register_replays(store: &Store, now: DateTime<Utc>) -> usize {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT entry FROM log_entries ORDER BY log_index").fetch_all(&store.db.pool).await.unwrap();
+    let entries: Vec<kezek::tlog::Event> =
+        rows.iter().map(|(text,)| kezek::tlog::Event::decode(&kezek::tlog::base64::decode(text).unwrap()).unwrap()).collect();
+    let numbers: Vec<(String,)> = sqlx::query_as("SELECT number FROM applications").fetch_all(&store.db.pool).await.unwrap();
+    let d = store.deadlines();
+    for (number,) in &numbers {
+        let served = store.application(number).await.unwrap().unwrap().status_at(now, &d).unwrap();
+        let replayed = kezek::tlog::lifecycle::replay(&entries, number, now, &d).unwrap_or_else(|e| panic!("{number} does not replay: {e}"));
+        assert_eq!(replayed, served, "application {number}: the register replays to the served status");
+    }
+    numbers.len()
 }
 
 /// A server in this process on 127.0.0.1 with a frozen, settable clock (demo endpoints on).
@@ -186,7 +234,8 @@ pub async fn serve_configured(
     let clock = Arc::new(SettableClock::frozen_at(now));
     let dirs = StaticDirs { www: temp_dir("www"), pkg: temp_dir("pkg") };
     let demo_clock = demo.then(|| clock.clone());
-    let state = Arc::new(AppState::new(store, clock.clone(), demo_clock, &config).unwrap());
+    let services = Services::local(&store.db).unwrap();
+    let state = Arc::new(AppState::new(store, clock.clone(), demo_clock, &config, services).unwrap());
     if let Some((registry, period)) = jobs {
         kezek_server::scheduler::spawn(state.clone(), registry, period);
     }
@@ -200,4 +249,24 @@ pub async fn serve_configured(
 
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().unwrap()
+}
+
+/// Signs `iin` in directly (as the callback does after the provider) and answers the session
+/// cookie (`name=value`) to send.
+pub async fn citizen_cookie(server: &TestServer, iin: &str) -> String {
+    let identity = kezek_server::auth::Identity {
+        issuer: "http://127.0.0.1/test".into(),
+        subject: format!("citizen-{iin}"),
+        iin: Some(kezek::iin::Iin::parse(iin, window_day()).unwrap()),
+        family_name: None,
+        given_name: None,
+        locale: Some("en".into()),
+    };
+    let (id, _) = server.state.auth.sign_in(&identity).await.unwrap();
+    format!("{}={id}", server.state.auth.cookie_name())
+}
+
+/// Links `child` to `applicant` in the civil registry table (what demo mode seeds).
+pub async fn link_child(store: &Store, applicant: &str, child: &str) {
+    sqlx::query("INSERT INTO civil_links (applicant_iin, child_iin) VALUES ($1, $2)").bind(applicant).bind(child).execute(&store.db.pool).await.unwrap();
 }
