@@ -10,9 +10,16 @@ use kezek::calendar::{MAX_YEAR, MIN_YEAR};
 use std::sync::Mutex;
 use std::time::Instant;
 
-/// Where the current instant comes from.
+/// Where the current instant comes from. Every instant is to the whole millisecond, the
+/// resolution of the database and the public log, so a status stored and its log entry name
+/// exactly the same instant (the register replays to the stored status).
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
+}
+
+/// `instant` without its sub-millisecond part.
+pub fn to_millisecond(instant: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(instant.timestamp_millis()).unwrap_or(instant)
 }
 
 /// The operating system's clock: production.
@@ -20,7 +27,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        to_millisecond(Utc::now())
     }
 }
 
@@ -73,11 +80,11 @@ impl Clock for SettableClock {
     fn now(&self) -> DateTime<Utc> {
         let anchor = *self.lock();
         if self.frozen {
-            return anchor.at;
+            return to_millisecond(anchor.at);
         }
         let elapsed = Duration::from_std(anchor.since.elapsed()).unwrap_or(Duration::zero());
         // Saturates instead of panicking at the end of chrono's range.
-        anchor.at.checked_add_signed(elapsed).unwrap_or(anchor.at)
+        to_millisecond(anchor.at.checked_add_signed(elapsed).unwrap_or(anchor.at))
     }
 }
 

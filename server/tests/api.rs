@@ -360,7 +360,7 @@ async fn the_signed_in_applicant_applies_for_a_linked_child_and_finds_it_again()
         // Someone else's session sees no such application.
         assert_eq!(client.get(&status_url).header("cookie", &stranger).send().await.unwrap().status(), StatusCode::NOT_FOUND);
         // A new token for an API client works.
-        let rotated: Value = client.post(format!("{}/api/applications/{number}/token", server.base)).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
+        let rotated: Value = client.post(format!("{}/api/applications/{number}/token", server.base)).header("cookie", &cookie).json(&json!({})).send().await.unwrap().json().await.unwrap();
         let token = rotated["token"].as_str().unwrap();
         assert_eq!(client.get(&status_url).bearer_auth(token).send().await.unwrap().status(), StatusCode::OK);
         // Errors come in the page's language.

@@ -239,6 +239,7 @@ async fn withdrawal_interest_extension_and_jobs_are_logged_once() {
             let response = client
                 .post(format!("{base}/api/applications/{}/withdraw", seeded[1].number))
                 .bearer_auth(&seeded[1].token)
+                .json(&json!({}))
                 .send()
                 .await
                 .unwrap();

@@ -91,8 +91,9 @@ pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, CalendarError> {
     local.and_local_timezone(offset).single().map(|t| t.with_timezone(&Utc)).ok_or_else(bad)
 }
 
-/// Formats an instant as RFC 3339 in the given offset, to whole seconds
-/// (`2026-11-23T07:00:00+05:00`; `Z` for UTC).
+/// Formats an instant as RFC 3339 in the given offset (`2026-11-23T07:00:00+05:00`; `Z` for
+/// UTC), with a fraction only when the instant has one (`.186` for whole milliseconds), so
+/// [`parse_instant`] reads back exactly the same instant.
 pub fn format_instant(instant: DateTime<FixedOffset>) -> String {
     let date = format_date(instant.date_naive());
     let t = instant.time();
@@ -104,12 +105,25 @@ pub fn format_instant(instant: DateTime<FixedOffset>) -> String {
         let abs = offset.unsigned_abs();
         format!("{sign}{:02}:{:02}", abs / 3600, abs % 3600 / 60)
     };
-    format!("{date}T{:02}:{:02}:{:02}{zone}", t.hour(), t.minute(), t.second())
+    let nanos = t.nanosecond() % 1_000_000_000;
+    let fraction = match nanos {
+        0 => String::new(),
+        n if n % 1_000_000 == 0 => format!(".{:03}", n / 1_000_000),
+        n => format!(".{n:09}"),
+    };
+    format!("{date}T{:02}:{:02}:{:02}{fraction}{zone}", t.hour(), t.minute(), t.second())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instants_with_a_fraction_keep_it() {
+        for text in ["2026-11-26T02:30:00.186Z", "2026-11-26T07:30:00.000001+05:00", "2026-11-26T02:30:00Z"] {
+            assert_eq!(format_instant(parse_instant(text).unwrap().with_timezone(&FixedOffset::east_opt(if text.contains('+') { 5 * 3600 } else { 0 }).unwrap())), text.replace(".000001", ".000001000"));
+        }
+    }
 
     #[test]
     fn dates_round_trip() {

@@ -116,7 +116,7 @@ pub(super) async fn interest(
     headers: HeaderMap,
     JsonBytes(body): JsonBytes,
 ) -> Result<Response, ApiError> {
-    let Interest { interested } = if body.is_empty() { Interest { interested: true } } else { parse_body(&body)? };
+    let Interest { interested } = parse_body(&body)?;
     let stored = owned(&state, &number, session.as_ref(), &headers).await?;
     let now = state.clock.now();
     let store = state.store.clone();
@@ -131,7 +131,20 @@ pub(super) async fn interest(
     view_response(&headers, &state.store.view(&changed, now).await?)
 }
 
-pub(super) async fn withdraw(State(state): State<Arc<AppState>>, Path(number): Path<String>, session: Option<Session>, headers: HeaderMap) -> Result<Response, ApiError> {
+/// An empty JSON object: writes without fields still go as `application/json`, which a form
+/// on another site cannot send.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Nothing {}
+
+pub(super) async fn withdraw(
+    State(state): State<Arc<AppState>>,
+    Path(number): Path<String>,
+    session: Option<Session>,
+    headers: HeaderMap,
+    JsonBytes(body): JsonBytes,
+) -> Result<Response, ApiError> {
+    let Nothing {} = parse_body(&body)?;
     let stored = owned(&state, &number, session.as_ref(), &headers).await?;
     let now = state.clock.now();
     let store = state.store.clone();
@@ -140,7 +153,14 @@ pub(super) async fn withdraw(State(state): State<Arc<AppState>>, Path(number): P
 }
 
 /// A new token for API clients (the old one stops working); only the signed-in applicant.
-pub(super) async fn rotate_token(State(state): State<Arc<AppState>>, Path(number): Path<String>, session: Session, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(super) async fn rotate_token(
+    State(state): State<Arc<AppState>>,
+    Path(number): Path<String>,
+    session: Session,
+    headers: HeaderMap,
+    JsonBytes(body): JsonBytes,
+) -> Result<Response, ApiError> {
+    let Nothing {} = parse_body(&body)?;
     if bearer(&headers).is_ok() {
         return Err(auth_required());
     }
