@@ -132,3 +132,20 @@ fn status_view_of_a_referral() {
     let unknown = Ts::new_unchecked(js(r#"{"state":"teleported"}"#));
     assert_eq!(code(status_view(unknown, s("2026-11-23T10:30:00+05:00"), NONE).unwrap_err()), "status.format");
 }
+
+#[wasm_bindgen_test]
+fn the_providers_policy_moves_the_times_the_page_shows() {
+    let queued = || Ts::new_unchecked(js(r#"{"state":"queued","interested":true}"#));
+    let next_window = |view: JsValue| {
+        let events = js_sys::Array::from(&Reflect::get(&view, &"nextEvents".into()).unwrap());
+        events.iter().map(|e| Reflect::get(&e, &"at".into()).unwrap().as_string().unwrap()).collect::<Vec<_>>()
+    };
+    let before = next_window(status_view(queued(), s("2026-11-22T08:00:00+05:00"), s("en")).unwrap().js_value());
+    assert_eq!(before, ["2026-11-22T18:00:00+05:00", "2026-11-23T07:00:00+05:00"]);
+    kezek::wasm::load_policy(s(r#"{ "windowOpensAt": "09:30", "bulletinAt": "20:00" }"#)).unwrap();
+    let after = next_window(status_view(queued(), s("2026-11-22T08:00:00+05:00"), s("en")).unwrap().js_value());
+    assert_eq!(after, ["2026-11-22T20:00:00+05:00", "2026-11-23T09:30:00+05:00"]);
+    assert_eq!(code(kezek::wasm::load_policy(s(r#"{ "windowOpensAt": "25:00" }"#)).unwrap_err()), "policy.format");
+    // Back to the Rules for the other tests of this module.
+    kezek::wasm::load_policy(s("{}")).unwrap();
+}
