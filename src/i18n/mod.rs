@@ -17,6 +17,7 @@ mod kk;
 mod ru;
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 use tsify::Tsify;
 
@@ -79,7 +80,11 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
 
 /// FNV-1a: short keys, no attacker, fast in WebAssembly.
 fn hash(key: &str) -> usize {
-    key.bytes().fold(0x811C_9DC5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193)) as usize
+    let mut h = 0x811C_9DC5_u32;
+    for &b in key.as_bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    h as usize
 }
 
 /// An open-addressing table of a catalog's keys (entry number + 1, 0 for empty), built the first
@@ -115,7 +120,7 @@ pub fn text(lang: Lang, key: &str) -> String {
 }
 
 /// The text for `key` in `lang`, falling back to Kazakh, then to the key itself, borrowed.
-fn resolve(lang: Lang, key: &str) -> &str {
+pub(crate) fn resolve(lang: Lang, key: &str) -> &str {
     lookup(lang, key).or_else(|| lookup(Lang::Kk, key)).unwrap_or(key)
 }
 
@@ -128,19 +133,22 @@ pub fn has(lang: Lang, key: &str) -> bool {
 ///
 /// One pass over the text: a placeholder whose name is not in `args` stays as it is.
 pub fn format(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    format_with(lang, key, |name| args.iter().find(|(n, _)| *n == name).map(|(_, value)| Cow::Borrowed(*value)))
+}
+
+/// [`format`] with each placeholder's value from `value(name)`, made only when the text uses it.
+pub(crate) fn format_with<'v>(lang: Lang, key: &str, value: impl Fn(&str) -> Option<Cow<'v, str>>) -> String {
+    // Messages are short: a byte loop finds a brace sooner than a general string search.
+    let find = |text: &str, byte: u8| text.as_bytes().iter().position(|&b| b == byte);
     let mut rest = resolve(lang, key);
     let mut out = String::with_capacity(rest.len() + 32);
-    while let Some(open) = rest.find('{') {
+    while let Some(open) = find(rest, b'{') {
         out.push_str(rest.get(..open).unwrap_or_default());
         let after = rest.get(open + 1..).unwrap_or_default();
-        let filled = after.find('}').and_then(|close| {
-            let name = after.get(..close)?;
-            let (_, value) = args.iter().find(|(n, _)| *n == name)?;
-            Some((*value, after.get(close + 1..)?))
-        });
+        let filled = find(after, b'}').and_then(|close| Some((value(after.get(..close)?)?, after.get(close + 1..)?)));
         match filled {
             Some((value, next)) => {
-                out.push_str(value);
+                out.push_str(&value);
                 rest = next;
             }
             None => {

@@ -327,10 +327,8 @@ pub(crate) fn plain_end(bytes: &[u8], mut at: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let zero_lane = |x: u64| x.wrapping_sub(ONES) & !x;
-    while let Some(chunk) = bytes.get(at..at + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
+    while let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        let x = u64::from_le_bytes(*word);
         let special = zero_lane(x ^ (ONES * 0x22)) | zero_lane(x ^ (ONES * 0x5C)) | (x.wrapping_sub(ONES * 0x20) & !x);
         if special & HIGHS != 0 {
             break;
