@@ -141,7 +141,7 @@ fn full_name(c: &mut Checker, prefix: &str, last: &Option<String>, first: &Optio
             Ok(name) => Some(name),
             Err(e) => {
                 let label = name_label(prefix, key);
-                c.issue(Issue::new([prefix, ".", key].concat(), e.code(), Severity::Error).with("what", Arg::Label(label)));
+                c.issue(Issue::new(format!("{prefix}.{key}"), e.code(), Severity::Error).with("what", Arg::Label(label)));
                 None
             }
         }
