@@ -227,15 +227,19 @@ static FORM: &[(&str, Field)] = &[
 ];
 
 /// Reads an object's members into their fields, unknown ones skipped; a value that is not an
-/// object leaves every field absent. The fields are emptied first, so when a key is repeated the
-/// last one counts, as in `JSON.parse`.
+/// object leaves every field absent. The draft starts empty, so a field is emptied only when its
+/// key comes again: then the last one counts, as in `JSON.parse`.
 fn read_object(r: &mut Reader, draft: &mut Draft, fields: &[(&str, Field)]) -> Result<bool, Invalid> {
-    for (_, field) in fields {
-        clear(draft, field);
-    }
-    r.object(|r, key| match fields.iter().find(|(name, _)| *name == key) {
-        Some((_, field)) => read_field(r, draft, field),
-        None => r.skip(),
+    let mut seen = 0u32; // bit i: fields[i] was read already (every table is shorter than 32)
+    r.object(|r, key| {
+        let Some(i) = fields.iter().position(|(name, _)| *name == key) else { return r.skip() };
+        let Some((_, field)) = fields.get(i) else { return r.skip() };
+        let bit = 1u32.checked_shl(i as u32).unwrap_or(0);
+        if seen & bit != 0 || bit == 0 {
+            clear(draft, field);
+        }
+        seen |= bit;
+        read_field(r, draft, field)
     })
 }
 
@@ -247,7 +251,6 @@ fn read_field(r: &mut Reader, draft: &mut Draft, field: &Field) -> Result<(), In
             read_object(r, draft, fields)?;
         }
         Field::Phones => {
-            clear(draft, field);
             let n = &mut draft.notifications;
             r.list(|r, index| {
                 if index < MAX_PHONES {
@@ -260,7 +263,6 @@ fn read_field(r: &mut Reader, draft: &mut Draft, field: &Field) -> Result<(), In
             })?;
         }
         Field::Documents => {
-            clear(draft, field);
             let (documents, too_many) = (&mut draft.documents, &mut draft.too_many_documents);
             r.list(|r, index| {
                 if index >= MAX_DOCUMENTS {
