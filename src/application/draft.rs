@@ -181,7 +181,6 @@ impl Draft {
         }
         Draft::from_json(&capped(value, 0)?.to_string())
     }
-
 }
 
 /// Where a member of the form's JSON goes in the [`Draft`]. The form's shape is this data
