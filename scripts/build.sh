@@ -2,8 +2,8 @@
 # Builds the npm package into pkg/: wasm-pack (release, ES module for browsers), binaryen's
 # wasm-opt from npm, then package.json, README, CHANGELOG and licenses (scripts/package.mjs).
 # Only the features rustc emits are enabled: --all-features would emit stringref, which browsers
-# reject. `-Os` rather than `-Oz`: binaryen's -Oz gives a larger file after gzip here, and no
-# faster one.
+# reject. `-Os` rather than `-Oz`: after gzip the two differ by a few hundred bytes either way
+# from build to build (-Os was 0.6 KB smaller when chosen), and -Os is no slower.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
