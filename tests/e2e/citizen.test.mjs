@@ -188,6 +188,22 @@ test("a child the civil registry does not link to the person signed in is refuse
   await page.fill(field("child.iin"), PEOPLE.dmitry.children[0]);
   assert.equal(await page.isVisible(`${field("child.iin")}-error`), false);
   assert.deepEqual(errors, []);
+
+  // The applicant's IIN is the signed-in person's: one changed behind the page's back is refused.
+  const { page: other } = await ready(DESKTOP, "?lang=kk");
+  await signIn(other, "olga");
+  await fillValid(other, PEOPLE.olga.children[0]);
+  await other.evaluate((iin) => {
+    const input = document.getElementById("f-applicant-iin");
+    input.readOnly = false;
+    input.value = iin;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }, PEOPLE.aigul.iin);
+  await other.click("#submit");
+  await other.waitForSelector(`${field("applicant.iin")}-error:not([hidden])`);
+  assert.match(await other.textContent(`${field("applicant.iin")}-error`), /Өтініш беруші — жүйеге кірген адам: ЖСН сіздікі болуы тиіс/);
+  assert.match(await other.textContent("#error-summary-list"), /ЖСН сіздікі болуы тиіс/);
+  await noAxeViolations(other, "applicant not you");
 });
 
 test("back in a new browser: my applications after sign-in, the tracker after a reload, a place taken and the referral cancelled", async () => {
@@ -348,10 +364,13 @@ test("no longer interested, interest confirmed again, and withdrawal after a con
   assert.deepEqual(errors, []);
 });
 
-test("a failed submission keeps the answers and offers a retry that sends the same request", async () => {
-  const { page } = await ready(DESKTOP, "?lang=en");
+test("a failed submission is retried with the same request; a ground no state system confirms waits for the originals", async () => {
+  const { page, errors } = await ready(DESKTOP, "?lang=en");
   await signIn(page, "dmitry");
   await fillValid(page, PEOPLE.dmitry.children[0]);
+  // A teacher's certificate: no state system confirms it, so the original is brought (rule 22).
+  await page.check(`${field("category")}-teacher`);
+  await page.fill(field("documents.workplace"), "2026-11-10");
   const keys = [];
   let failNext = true;
   await page.route("**/api/applications", async (route) => {
@@ -372,6 +391,21 @@ test("a failed submission keeps the answers and offers a retry that sends the sa
   await page.waitForSelector("#track:not([hidden])");
   assert.equal(keys.length, 2);
   assert.equal(keys[0], keys[1], "the retry carries the same Idempotency-Key");
+  await page.unroute("**/api/applications");
+
+  await page.waitForSelector("#register.confirmed");
+  assert.equal(await page.textContent("#status-title"), "Application submitted: bring the original documents");
+  assert.equal(await page.getAttribute("#timeline [aria-current=step]", "data-step"), "awaiting_originals");
+  assert.match(await page.textContent("#todo"), /Bring the original documents to the service provider for comparison — by \d\d\.\d\d\.\d{4}, 23:59 \(Astana time\)/);
+  assert.match(await page.textContent("#countdown-main"), /Working days left: \d+, hours: \d+/);
+  await noAxeViolations(page, "awaiting originals");
+  await screenshot(page, "awaiting-originals-desktop");
+  // Demo: the service provider compares the originals; the application is in the queue.
+  await page.click("#demo-originals");
+  await page.waitForFunction(() => document.querySelector("#status-title")?.textContent === "In the queue");
+  assert.equal(await page.isHidden("#demo-originals"), true);
+  assert.equal(await page.getAttribute("#register", "data-replayed"), "queued");
+  assert.deepEqual(errors, ["Failed to load resource: net::ERR_CONNECTION_RESET"]);
 });
 
 test("the public register confirms the place, and a rewritten register hides it with a warning", async () => {
