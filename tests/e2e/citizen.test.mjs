@@ -364,6 +364,30 @@ test("no longer interested, interest confirmed again, and withdrawal after a con
   assert.deepEqual(errors, []);
 });
 
+test("a special queue is kept per kindergarten: the form names one from the bulletin (rule 13)", async () => {
+  const { page, errors } = await ready(PHONE, "?lang=en");
+  await signIn(page, "aliya");
+  await fillValid(page, PEOPLE.aliya.children[0]);
+  await page.check(`${field("category")}-special_needs`);
+  await page.check(`${field("queue.kind")}-special`);
+  assert.deepEqual(await page.$$eval(`${field("queue.kindergarten")} option`, (os) => os.map((o) => o.value)), ["", "kg2"]);
+  await page.check(`${field("queue.kind")}-sanatorium`);
+  assert.deepEqual(await page.$$eval(`${field("queue.kindergarten")} option`, (os) => os.map((o) => o.value)), ["", "kg5"]);
+  await page.check(`${field("queue.kind")}-special`);
+  await page.selectOption(field("queue.disorder"), "speech");
+  await page.fill(field("documents.pmpc"), "2026-10-01");
+  await page.click("#submit");
+  await page.waitForSelector("#error-summary:not([hidden])");
+  assert.match(await page.textContent(`${field("queue.kindergarten")}-error`), /Choose the kindergarten/);
+  await page.selectOption(field("queue.kindergarten"), "kg2");
+  await page.click("#submit");
+  await page.waitForSelector("#track:not([hidden])");
+  await page.waitForSelector("#register.confirmed");
+  assert.match(await page.textContent("#track-queue"), /^Special queue, children born in 2022, Алматы · Speech disorder · kg2$/);
+  await noAxeViolations(page, "special queue");
+  assert.deepEqual(errors, []);
+});
+
 test("a failed submission is retried with the same request; a ground no state system confirms waits for the originals", async () => {
   const { page, errors } = await ready(DESKTOP, "?lang=en");
   await signIn(page, "dmitry");
