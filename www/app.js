@@ -39,8 +39,16 @@ export const page = {
   onLanguage(f) { page.listeners.add(f); },
   /** Shows a backend failure with a retry that repeats exactly the failed step. */
   fail(error, retry) {
+    if (error instanceof BackendError && error.status === 401 && page.signIn) {
+      // The session ended (unused too long, or signed out elsewhere): sign in again and come
+      // back to this very view.
+      location.assign(page.loginHref());
+      return;
+    }
     const kind = error instanceof BackendError ? error.kind : "server";
-    $("notice-text").textContent = page.t(`backend.${kind}`);
+    // A refusal says why when the catalogs know its code (an unknown application, …).
+    const known = error instanceof BackendError && error.code && page.t(error.code) !== error.code;
+    $("notice-text").textContent = known ? page.t(error.code) : page.t(`backend.${kind}`);
     $("notice").hidden = false;
     const button = $("notice-retry");
     button.hidden = !retry;
@@ -55,6 +63,8 @@ export const page = {
     $("mine").hidden = view !== "apply" || !page.me;
     $("track").hidden = view !== "track";
   },
+  /** Sign-in that comes back to the view on screen. */
+  loginHref: () => `/auth/login?return=${encodeURIComponent(`${location.pathname}${location.search}`)}`,
   /** `path` with the page's language, for links and history entries. */
   href(params = {}) {
     const query = new URLSearchParams({ ...params, lang: page.lang });
@@ -102,9 +112,7 @@ export function setLanguage(lang) {
 
 /** The sign-in link comes back to this very view; the signed-in person's name and sign-out. */
 function renderAccount() {
-  const here = `${location.pathname}${location.search}`;
-  const login = `/auth/login?return=${encodeURIComponent(here)}`;
-  for (const id of ["sign-in", "sign-in-form"]) $(id).href = login;
+  for (const id of ["sign-in", "sign-in-form"]) $(id).href = page.loginHref();
   const signedIn = Boolean(page.me);
   $("sign-in").hidden = signedIn || !page.signIn;
   $("who").hidden = !signedIn;

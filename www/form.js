@@ -270,8 +270,15 @@ export function createForm(page, onSubmitted) {
     updateTitle();
   }
 
+  /** Someone filling in the form is not idle: while they type, the session is kept alive (a
+   * signed-in read at most every 5 minutes), so it does not end before they submit. */
+  let lastActive = Date.now();
   function onInput() {
     refresh();
+    if (page.me && Date.now() - lastActive > 5 * 60_000) {
+      lastActive = Date.now();
+      api.me().catch(() => {});
+    }
   }
 
   /** Punish late: a new error appears once the person has finished with the field. */
@@ -344,7 +351,7 @@ export function createForm(page, onSubmitted) {
       await onSubmitted(receipt);
     } catch (error) {
       $("submit-status").textContent = "";
-      if (error instanceof BackendError && error.kind === "rejected" && error.body?.errors) {
+      if (error instanceof BackendError && error.kind === "rejected" && error.status !== 401 && error.body?.errors) {
         // The backend applies the same rules, and those only it can check (the civil registry,
         // the documents on file, one application per child): show its errors exactly like ours.
         const general = new Map(); // refusals about no one field: shown once
@@ -361,9 +368,6 @@ export function createForm(page, onSubmitted) {
         renderSummary(errors);
         updateTitle();
         $("error-summary").focus();
-      } else if (error instanceof BackendError && error.status === 401) {
-        // The session ended (idle too long): sign in again, coming back to the form.
-        location.assign(`/auth/login?return=${encodeURIComponent(`${location.pathname}${location.search}`)}`);
       } else {
         page.fail(error, () => send(body));
       }

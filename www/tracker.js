@@ -85,6 +85,7 @@ export function createTracker(page) {
 
   /** Reads the application and checks the register; one at a time. */
   function reload() {
+    const asked = number;
     loading ??= (async () => {
       try {
         const v = await api.status(number, token);
@@ -102,6 +103,7 @@ export function createTracker(page) {
           }
         }
         if (v.referral) bulletin = await api.bulletin().catch(() => bulletin);
+        if (asked !== number) return; // another view was opened meanwhile
         view = v;
         register = r;
         page.clearFailure();

@@ -310,6 +310,15 @@ test("back in a new browser: my applications after sign-in, the tracker after a 
   assert.equal(stored.dbs, 0);
   for (const text of [stored.local, stored.session]) assert.equal(/Оспан|Омар|\d{12}/.test(text), false, text);
   assert.deepEqual(bearer, [], "no request carried a bearer token");
+
+  // Without the session the tracker asks for sign-in, and sign-in comes back to it.
+  await page.context().clearCookies();
+  await page.reload();
+  await page.waitForSelector("#sign-in-needed:not([hidden])");
+  assert.match(await page.getAttribute("#sign-in-form", "href"), new RegExp(`return=%2F%3Fapplication%3D${number}`));
+  await signIn(page, "daniyar");
+  await page.waitForSelector("#track:not([hidden]) #register.confirmed");
+  assert.equal(await page.textContent("#track-number"), number);
   assert.deepEqual(errors, []);
 });
 
