@@ -263,8 +263,11 @@ test("back in a new browser: my applications after sign-in, the tracker after a 
   await page.click("#notify-save");
   await page.waitForFunction(() => document.querySelector("#notify-status")?.textContent === "Notification settings saved");
   if (real === 404) assert.deepEqual(sent, { email: true, sms: false, lang: "ru" });
-  assert.equal(await page.isChecked("#notify-email"), true);
   await noAxeViolations(page, "notification settings");
+  // The service keeps the choice: a reload shows it.
+  await page.reload();
+  await page.waitForSelector("#notify-form:not([hidden])");
+  assert.deepEqual([await page.isChecked("#notify-email"), await page.isChecked("#notify-sms"), await page.inputValue("#notify-lang")], [true, false, "ru"]);
   await page.unroute("**/notifications");
 
   // The demo clock moves to the next access to referrals: the free places of the child's pool.
