@@ -5,6 +5,13 @@
 //! Texts may hold `{name}` placeholders, filled by [`format`]. A test fails when any key lacks
 //! any language, so no person ever sees a code instead of a sentence.
 //!
+//! Where the texts live: native builds (the server, the tests) compile the three catalogs in
+//! (feature `catalogs`). The browser package leaves them out, because a person reads one
+//! language and the three are about 26 KB of the download after gzip: it ships each as a
+//! catalog document, `i18n/<lang>.json` (`{ "key": "text", … }`, written by [`catalog_json`]),
+//! and the page loads the one it shows with [`set_catalog`] (`setCatalog` in JavaScript), the
+//! others only when a person switches language. A loaded catalog replaces the built-in one.
+//!
 //! Kazakh is the state language and the fallback: an unknown language tag gives Kazakh, and a
 //! key missing from a catalog (impossible while the completeness test passes) falls back to
 //! Kazakh and then to the key itself.
@@ -18,13 +25,17 @@
 //! «кері қайтару» for a withdrawal, …) or on a text that lacks its concept's term (the one
 //! Kazakh name of the 07:00 access to referrals, …).
 
+#[cfg(any(feature = "catalogs", test))]
 mod en;
+#[cfg(any(feature = "catalogs", test))]
 mod kk;
+#[cfg(any(feature = "catalogs", test))]
 mod ru;
 
+use crate::json::Reader;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::sync::RwLock;
 use tsify::Tsify;
 
 /// A language of the interface.
@@ -59,28 +70,48 @@ impl Lang {
         }
     }
 
-    fn catalog(self) -> &'static [(&'static str, &'static str)] {
-        match self {
-            Lang::Kk => kk::CATALOG,
-            Lang::Ru => ru::CATALOG,
-            Lang::En => en::CATALOG,
-        }
+    fn slot(self) -> usize {
+        self as usize
     }
 }
 
-fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
-    let catalog = lang.catalog();
-    let index = key_index(lang);
-    let mask = index.len().wrapping_sub(1);
-    let mut slot = hash(key) & mask;
-    // The table is at most half full, so an empty slot ends every search.
-    loop {
-        let entry = usize::from(*index.get(slot)?);
-        let (k, text) = catalog.get(entry.checked_sub(1)?)?;
-        if *k == key {
-            return Some(text);
+/// One language's texts: `(key, text)` pairs and a hash index of their keys.
+struct Catalog {
+    entries: &'static [(&'static str, &'static str)],
+    /// Open addressing, entry number + 1 (0 for empty), at most half full.
+    index: Box<[u16]>,
+}
+
+impl Catalog {
+    fn new(entries: &'static [(&'static str, &'static str)]) -> Catalog {
+        let mut index = vec![0u16; (entries.len() * 2).next_power_of_two().max(16)];
+        let mask = index.len() - 1;
+        for (entry, (key, _)) in entries.iter().enumerate().take(usize::from(u16::MAX - 1)) {
+            let mut slot = hash(key) & mask;
+            while index.get(slot).is_some_and(|&e| e != 0) {
+                slot = (slot + 1) & mask;
+            }
+            if let Some(free) = index.get_mut(slot) {
+                *free = entry as u16 + 1;
+            }
         }
-        slot = (slot + 1) & mask;
+        Catalog { entries, index: index.into_boxed_slice() }
+    }
+
+    /// A message costs a hash and a comparison or two, not a walk through hundreds of keys
+    /// (which was most of the time `validateApplication` took on a form with errors).
+    fn get(&self, key: &str) -> Option<&'static str> {
+        let mask = self.index.len().wrapping_sub(1);
+        let mut slot = hash(key) & mask;
+        // The table is at most half full, so an empty slot ends every search.
+        loop {
+            let entry = usize::from(*self.index.get(slot)?);
+            let (k, text) = self.entries.get(entry.checked_sub(1)?)?;
+            if *k == key {
+                return Some(text);
+            }
+            slot = (slot + 1) & mask;
+        }
     }
 }
 
@@ -93,31 +124,85 @@ fn hash(key: &str) -> usize {
     h as usize
 }
 
-/// An open-addressing table of a catalog's keys (entry number + 1, 0 for empty), built the first
-/// time the language is used: a message costs a hash and a comparison or two, not a walk through
-/// hundreds of keys (which was most of the time `validateApplication` took on a form with errors).
-fn key_index(lang: Lang) -> &'static [u16] {
-    static INDEX: [OnceLock<Box<[u16]>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    let cell = match lang {
-        Lang::Kk => &INDEX[0],
-        Lang::Ru => &INDEX[1],
-        Lang::En => &INDEX[2],
-    };
-    cell.get_or_init(|| {
-        let catalog = lang.catalog();
-        let mut index = vec![0u16; (catalog.len() * 2).next_power_of_two().max(16)];
-        let mask = index.len() - 1;
-        for (entry, (key, _)) in catalog.iter().enumerate().take(usize::from(u16::MAX - 1)) {
-            let mut slot = hash(key) & mask;
-            while index.get(slot).is_some_and(|&e| e != 0) {
-                slot = (slot + 1) & mask;
-            }
-            if let Some(free) = index.get_mut(slot) {
-                *free = entry as u16 + 1;
-            }
+/// The catalogs compiled into this build (feature `catalogs`: native builds, the server and the
+/// browser tests). The browser package leaves them out and loads one with [`set_catalog`].
+#[cfg(any(feature = "catalogs", test))]
+fn embedded(lang: Lang) -> &'static [(&'static str, &'static str)] {
+    match lang {
+        Lang::Kk => kk::CATALOG,
+        Lang::Ru => ru::CATALOG,
+        Lang::En => en::CATALOG,
+    }
+}
+
+/// The catalogs loaded by [`set_catalog`], per language.
+static LOADED: [RwLock<Option<&'static Catalog>>; 3] = [RwLock::new(None), RwLock::new(None), RwLock::new(None)];
+
+/// The catalog of `lang` in force: the one [`set_catalog`] loaded last, else the built-in one
+/// (indexed the first time it is used), else none.
+fn catalog(lang: Lang) -> Option<&'static Catalog> {
+    if let Some(loaded) = LOADED.get(lang.slot()).and_then(|cell| *cell.read().unwrap_or_else(|e| e.into_inner())) {
+        return Some(loaded);
+    }
+    #[cfg(any(feature = "catalogs", test))]
+    {
+        use std::sync::OnceLock;
+        static BUILT_IN: [OnceLock<Catalog>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        BUILT_IN.get(lang.slot()).map(|cell| cell.get_or_init(|| Catalog::new(embedded(lang))))
+    }
+    #[cfg(not(any(feature = "catalogs", test)))]
+    None
+}
+
+fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    catalog(lang)?.get(key)
+}
+
+/// A catalog document that [`set_catalog`] refuses: not a JSON object of strings, or too large.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CatalogError;
+
+impl CatalogError {
+    pub fn code(self) -> &'static str {
+        "catalog.json"
+    }
+}
+
+/// Loads the texts of `lang` from a catalog document, `{ "key": "text", … }` (what
+/// [`catalog_json`] writes; the browser package ships them as `i18n/<lang>.json`), replacing
+/// the texts in force for that language. Returns how many texts it holds.
+///
+/// The texts live as long as the program (a page loads each language once or twice; each load
+/// keeps its text, so that every `&'static str` handed out stays valid).
+pub fn set_catalog(lang: Lang, json: &str) -> Result<usize, CatalogError> {
+    const MAX_ENTRIES: usize = u16::MAX as usize - 1;
+    let text: &'static str = Box::leak(json.to_owned().into_boxed_str());
+    let mut entries: Vec<(&'static str, &'static str)> = Vec::new();
+    let mut reader = Reader::new(text);
+    let mut wrong = false;
+    let read = reader.object(|r, key| {
+        match r.text()? {
+            Some(value) if entries.len() < MAX_ENTRIES => entries.push((Box::leak(key.into()), leak(value))),
+            _ => wrong = true,
         }
-        index.into_boxed_slice()
-    })
+        Ok(())
+    });
+    if !matches!(read, Ok(true)) || wrong || reader.end().is_err() {
+        return Err(CatalogError);
+    }
+    let count = entries.len();
+    let catalog: &'static Catalog = Box::leak(Box::new(Catalog::new(Box::leak(entries.into_boxed_slice()))));
+    if let Some(cell) = LOADED.get(lang.slot()) {
+        *cell.write().unwrap_or_else(|e| e.into_inner()) = Some(catalog);
+    }
+    Ok(count)
+}
+
+fn leak(text: Cow<'static, str>) -> &'static str {
+    match text {
+        Cow::Borrowed(borrowed) => borrowed,
+        Cow::Owned(owned) => Box::leak(owned.into_boxed_str()),
+    }
 }
 
 /// The text for `key` in `lang`, falling back to Kazakh, then to the key itself.
@@ -168,8 +253,29 @@ pub(crate) fn format_with<'v>(lang: Lang, key: &str, value: impl Fn(&str) -> Opt
 }
 
 /// Every key of every catalog, for completeness checks.
+#[cfg(any(feature = "catalogs", test))]
 pub fn all_keys() -> impl Iterator<Item = &'static str> {
-    Lang::ALL.into_iter().flat_map(|l| l.catalog().iter().map(|(k, _)| *k))
+    Lang::ALL.into_iter().flat_map(|l| embedded(l).iter().map(|(k, _)| *k))
+}
+
+/// The built-in catalog of `lang` as a catalog document (`{ "key": "text", … }`, in catalog
+/// order), which [`set_catalog`] reads: `scripts/build.sh` writes the package's
+/// `i18n/<lang>.json` with it (`examples/catalogs.rs`).
+#[cfg(any(feature = "catalogs", test))]
+pub fn catalog_json(lang: Lang) -> String {
+    let entries = embedded(lang);
+    let mut out = String::with_capacity(entries.iter().map(|(k, t)| k.len() + t.len() + 8).sum::<usize>() + 2);
+    out.push('{');
+    for (i, (key, text)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        crate::json::write::push_string(&mut out, key);
+        out.push(':');
+        crate::json::write::push_string(&mut out, text);
+    }
+    out.push_str("}\n");
+    out
 }
 
 #[cfg(test)]
@@ -191,7 +297,7 @@ mod tests {
     fn no_key_is_listed_twice_or_empty() {
         for lang in Lang::ALL {
             let mut seen = BTreeSet::new();
-            for (key, text) in lang.catalog() {
+            for (key, text) in embedded(lang) {
                 assert!(seen.insert(*key), "{key} twice in {}", lang.code());
                 assert!(!text.trim().is_empty(), "{key} empty in {}", lang.code());
             }
@@ -251,7 +357,7 @@ mod tests {
 
     #[test]
     fn the_three_catalogs_have_the_same_keys_in_the_same_order() {
-        let keys = |l: Lang| l.catalog().iter().map(|(k, _)| *k).collect::<Vec<_>>();
+        let keys = |l: Lang| embedded(l).iter().map(|(k, _)| *k).collect::<Vec<_>>();
         assert_eq!(keys(Lang::Ru), keys(Lang::Kk));
         assert_eq!(keys(Lang::En), keys(Lang::Kk));
     }
@@ -313,7 +419,7 @@ mod tests {
             let [lang, never, instead, ..] = row.as_slice() else { panic!("short row {row:?}") };
             let lang = lang_of(lang);
             for (_, pattern) in terms(never) {
-                for (key, text) in lang.catalog() {
+                for (key, text) in embedded(lang) {
                     if occurs_at_word_start(&placeholders_emptied(text), &pattern) {
                         broken.push(format!("{key} [{}] says «{pattern}»: write «{instead}» — {text}", lang.code()));
                     }
@@ -353,13 +459,34 @@ mod tests {
     #[test]
     fn the_key_index_finds_every_key_and_nothing_else() {
         for lang in Lang::ALL {
-            for (key, text) in lang.catalog() {
+            for (key, text) in embedded(lang) {
                 assert_eq!(lookup(lang, key), Some(*text), "{key} [{}]", lang.code());
             }
             for missing in ["", "no.such.key", "iin.empty.", "IIN.EMPTY"] {
                 assert_eq!(lookup(lang, missing), None, "{missing:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_catalog_document_loads_back_the_same_texts() {
+        // Loading each built-in catalog's own document changes no text, so this test cannot
+        // disturb the others that run beside it.
+        for lang in Lang::ALL {
+            let json = catalog_json(lang);
+            assert_eq!(set_catalog(lang, &json), Ok(embedded(lang).len()));
+            for (key, text) in embedded(lang) {
+                assert_eq!(lookup(lang, key), Some(*text), "{key} [{}]", lang.code());
+            }
+        }
+    }
+
+    #[test]
+    fn a_catalog_document_must_be_an_object_of_texts() {
+        for bad in ["", "[]", "\"x\"", "{\"a\": 1", "{\"a\": {}}", "{\"a\": [\"x\"]}", "{\"a\": \"x\"} x", "{\"a\": null}"] {
+            assert_eq!(set_catalog(Lang::En, bad), Err(CatalogError), "{bad}");
+        }
+        assert_eq!(text(Lang::En, "iin.empty"), "Enter the IIN");
     }
 
     #[test]
@@ -377,7 +504,7 @@ mod tests {
         assert_eq!(format(Lang::En, "iin.empty", &[("unused", "x")]), text(Lang::En, "iin.empty"));
         // Every placeholder of every text filled in one pass gives what replacing each in turn gives.
         for lang in Lang::ALL {
-            for (key, text) in lang.catalog() {
+            for (key, text) in embedded(lang) {
                 let names: Vec<&str> = text.split('{').skip(1).filter_map(|s| s.split('}').next()).collect();
                 let values: Vec<String> = names.iter().map(|n| format!("<{n}>")).collect();
                 let args: Vec<(&str, &str)> = names.iter().copied().zip(values.iter().map(String::as_str)).collect();

@@ -1,5 +1,7 @@
-//! `uiText`: the page's labels come from the same catalogs as the package's messages.
+//! The texts: `uiText` (the page's labels come from the same catalogs as the package's
+//! messages) and `setCatalog`, which loads a language's catalog into this module.
 
+use super::{js_error, string_arg};
 use crate::i18n::{self, Lang};
 use wasm_bindgen::prelude::*;
 
@@ -12,4 +14,20 @@ pub fn ui_text(
 ) -> String {
     let key = key.as_string().unwrap_or_default();
     i18n::text(Lang::parse(&lang.as_string().unwrap_or_default()), &key)
+}
+
+/// Loads the catalog of `lang` (`kk`, `ru` or `en`): the text of the package's
+/// `i18n/<lang>.json`, a JSON object of texts by key. Every message and label in that language
+/// comes from it from then on; a language without a catalog falls back to Kazakh, then to the
+/// key itself. Returns the number of texts. Throws `catalog.json` when `json` is not such an
+/// object (the texts in force stay), `arg.type` when it is not a string.
+#[wasm_bindgen(js_name = setCatalog)]
+pub fn set_catalog(
+    #[wasm_bindgen(unchecked_param_type = "string")] lang: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] json: JsValue,
+) -> Result<u32, JsValue> {
+    let lang = Lang::parse(&string_arg(&lang, "lang")?);
+    let json = string_arg(&json, "json")?;
+    let count = i18n::set_catalog(lang, &json).map_err(|e| js_error(e.code(), "json: expected a JSON object of texts by key"))?;
+    Ok(count as u32)
 }

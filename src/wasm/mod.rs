@@ -13,24 +13,38 @@
 //!   a JavaScript `Error` whose `code` property is the stable code (see [`error`]);
 //! * nothing here may panic: a panic traps the module and the citizen loses the form.
 
+#[cfg(feature = "form")]
 mod application;
 mod calendar;
 mod error;
 mod i18n;
+#[cfg(feature = "form")]
 mod iin;
+mod policy;
+#[cfg(feature = "tracker")]
 mod queue;
+#[cfg(feature = "tracker")]
 mod status;
+#[cfg(feature = "tracker")]
 mod tlog;
 
+#[cfg(feature = "form")]
 pub use application::*;
 pub use calendar::*;
 pub use i18n::*;
+#[cfg(feature = "form")]
 pub use iin::*;
+pub use policy::*;
+#[cfg(feature = "tracker")]
 pub use queue::*;
+#[cfg(feature = "tracker")]
 pub use status::*;
+#[cfg(feature = "tracker")]
 pub use tlog::*;
 
 pub(crate) use calendar::with_calendar;
-pub(crate) use status::{with_deadlines, with_policy};
+pub(crate) use policy::with_deadlines;
+#[cfg(feature = "tracker")]
+pub(crate) use policy::with_policy;
 #[allow(unused_imports)] // used by the exports of later modules
 pub(crate) use error::{js_error, json_of, optional_string_arg, parse_date_arg, string_arg, to_js};

@@ -1,47 +1,16 @@
-//! The application's life: `statusView`, `referralDeadline`, `loadPolicy`, `servicePolicy`.
+//! The application's life: `statusView`, `referralDeadline`.
 //! The page never rebuilds a status: it passes the backend's (or the register's replayed)
 //! status to `statusView` with the current instant, once a second for the countdowns.
 
-use super::{js_error, json_of, optional_string_arg, string_arg, to_js, with_calendar};
+use super::{js_error, json_of, optional_string_arg, string_arg, to_js, with_deadlines};
 use crate::calendar::zone;
 use crate::i18n::Lang;
-use crate::status::{self, Deadlines, ServicePolicy, Status, StatusView};
-use std::cell::Cell;
+use crate::status::{self, Status, StatusView};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-thread_local! {
-    /// The provider's policy in force: the Rules' values until `loadPolicy` replaces it.
-    static POLICY: Cell<ServicePolicy> = const { Cell::new(ServicePolicy::RULES) };
-}
-
-/// Runs `f` with the policy in force.
-pub(crate) fn with_policy<R>(f: impl FnOnce(&ServicePolicy) -> R) -> R {
-    f(&POLICY.with(Cell::get))
-}
-
-/// Runs `f` with the calendar and the policy in force.
-pub(crate) fn with_deadlines<R>(f: impl FnOnce(&Deadlines) -> R) -> R {
-    with_policy(|policy| with_calendar(|calendar| f(&Deadlines::new(calendar, policy))))
-}
-
 fn parse_instant(text: &str, what: &str) -> Result<chrono::DateTime<chrono::Utc>, JsValue> {
     crate::calendar::parse_instant(text.trim()).map_err(|e| js_error(e.code(), &format!("{what}: {}", e.detail())))
-}
-
-/// Replaces the policy in force with the provider's (the JSON `GET /api/policy` serves; absent
-/// fields keep the Rules' values). Throws `policy.format` and keeps the old policy on error.
-#[wasm_bindgen(js_name = loadPolicy)]
-pub fn load_policy(#[wasm_bindgen(unchecked_param_type = "string")] json: JsValue) -> Result<(), JsValue> {
-    let policy = ServicePolicy::from_json(&string_arg(&json, "json")?).map_err(|e| js_error("policy.format", &e))?;
-    POLICY.with(|cell| cell.set(policy));
-    Ok(())
-}
-
-/// The policy in force, as JSON text (`windowOpensAt`, `bulletinAt`, …).
-#[wasm_bindgen(js_name = servicePolicy)]
-pub fn service_policy() -> String {
-    with_policy(|p| serde_json::to_string(p).unwrap_or_default())
 }
 
 /// What the tracker shows for `status` at `now` (ISO-8601): title, deadline, time left,
