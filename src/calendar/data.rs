@@ -71,9 +71,8 @@
 //! | `calendar.invalid` | an impossible date, a year outside 1900-2200, a working day that would not otherwise be a day off (neither a Saturday or Sunday nor a substitute day off; a holiday itself is never worked), a day off that already is one, a date listed twice, a version 2 transfer whose working days and days off do not pair up, with an empty number, with a `null` citation and no note, or whose act is dated after a day it moves |
 
 use super::{Act, Calendar, CalendarError, Decree, FixedHoliday, MAX_YEAR, MIN_YEAR};
-use crate::json::Object;
+use crate::json::{Object, Value};
 use chrono::{Datelike, NaiveDate, Weekday};
-use serde_json::Value;
 
 /// The only format name this build reads.
 pub const FORMAT: &str = "kezek-calendar";
@@ -129,7 +128,7 @@ fn small(n: i64, what: &str) -> crate::json::Result<i32> {
     i32::try_from(n).map_err(|_| format!("{what}: {n} is out of range"))
 }
 
-fn strings(list: Vec<(String, &Value)>) -> crate::json::Result<Vec<String>> {
+fn strings(list: Vec<(String, &Value<'_>)>) -> crate::json::Result<Vec<String>> {
     list.into_iter()
         .map(|(path, v)| v.as_str().map(str::to_owned).ok_or_else(|| format!("{path}: expected a string")))
         .collect()
@@ -137,7 +136,7 @@ fn strings(list: Vec<(String, &Value)>) -> crate::json::Result<Vec<String>> {
 
 /// A key that must be written out, even as `null` (so an unknown citation is a choice, not an
 /// omission).
-fn present(value: &Value, path: &str, key: &str) -> crate::json::Result<()> {
+fn present(value: &Value<'_>, path: &str, key: &str) -> crate::json::Result<()> {
     match value.get(key) {
         Some(_) => Ok(()),
         None => Err(format!("{path}.{key}: missing (write null when it is not known)")),
@@ -145,7 +144,7 @@ fn present(value: &Value, path: &str, key: &str) -> crate::json::Result<()> {
 }
 
 impl Citation {
-    fn read(value: &Value, t: &Object<'_>, path: &str) -> crate::json::Result<Citation> {
+    fn read(value: &Value<'_>, t: &Object<'_>, path: &str) -> crate::json::Result<Citation> {
         present(value, path, "decreeNumber")?;
         present(value, path, "decreeDate")?;
         Ok(Citation {
@@ -163,7 +162,7 @@ impl Citation {
 
 impl Document {
     /// Reads the document's shape strictly: unknown fields and wrong types are errors.
-    fn read(value: &Value) -> crate::json::Result<Document> {
+    fn read(value: &Value<'_>) -> crate::json::Result<Document> {
         let doc = Object::new(value, "")?;
         doc.only(&["format", "version", "revision", "source", "decreesKnownThrough", "holidays", "religiousDates", "transfers"])?;
         let version = doc.int("version")?;
@@ -285,7 +284,7 @@ impl Statutory<'_> {
 
 /// The format and version, checked before anything else is read: the version decides which
 /// fields a transfer may have.
-fn check_version(value: &Value) -> Result<(), CalendarError> {
+fn check_version(value: &Value<'_>) -> Result<(), CalendarError> {
     let doc = Object::new(value, "").map_err(CalendarError::Json)?;
     let format = doc.str("format").map_err(CalendarError::Json)?;
     let version = doc.int("version").map_err(CalendarError::Json)?;
@@ -300,7 +299,7 @@ fn check_version(value: &Value) -> Result<(), CalendarError> {
 impl Calendar {
     /// Loads a calendar document, checking all of it before returning anything.
     pub fn from_json(json: &str) -> Result<Calendar, CalendarError> {
-        let value: Value = serde_json::from_str(json).map_err(|e| CalendarError::Json(e.to_string()))?;
+        let value = Value::parse(json).map_err(|_| CalendarError::Json("not a JSON document".to_owned()))?;
         check_version(&value)?;
         Calendar::from_document(Document::read(&value).map_err(CalendarError::Json)?)
     }

@@ -80,7 +80,7 @@ use crate::document::DocumentKind;
 use crate::i18n::{self, Lang};
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
-use serde_json::Value;
+use crate::json::Value;
 use tsify::Tsify;
 
 /// How many days before the end of its validity a document counts as "expires soon".
@@ -144,9 +144,13 @@ pub struct ChecklistInput {
 }
 
 impl ChecklistInput {
-    /// Reads the input tolerantly from JSON (see [`crate::application::draft`]); `None` when
-    /// the top level is not an object.
-    pub fn from_value(value: &Value) -> Option<ChecklistInput> {
+    /// Reads the input tolerantly from its JSON text (see [`crate::application::draft`]);
+    /// `None` when the text is not JSON or the top level is not an object.
+    pub fn from_json(text: &str) -> Option<ChecklistInput> {
+        ChecklistInput::read(&Value::parse(text).ok()?)
+    }
+
+    fn read(value: &Value<'_>) -> Option<ChecklistInput> {
         let map = value.as_object()?;
         let text = |key: &str| map.get(key).and_then(Value::as_str).map(crate::application::draft::cap);
         let flag = |key: &str| map.get(key).and_then(Value::as_bool);

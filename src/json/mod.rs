@@ -4,8 +4,9 @@
 //! WebAssembly (visitors per struct, serde's buffering for tagged enums, error formatting that
 //! pulls in float printing). Inputs are read by hand instead, in one of two modes:
 //!
-//! * **strict** ([`Object`], over a `serde_json::Value`): documents a program writes (the
-//!   calendar, a status); a wrong or unknown field is an error naming its exact path;
+//! * **strict** ([`Object`], over a [`Value`] the same reader builds): documents a program
+//!   writes (the calendar, a status, the policy); a wrong or unknown field is an error naming its
+//!   exact path;
 //! * **tolerant** ([`Reader`]): what a person typed (the application form), read in one pass
 //!   over the JSON text without building a tree; a missing field, a field of the wrong type or
 //!   an unknown one reads as absent, so it becomes that field's validation error.
@@ -13,18 +14,20 @@
 //! Results go out as JSON text ([`write`]), parsed by `JSON.parse` in one call.
 
 mod parse;
+mod value;
 pub(crate) mod write;
 
 pub(crate) use parse::{Invalid, Reader, MAX_DEPTH};
+pub(crate) use value::Value;
 
-use serde_json::Map;
+use value::Members;
 
 /// A parsed document for strict reading.
-type Json = serde_json::Value;
+type Json<'a> = Value<'a>;
 
 /// An object being read, with its path for error messages (`transfers[2]`).
 pub(crate) struct Object<'a> {
-    map: &'a Map<String, Json>,
+    map: &'a Members<'a>,
     path: String,
 }
 
@@ -33,7 +36,7 @@ pub(crate) type Result<T> = core::result::Result<T, String>;
 
 impl<'a> Object<'a> {
     /// `value` as an object, or an error naming `path`.
-    pub(crate) fn new(value: &'a Json, path: &str) -> Result<Object<'a>> {
+    pub(crate) fn new(value: &'a Json<'a>, path: &str) -> Result<Object<'a>> {
         match value {
             Json::Object(map) => Ok(Object { map, path: path.to_owned() }),
             _ => Err(format!("{}: expected an object", shown(path))),
@@ -46,21 +49,21 @@ impl<'a> Object<'a> {
 
     /// Fails on any key not in `allowed`, so a misspelt field is an error, not silently ignored.
     pub(crate) fn only(&self, allowed: &[&str]) -> Result<()> {
-        match self.map.keys().find(|k| !allowed.contains(&k.as_str())) {
+        match self.map.keys().find(|k| !allowed.contains(k)) {
             Some(key) => Err(format!("{}: unknown field", self.at(key))),
             None => Ok(()),
         }
     }
 
     /// The field, treating `null` as absent.
-    fn get(&self, key: &str) -> Option<&'a Json> {
+    fn get(&self, key: &str) -> Option<&'a Json<'a>> {
         self.map.get(key).filter(|v| !v.is_null())
     }
 
     pub(crate) fn opt_str(&self, key: &str) -> Result<Option<&'a str>> {
         match self.get(key) {
             None => Ok(None),
-            Some(Json::String(s)) => Ok(Some(s)),
+            Some(Json::String(s)) => Ok(Some(s.as_ref())),
             Some(_) => Err(format!("{}: expected a string", self.at(key))),
         }
     }
@@ -89,7 +92,7 @@ impl<'a> Object<'a> {
     }
 
     /// An array field (absent is empty), with each element's path.
-    pub(crate) fn array(&self, key: &str) -> Result<Vec<(String, &'a Json)>> {
+    pub(crate) fn array(&self, key: &str) -> Result<Vec<(String, &'a Json<'a>)>> {
         match self.get(key) {
             None => Ok(Vec::new()),
             Some(Json::Array(items)) => Ok(items.iter().enumerate().map(|(i, v)| (format!("{}[{i}]", self.at(key)), v)).collect()),
@@ -133,11 +136,9 @@ pub(crate) fn one_of<T: Copy>(text: &str, options: &[T], code: impl Fn(T) -> &'s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
     #[test]
     fn reads_fields_and_names_paths() {
-        let v = json!({ "a": "x", "n": 3, "b": true, "list": [1, {"k": "v"}], "o": { "s": 5 }, "nothing": null });
+        let v = Value::parse(r#"{ "a": "x", "n": 3, "b": true, "list": [1, {"k": "v"}], "o": { "s": 5 }, "nothing": null }"#).unwrap();
         let o = Object::new(&v, "").unwrap();
         assert_eq!(o.str("a").unwrap(), "x");
         assert_eq!(o.int("n").unwrap(), 3);
@@ -151,7 +152,7 @@ mod tests {
         let inner = o.object("o").unwrap().unwrap();
         assert_eq!(inner.str("s").unwrap_err(), "o.s: expected a string");
         assert_eq!(o.only(&["a", "n", "b", "list", "o"]).unwrap_err(), "nothing: unknown field");
-        assert_eq!(Object::new(&json!([1]), "").err().unwrap(), "the document: expected an object");
+        assert_eq!(Object::new(&Value::parse("[1]").unwrap(), "").err().unwrap(), "the document: expected an object");
         assert_eq!(o.parsed("a", |t| t.parse::<u8>()).unwrap_err(), "a: invalid digit found in string");
     }
 

@@ -81,6 +81,11 @@ impl<'a> Reader<'a> {
         next
     }
 
+    /// The first byte of the next value, after white space, without reading it.
+    pub(crate) fn peek_value(&mut self) -> Result<u8, Invalid> {
+        self.next_value()
+    }
+
     /// The next byte that starts a value, after white space.
     #[inline(always)]
     fn next_value(&mut self) -> Result<u8, Invalid> {

@@ -34,7 +34,7 @@ use crate::json::Object;
 use crate::queue::{Lead, OrderPolicy};
 use core::fmt;
 use serde::{Serialize, Serializer};
-use serde_json::Value;
+use crate::json::Value;
 
 /// A local time of day to the minute, written `HH:MM`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -155,7 +155,11 @@ impl ServicePolicy {
     }
 
     /// Reads the JSON form; absent fields keep the Rules' values, unknown fields are refused.
-    pub fn from_value(value: &Value) -> Result<ServicePolicy, String> {
+    pub fn from_value(value: &serde_json::Value) -> Result<ServicePolicy, String> {
+        ServicePolicy::from_json(&value.to_string())
+    }
+
+    fn read(value: &Value<'_>) -> Result<ServicePolicy, String> {
         let o = Object::new(value, "policy")?;
         o.only(&FIELDS)?;
         let mut p = ServicePolicy::RULES;
@@ -192,8 +196,7 @@ impl ServicePolicy {
 
     /// Reads the JSON text (see [`ServicePolicy::from_value`]).
     pub fn from_json(text: &str) -> Result<ServicePolicy, String> {
-        let value: Value = serde_json::from_str(text).map_err(|_| "policy: not a JSON document".to_owned())?;
-        ServicePolicy::from_value(&value)
+        ServicePolicy::read(&Value::parse(text).map_err(|_| "policy: not a JSON document".to_owned())?)
     }
 }
 

@@ -3,8 +3,7 @@
 
 use super::{ArchiveReason, RefusalReason, Status, StopReason, WindowRound};
 use crate::calendar::{parse_date, parse_instant, CalendarError};
-use crate::json::Object;
-use serde_json::Value;
+use crate::json::{Object, Value};
 
 fn detail(e: CalendarError) -> String {
     e.detail().to_owned()
@@ -16,8 +15,17 @@ fn coded<T: Copy>(text: &str, all: &[T], code: impl Fn(T) -> &'static str) -> Re
 }
 
 impl Status {
-    /// Reads a status in its JSON shape; the error names the wrong field.
-    pub fn from_value(value: &Value) -> Result<Status, String> {
+    /// Reads a status from its JSON text; the error names the wrong field.
+    pub fn from_json(text: &str) -> Result<Status, String> {
+        Status::read(&Value::parse(text).map_err(|_| "status: not a JSON document".to_owned())?)
+    }
+
+    /// [`Status::from_json`] of a parsed document (the server's stored statuses).
+    pub fn from_value(value: &serde_json::Value) -> Result<Status, String> {
+        Status::from_json(&value.to_string())
+    }
+
+    fn read(value: &Value<'_>) -> Result<Status, String> {
         let o = Object::new(value, "status")?;
         let instant = |key: &str| o.parsed(key, |t| parse_instant(t).map_err(detail));
         let date = |key: &str| o.parsed(key, |t| parse_date(t).map_err(detail));

@@ -12,7 +12,7 @@
 //! crosses into WebAssembly as one string (native `JSON.stringify`) and the report crosses back
 //! as one string parsed by native `JSON.parse`, instead of a boundary crossing per field.
 
-use super::{js_error, json_of, optional_string_arg, parse_date_arg, string_arg, to_js, with_deadlines};
+use super::{js_error, json_text, optional_string_arg, parse_date_arg, string_arg, to_js, with_deadlines};
 use crate::application::{self, Draft, FieldReport, Message, Report};
 use crate::checklist::{self, Checklist, ChecklistInput};
 use crate::i18n::Lang;
@@ -140,9 +140,9 @@ pub fn checklist_for(
     #[wasm_bindgen(unchecked_optional_param_type = "string")] lang: JsValue,
 ) -> Result<Ts<Checklist>, JsValue> {
     let today = parse_date_arg(&today, "today")?;
-    let input = json_of(&input.js_value())
-        .as_ref()
-        .and_then(ChecklistInput::from_value)
+    let input = json_text(&input.js_value())
+        .as_deref()
+        .and_then(ChecklistInput::from_json)
         .ok_or_else(|| js_error("checklist.input", "input: expected an object like { service, channel, category, … }"))?;
     let lang = lang_of(&lang);
     let list = with_deadlines(|d| checklist::checklist(&input.to_request(), today, d, lang));

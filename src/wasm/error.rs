@@ -40,17 +40,18 @@ pub(crate) fn parse_date_arg(value: &JsValue, name: &str) -> Result<NaiveDate, J
     parse_date(&text).map_err(|e| js_error(e.code(), &format!("{name}: {}", e.detail())))
 }
 
-/// Converts a result to its typed JavaScript value; a failure (never seen: every exported type
-/// is plain data) throws `internal.serialize` instead of trapping.
+/// Converts a result to its typed JavaScript value: written as JSON text (`crate::json::write`)
+/// and parsed by `JSON.parse` in one call. A failure (never seen: every exported type is plain
+/// data with whole numbers) throws `internal.serialize` instead of trapping.
 pub(crate) fn to_js<T: Tsify + Serialize>(value: &T) -> Result<Ts<T>, JsValue> {
-    Ts::from_rust(value).map_err(|e| js_error("internal.serialize", &e.to_string()))
+    let text = crate::json::write::to_string(value).map_err(|e| js_error("internal.serialize", e.0))?;
+    js_sys::JSON::parse(&text).map(Ts::new_unchecked).map_err(|_| js_error("internal.serialize", "JSON.parse"))
 }
 
-/// The JSON value of a JavaScript value, or `None` when it has none. The structured inputs other
-/// than the form (which `crate::json::Reader` reads from the text in one pass) are read this way
-/// and then walked by hand (see `crate::json`): `JSON.stringify` refuses cycles, serde_json
-/// limits nesting depth, and no derived deserializer is carried in the package.
-pub(crate) fn json_of(value: &JsValue) -> Option<serde_json::Value> {
-    let text = js_sys::JSON::stringify(value).ok()?.as_string()?;
-    serde_json::from_str(&text).ok()
+/// The JSON text of a JavaScript value (`JSON.stringify`), or `None` when it has none (a cycle,
+/// a `BigInt`, `undefined`). Structured inputs cross as this text and are read by the crate's
+/// one JSON reader (`crate::json`): no derived deserializer and no other JSON parser is carried
+/// in the package, and the reader limits nesting depth.
+pub(crate) fn json_text(value: &JsValue) -> Option<String> {
+    js_sys::JSON::stringify(value).ok()?.as_string()
 }

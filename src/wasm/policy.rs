@@ -33,5 +33,5 @@ pub fn load_policy(#[wasm_bindgen(unchecked_param_type = "string")] json: JsValu
 /// The policy in force, as JSON text (`windowOpensAt`, `bulletinAt`, …).
 #[wasm_bindgen(js_name = servicePolicy)]
 pub fn service_policy() -> String {
-    with_policy(|p| serde_json::to_string(p).unwrap_or_default())
+    with_policy(|p| crate::json::write::to_string(p).unwrap_or_default())
 }

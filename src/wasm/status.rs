@@ -2,7 +2,7 @@
 //! The page never rebuilds a status: it passes the backend's (or the register's replayed)
 //! status to `statusView` with the current instant, once a second for the countdowns.
 
-use super::{js_error, json_of, optional_string_arg, string_arg, to_js, with_deadlines};
+use super::{js_error, json_text, optional_string_arg, string_arg, to_js, with_deadlines};
 use crate::calendar::zone;
 use crate::i18n::Lang;
 use crate::status::{self, Status, StatusView};
@@ -23,9 +23,9 @@ pub fn status_view(
     #[wasm_bindgen(unchecked_param_type = "string")] now: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "string")] lang: JsValue,
 ) -> Result<Ts<StatusView>, JsValue> {
-    let status = json_of(&status.js_value())
+    let status = json_text(&status.js_value())
         .ok_or_else(|| "status: expected a JSON object".to_owned())
-        .and_then(|v| Status::from_value(&v))
+        .and_then(|text| Status::from_json(&text))
         .map_err(|e| js_error("status.format", &e))?;
     let now = parse_instant(&string_arg(&now, "now")?, "now")?;
     let lang = Lang::parse(optional_string_arg(&lang).as_deref().unwrap_or(""));
