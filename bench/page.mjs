@@ -9,6 +9,11 @@ async function main() {
   const t0 = performance.now();
   await init();
   const results = { "package.init_ms": +(performance.now() - t0).toFixed(2) };
+  const t1 = performance.now();
+  await kezek.loadTracker();
+  results["package.tracker_init_ms"] = +(performance.now() - t1).toFixed(2);
+  // The texts, as a page has them (the package ships its catalogs as data files).
+  for (const lang of ["kk", "ru", "en"]) kezek.setCatalog(lang, await (await fetch(`/pkg/i18n/${lang}.json`)).text());
   for (const name of wanted) {
     let mod;
     try {

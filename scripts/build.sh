@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: wasm-pack (release, ES module for browsers), binaryen's
-# wasm-opt from npm, then package.json, README, CHANGELOG and licenses (scripts/package.mjs).
+# Builds the npm package into pkg/: wasm-pack (release, ES module for browsers, without the
+# compiled-in catalogs: they ship as pkg/i18n/<lang>.json), cut in two by scripts/split.mjs
+# (binaryen's wasm-opt from npm, wasm-split from Debian): the form's first download and the
+# tracker part; then package.json, README, CHANGELOG and licenses (scripts/package.mjs).
 # Only the features rustc emits are enabled: --all-features would emit stringref, which browsers
 # reject. `-Os` rather than `-Oz`: after gzip the two differ by a few hundred bytes either way
 # from build to build (-Os was 0.6 KB smaller when chosen), and -Os is no slower.
@@ -8,21 +10,35 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-rm -rf pkg
-wasm-pack build --release --target web --out-dir pkg --no-pack 2>&1 | grep -v '^\[INFO\]' >&2 || true
+rm -rf pkg target/split/form
+# Names kept (strip=false) for scripts/split.mjs, which cuts the module in two; its wasm-opt
+# passes drop them. The build with feature `form` only is read for its list of exports.
+export CARGO_PROFILE_RELEASE_STRIP=false
+wasm-pack build --release --target web --out-dir target/split/form --no-pack -- --no-default-features --features form 2>&1 | grep -v '^\[INFO\]' >&2 || true
+[ -f target/split/form/kezek_bg.wasm.d.ts ] || { echo "wasm-pack produced no target/split/form (features form)" >&2; exit 1; }
+wasm-pack build --release --target web --out-dir pkg --no-pack -- --no-default-features --features form,tracker 2>&1 | grep -v '^\[INFO\]' >&2 || true
 [ -f pkg/kezek_bg.wasm ] || { echo "wasm-pack produced no pkg/kezek_bg.wasm" >&2; exit 1; }
 
-tools/node_modules/.bin/wasm-opt -Os --converge \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  pkg/kezek_bg.wasm -o pkg/kezek_bg.opt.wasm
-mv pkg/kezek_bg.opt.wasm pkg/kezek_bg.wasm
+# binaryen's wasm-opt (npm, tools/) and wasm-split (Debian's binaryen): pkg/kezek_bg.wasm, the
+# form's first download, and pkg/kezek_tracker_bg.wasm, loaded by `loadTracker()`.
+command -v wasm-split >/dev/null || { echo "wasm-split not found: apt-get install binaryen (scripts/setup.sh)" >&2; exit 1; }
+node scripts/split.mjs
+unset CARGO_PROFILE_RELEASE_STRIP
+
+# The glue, minified (white space and syntax only: names stay readable in a stack trace): about
+# 7.9 -> 4.2 KB gzip. Its types and documentation are in kezek.d.ts.
+tools/node_modules/.bin/esbuild pkg/kezek.js --minify-whitespace --minify-syntax --format=esm --log-level=warning --outfile=pkg/kezek.min.js
+mv pkg/kezek.min.js pkg/kezek.js
+
+# The language catalogs as documents beside the module (pkg/i18n/<lang>.json): the package is
+# built without feature `catalogs`, and a page loads the language it shows with `setCatalog`.
+cargo run --quiet --example catalogs -- pkg/i18n
 
 node scripts/package.mjs
 
 # Precompressed copies of the package for the backend to serve (`Accept-Encoding: gzip`). Only
 # build outputs: a .gz beside a hand-edited www/ file could go stale and be served instead of it.
 # Not part of the npm package (package.json lists its files).
-for f in pkg/kezek_bg.wasm pkg/kezek.js; do
+for f in pkg/kezek_bg.wasm pkg/kezek_tracker_bg.wasm pkg/kezek.js pkg/i18n/*.json; do
   gzip -9 -k -f -n "$f"
 done

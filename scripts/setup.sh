@@ -34,6 +34,15 @@ if [ "${KEZEK_NEED_BROWSER:-1}" = 1 ] && { ! command -v chromium >/dev/null || !
   apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# wasm-split (scripts/split.mjs cuts the package's module in two): Debian's binaryen; the npm
+# package in tools/ has wasm-opt but no wasm-split.
+if ! command -v wasm-split >/dev/null; then
+  say "installing Debian's binaryen (wasm-split)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq binaryen >/dev/null
+fi
+
 # npm tools (binaryen's wasm-opt 132+, playwright-core, axe-core), exactly as package-lock.json says.
 if [ ! -f tools/node_modules/.package-lock.json ] || ! cmp -s tools/package-lock.json tools/node_modules/.kezek-installed-lock; then
   say "installing npm tools (npm ci)"

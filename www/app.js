@@ -8,7 +8,7 @@
 // way back from sign-in opens the same view; the person's applications come from the server
 // by the session cookie. Only where sign-in is not set up does an application's token live in
 // page memory (it is lost on reload, as it must be: it is the only proof of the right to act).
-import init, { kazakhstanTime, loadPolicy, uiText } from "/pkg/kezek.js";
+import init, { kazakhstanTime, loadPolicy, loadTracker, setCatalog, uiText } from "/pkg/kezek.js";
 import { api, BackendError } from "./api.js";
 import { createForm } from "./form.js";
 import { createMine } from "./mine.js";
@@ -100,8 +100,36 @@ function translate() {
   for (const f of page.listeners) f();
 }
 
-export function setLanguage(lang) {
-  page.lang = LANGS.includes(lang) ? lang : "kk";
+/** The package's catalog of each language, fetched once, when the language is first shown. */
+const catalogs = new Map();
+function catalogText(lang) {
+  if (!catalogs.has(lang)) {
+    const text = fetch(`/pkg/i18n/${lang}.json`).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`i18n/${lang}.json: ${r.status}`))));
+    // A failed fetch is tried again at the next switch to the language.
+    text.catch(() => catalogs.delete(lang));
+    catalogs.set(lang, text);
+  }
+  return catalogs.get(lang);
+}
+const loaded = new Set();
+let switches = 0;
+
+export async function setLanguage(lang) {
+  lang = LANGS.includes(lang) ? lang : "kk";
+  const switch_ = ++switches;
+  if (!loaded.has(lang)) {
+    // Until it arrives the texts in force stay on screen; without it the page falls back to
+    // Kazakh (then to the keys), never to a blank.
+    try {
+      setCatalog(lang, await catalogText(lang));
+      loaded.add(lang);
+    } catch {
+      // Shown in the language that is there.
+    }
+    // A later switch (a second click while this catalog was on its way) wins.
+    if (switch_ !== switches) return;
+  }
+  page.lang = lang;
   const query = new URLSearchParams(location.search);
   if (query.get("lang") !== page.lang) {
     query.set("lang", page.lang);
@@ -146,6 +174,8 @@ async function route() {
       history.replaceState(null, "", `${location.pathname}?${query}`);
       renderAccount();
     }
+    // The package's tracker part (status, queue, register) is loaded before its first use.
+    await loadTracker();
     await tracker.open(number, { token: page.me ? null : tokens.get(number), receipt });
     return;
   }
@@ -154,10 +184,16 @@ async function route() {
   $("sign-in-needed").hidden = !needsSignIn;
   $("apply-layout").hidden = needsSignIn;
   page.show("apply");
-  if (page.me) await mine.load();
+  if (page.me) {
+    await loadTracker();
+    await mine.load();
+  }
 }
 
 async function main() {
+  // The language asked for in the URL is fetched while the module loads.
+  const asked = new URLSearchParams(location.search).get("lang");
+  if (LANGS.includes(asked)) catalogText(asked).catch(() => {});
   await init();
   await page.syncClock();
   // The provider's times (07:00, 18:00, …): every deadline and "next" line the page shows.
@@ -185,14 +221,16 @@ async function main() {
     page.go();
   });
   window.addEventListener("popstate", () => route());
-  const asked = new URLSearchParams(location.search).get("lang");
   const preferred = navigator.language?.slice(0, 2);
-  setLanguage(LANGS.includes(asked) ? asked : page.me?.lang ?? (LANGS.includes(preferred) ? preferred : "kk"));
+  await setLanguage(LANGS.includes(asked) ? asked : page.me?.lang ?? (LANGS.includes(preferred) ? preferred : "kk"));
   form.ready(page.me);
   $("loading").hidden = true;
   await route();
   // The page is usable: package fetched and instantiated, first validation run (bench/page_load.mjs).
   performance.mark("kezek:usable");
+  // The tracker part of the package, fetched once the form is usable (a failure is tried again
+  // when a view needs it).
+  loadTracker().catch(() => {});
 }
 
 main().catch((e) => {

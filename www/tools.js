@@ -1,5 +1,5 @@
 // The foundation page: what an IIN says, and working-day arithmetic, over the kezek package.
-import init, { validateIin, addWorkingDays, isWorkingDay, kazakhstanTime, uiText } from "/pkg/kezek.js";
+import init, { validateIin, addWorkingDays, isWorkingDay, kazakhstanTime, setCatalog, uiText } from "/pkg/kezek.js";
 
 const $ = (id) => document.getElementById(id);
 let lang = "kk";
@@ -44,7 +44,21 @@ function countDays() {
   }
 }
 
-function setLang(next) {
+/** Each language's catalog (the package's i18n/<lang>.json) is fetched when first shown. */
+const loaded = new Set();
+
+async function setLang(next) {
+  if (!loaded.has(next)) {
+    try {
+      const r = await fetch(`/pkg/i18n/${next}.json`);
+      if (r.ok) {
+        setCatalog(next, await r.text());
+        loaded.add(next);
+      }
+    } catch {
+      // Shown with the texts that are there (Kazakh, else the keys).
+    }
+  }
   lang = next;
   translatePage();
   checkIin();
@@ -60,7 +74,7 @@ async function main() {
   $("from").addEventListener("input", countDays);
   $("count").addEventListener("input", countDays);
   for (const b of document.querySelectorAll("[data-lang]")) b.addEventListener("click", () => setLang(b.dataset.lang));
-  setLang(["kk", "ru", "en"].includes(navigator.language?.slice(0, 2)) ? navigator.language.slice(0, 2) : "kk");
+  await setLang(["kk", "ru", "en"].includes(navigator.language?.slice(0, 2)) ? navigator.language.slice(0, 2) : "kk");
 }
 
 main().catch((e) => {

@@ -9,7 +9,7 @@
 // to test-output/.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { axeViolations, launch, openPage, screenshot, startServer } from "./harness.mjs";
+import { axeViolations, chooseLanguage, launch, openPage, screenshot, startServer } from "./harness.mjs";
 
 let server, chrome;
 before(async () => { server = await startServer(); chrome = await launch(); });
@@ -99,7 +99,7 @@ async function untilAccess(page, press = (selector) => page.click(selector)) {
 for (const [lang, account, viewport] of [["en", "aigul", DESKTOP], ["ru", "olga", PHONE], ["kk", "marat", PHONE]]) {
   test(`the form in ${lang}: sign-in first, the applicant from it, errors late and cleared early, then a receipt`, async () => {
     const { page, errors } = await ready(viewport);
-    await page.click(`[data-lang=${lang}]`);
+    await chooseLanguage(page, lang);
     // Sign-in is set up, so only a signed-in person applies: the form waits for it.
     assert.equal(await page.isVisible("#sign-in-needed"), true);
     assert.equal(await page.isVisible("#form"), false);
@@ -140,10 +140,10 @@ for (const [lang, account, viewport] of [["en", "aigul", DESKTOP], ["ru", "olga"
 
     // Answers are kept through a language switch, and the messages follow the language.
     const other = lang === "en" ? "ru" : "en";
-    await page.click(`[data-lang=${other}]`);
+    await chooseLanguage(page, other);
     assert.equal(await page.inputValue(field("child.iin")), PEOPLE[account].children[0]);
     assert.equal(await page.textContent("#error-summary-title"), SUMMARY[other]);
-    await page.click(`[data-lang=${lang}]`);
+    await chooseLanguage(page, lang);
 
     await fillValid(page, PEOPLE[account].children[0]);
     // The live checklist follows the category.
@@ -168,7 +168,7 @@ for (const [lang, account, viewport] of [["en", "aigul", DESKTOP], ["ru", "olga"
 
 test("a child the civil registry does not link to the person signed in is refused, in three languages", async () => {
   const { page, errors } = await ready();
-  await page.click("[data-lang=en]");
+  await chooseLanguage(page, "en");
   await signIn(page, "erlan");
   await fillValid(page, PEOPLE.aigul.children[1]); // a real child, but not Erlan's
   await page.click("#submit");
@@ -181,7 +181,7 @@ test("a child the civil registry does not link to the person signed in is refuse
   await screenshot(page, "child-not-linked-en-desktop");
   // The refusal is said in the page's language, and stays until the child's IIN changes.
   for (const lang of ["ru", "kk"]) {
-    await page.click(`[data-lang=${lang}]`);
+    await chooseLanguage(page, lang);
     assert.match(await page.textContent(`${field("child.iin")}-error`), new RegExp(NOT_LINKED[lang]));
     assert.match(await page.textContent("#error-summary-list"), new RegExp(NOT_LINKED[lang]));
   }

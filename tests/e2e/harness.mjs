@@ -120,3 +120,10 @@ export async function screenshot(page, name) {
   mkdirSync(OUTPUT, { recursive: true });
   await page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true });
 }
+
+/** Clicks the language button `lang` and waits until the page shows that language: a language's
+ * catalog is fetched from the package (`i18n/<lang>.json`) the first time it is chosen. */
+export async function chooseLanguage(page, lang) {
+  await page.click(`[data-lang=${lang}]`);
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+}

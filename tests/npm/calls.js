@@ -28,5 +28,7 @@ export function callPackage(kezek) {
     valid: kezek.validateApplication(form, TODAY, "en"),
     invalid: kezek.validateApplication({ ...form, consent: false, child: { ...form.child, iin: "12345" } }, TODAY, "ru"),
     thrown,
+    // From the tracker part (kezek_tracker_bg.wasm), loaded by the caller.
+    deadline: kezek.referralDeadline("2026-11-20T05:00:00Z"),
   };
 }

@@ -37,7 +37,7 @@ before(async () => {
     bundle: true,
     format: "esm",
     outdir: DIST,
-    loader: { ".wasm": "file" },
+    loader: { ".wasm": "file", ".json": "file" },
     absWorkingDir: HERE,
     logLevel: "error",
   });
@@ -58,6 +58,9 @@ function assertAnswers(result) {
   assert.deepEqual(result.invalid.errors.map((e) => [e.field, e.code]), [["child.iin", "iin.length"], ["consent", "consent.required"]]);
   assert.match(result.invalid.errors[0].message, /[а-яА-Я]/, "the message is in Russian");
   assert.deepEqual(result.thrown, { isError: true, code: "date.format" });
+  // A referral of Friday 20 November 2026 ends with the 5th working day after it (Appendix 4
+  // item 8): the end of Friday 27 November. Computed by the tracker part.
+  assert.equal(result.deadline, "2026-11-28T00:00:00+05:00");
 }
 
 test("the tarball holds the package and nothing else", () => {
@@ -65,8 +68,8 @@ test("the tarball holds the package and nothing else", () => {
   assert.equal(packed.version, CARGO_VERSION);
   const files = packed.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
-    "CHANGELOG.md", "LICENSE-APACHE", "LICENSE-MIT", "README.md", "kezek.d.ts", "kezek.js", "kezek_bg.wasm",
-    "kezek_bg.wasm.d.ts", "package.json",
+    "CHANGELOG.md", "LICENSE-APACHE", "LICENSE-MIT", "README.md", "i18n/en.json", "i18n/kk.json", "i18n/ru.json",
+    "kezek.d.ts", "kezek.js", "kezek_bg.wasm", "kezek_bg.wasm.d.ts", "kezek_tracker_bg.wasm", "package.json",
   ]);
 });
 
@@ -75,12 +78,14 @@ test("the installed package.json declares its entry, types, the .wasm and its si
   assert.equal(manifest.type, "module");
   assert.deepEqual(manifest.exports["."], { types: "./kezek.d.ts", default: "./kezek.js" });
   assert.equal(manifest.exports["./kezek_bg.wasm"], "./kezek_bg.wasm");
+  assert.equal(manifest.exports["./i18n/*.json"], "./i18n/*.json");
+  assert.equal(manifest.exports["./kezek_tracker_bg.wasm"], "./kezek_tracker_bg.wasm");
   assert.ok(Array.isArray(manifest.sideEffects) && manifest.sideEffects.includes("./kezek.js"), "the glue keeps its side effects");
   assert.match(readFileSync(join(HERE, "node_modules", "kezek", "kezek.d.ts"), "utf8"), /export function validateApplication\(form: Draft/);
 });
 
 test("an app bundled with esbuild runs the package in headless Chromium", async () => {
-  const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
+  const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json" };
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
     try {
@@ -112,5 +117,14 @@ test("Node 20 imports the installed package and initialises it from the .wasm fi
   const wasmPath = fileURLToPath(import.meta.resolve("kezek/kezek_bg.wasm"));
   assert.ok(wasmPath.startsWith(join(HERE, "node_modules", "kezek")), wasmPath);
   kezek.initSync({ module: readFileSync(wasmPath) });
+  // Without a catalog the package answers with the codes themselves; the calls read en and ru.
+  assert.equal(kezek.validateIin("200229600007", "2026-11-22", "en").message, "iin.checksum");
+  for (const lang of ["en", "ru"]) {
+    const count = kezek.setCatalog(lang, readFileSync(fileURLToPath(import.meta.resolve(`kezek/i18n/${lang}.json`)), "utf8"));
+    assert.ok(count > 100, `${lang}: ${count} texts`);
+  }
+  // The tracker part is separate: its functions say so until it is loaded.
+  assert.throws(() => kezek.referralDeadline("2026-11-20T05:00:00Z"), (e) => e.code === "tracker.not_loaded");
+  kezek.loadTrackerSync({ module: readFileSync(fileURLToPath(import.meta.resolve("kezek/kezek_tracker_bg.wasm"))) });
   assertAnswers(callPackage(kezek));
 });
