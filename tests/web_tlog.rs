@@ -165,13 +165,13 @@ fn verify_register_confirms_in_three_languages() {
     let (log, entries) = world();
     let en: JsValue = verify_register(input(&log, &entries, Some(33), 40, "en")).unwrap().into();
     assert_eq!(text(&en, "verdict"), "confirmed");
-    assert_eq!(text(&en, "message"), "Your queue number is confirmed by the public register as of 2026-11-23 07:00.");
+    assert_eq!(text(&en, "message"), "Your queue number is confirmed by the public register as of 23.11.2026, 07:00 (Astana time).");
     assert_eq!(text(&en, "asOf"), "2026-11-23T07:00:00+05:00");
     assert!(get(&en, "code").is_undefined());
     assert_eq!(get(&get(&en, "checkpoint"), "size").as_f64(), Some(40.0));
     assert_eq!(text(&get(&en, "event"), "application"), "KZ-9");
     let ru: JsValue = verify_register(input(&log, &entries, None, 40, "ru")).unwrap().into();
-    assert_eq!(text(&ru, "message"), "Ваше место подтверждено публичным реестром по состоянию на 2026-11-23 07:00.");
+    assert_eq!(text(&ru, "message"), "Ваш порядковый номер в очереди подтверждён публичным реестром по состоянию на 23.11.2026, 07:00 (время Астаны).");
     let kk: JsValue = verify_register(input(&log, &entries, None, 40, "kk")).unwrap().into();
     assert!(text(&kk, "message").contains("ашық тізілім"), "{}", text(&kk, "message"));
 
