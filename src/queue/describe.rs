@@ -88,13 +88,19 @@ fn split_queue(lang: Lang, kind: &str, split: &str, token: &str, kindergarten: &
     i18n::format(lang, &format!("queue.words.{kind}"), &[("detail", &detail), ("kindergarten", kindergarten)])
 }
 
-/// `text` with its first letter in lower case ("General queue" → "general queue").
+/// `text` with its first letter in lower case ("General queue" → "general queue"). Only the
+/// letters option labels start with (Latin, Russian and Kazakh Cyrillic): `char::to_lowercase`
+/// would carry Unicode's whole case table into the package for three words.
 fn lower_first(text: &str) -> String {
     let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    let Some(first) = chars.next() else { return String::new() };
+    let lower = match first {
+        'A'..='Z' | 'А'..='Я' => char::from_u32(first as u32 + 0x20),
+        'Ѐ'..='Џ' => char::from_u32(first as u32 + 0x50),
+        'Ғ' | 'Қ' | 'Ң' | 'Ү' | 'Ұ' | 'Һ' | 'Ә' | 'Ө' => char::from_u32(first as u32 + 1),
+        _ => Some(first),
+    };
+    lower.unwrap_or(first).to_string() + chars.as_str()
 }
 
 #[cfg(test)]
@@ -127,6 +133,14 @@ mod tests {
     fn an_unknown_locality_or_split_stays_readable_as_its_code() {
         let k = key("111111111-2021-special-kg9-unheard_of");
         assert_eq!(describe_queue(&k, Lang::En, None), "111111111, children born in 2021, special queue (unheard_of), kg9");
+    }
+
+    #[test]
+    fn the_first_letter_is_lowered_as_unicode_would() {
+        for word in ["General", "Общая", "Ёлка", "Қазақ", "Ғылым", "Ңң", "Үй", "Ұл", "Һ", "Әке", "Өнер", "Іс", "ы", "", "7 days"] {
+            let expected: String = word.chars().next().map(|c| c.to_lowercase().chain(word.chars().skip(1)).collect()).unwrap_or_default();
+            assert_eq!(lower_first(word), expected, "{word}");
+        }
     }
 
     #[test]
