@@ -433,15 +433,17 @@ export function createTracker(page) {
       } catch (error) {
         if (error.kind === "rejected") {
           busy = false;
-          $("track-status").textContent = refusal(error);
           await reload();
-          // Access closed or a referral ran out: say when the next chance comes (the core's
-          // next access, or the note on confirming interest).
+          // Said once, after the reload (a live region read twice is noise). Access closed or a
+          // referral ran out: say when the next chance comes (the core's next access, or the
+          // note on confirming interest).
+          let said = refusal(error);
           if (NEXT_CHANCE.has(error.code) && view) {
             const v = statusNow();
             const next = v.nextEvents.find((e) => e.event === "access_window")?.label ?? v.notes[0];
-            if (next) $("track-status").textContent = `${refusal(error)} ${next}`;
+            if (next) said = `${said} ${next}`;
           }
+          $("track-status").textContent = said;
           return error;
         }
         $("track-status").textContent = "";

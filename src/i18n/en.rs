@@ -10,9 +10,7 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("iin.checksum", "Check the IIN for a typing mistake: the last digit does not match the others"),
     ("iin.future", "Check the IIN: the date of birth in it has not come yet"),
     // --- citizen page ---
-    ("page.skip", "Skip to main content"),
     ("page.retry", "Try again"),
-    ("page.tools_link", "Check an IIN or count working days"),
     ("form.title", "Put your child in the kindergarten queue"),
     ("form.lead", "Fill in the application. We check each answer as soon as you finish it."),
     ("form.error_summary", "There is a problem"),
