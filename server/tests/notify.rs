@@ -338,7 +338,7 @@ async fn the_applicants_choice_sets_channels_and_language_and_reminders_can_be_c
         let number = ApplicationNumber::parse(NUMBER).unwrap();
         let mut tx = f.db.begin_write().await.unwrap();
         notify::set_preferences(&mut tx, number, Preferences { email: false, sms: true, lang: Lang::Ru }, f.clock.now()).await.unwrap();
-        assert_eq!(notify::preferences(&mut tx, number).await.unwrap(), Some(Preferences { email: false, sms: true, lang: Lang::Ru }));
+        assert_eq!(notify::preferences(tx.conn(), number).await.unwrap(), Some(Preferences { email: false, sms: true, lang: Lang::Ru }));
         tx.commit().await.unwrap();
         assert_eq!(f.enqueue("log:41", NUMBER, Message::Admitted { temporary_until: None }, &both).await, 1);
         let rows = f.rows(NUMBER).await;

@@ -172,8 +172,8 @@ pub async fn cancel(tx: &mut WriteTx, event_key: &str) -> Result<u64, sqlx::Erro
 }
 
 /// The applicant's channel choice for `application`, if they made one.
-pub async fn preferences(tx: &mut WriteTx, application: ApplicationNumber) -> Result<Option<Preferences>, sqlx::Error> {
-    let row = outbox::preferences(tx.conn(), &application.to_string()).await?;
+pub async fn preferences(conn: &mut sqlx::AnyConnection, application: ApplicationNumber) -> Result<Option<Preferences>, sqlx::Error> {
+    let row = outbox::preferences(conn, &application.to_string()).await?;
     Ok(row.map(|r| Preferences { email: r.email == 1, sms: r.sms == 1, lang: Lang::parse(&r.language) }))
 }
 

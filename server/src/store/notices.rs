@@ -15,7 +15,7 @@ use super::Store;
 use crate::db::WriteTx;
 use crate::error::ApiError;
 use crate::notify::plan::{self, Cause};
-use crate::notify::{self, EnqueueError, Message, Outgoing};
+use crate::notify::{self, EnqueueError, Message, Outgoing, Preferences};
 use chrono::{DateTime, Utc};
 use kezek::application::email::parse_email;
 use kezek::application::phone::parse_mobile;
@@ -54,6 +54,25 @@ pub(crate) async fn contacts(conn: &mut AnyConnection, number: &str) -> Result<N
 }
 
 impl Store {
+    /// The applicant's notification settings for `stored`: their choice, else the sender's
+    /// default (each channel the application gives a contact for, in its language).
+    pub async fn notification_settings(&self, stored: &Stored) -> Result<Preferences, ApiError> {
+        let mut conn = self.db.pool.acquire().await?;
+        if let Some(choice) = notify::preferences(&mut conn, stored.number).await? {
+            return Ok(choice);
+        }
+        let contacts = contacts(&mut conn, &stored.number.to_string()).await?;
+        Ok(Preferences { email: contacts.email.is_some(), sms: !contacts.phones.is_empty(), lang: stored.lang })
+    }
+
+    /// Stores the applicant's choice for `stored` at `now`; answers it.
+    pub async fn set_notification_settings(&self, stored: &Stored, choice: Preferences, now: DateTime<Utc>) -> Result<Preferences, ApiError> {
+        let mut tx = self.db.begin_write().await?;
+        notify::set_preferences(&mut tx, stored.number, choice, now).await?;
+        tx.commit().await?;
+        Ok(choice)
+    }
+
     /// Writes the notifications of `stored` changing from `before` to `after` by `cause`:
     /// `event_key` names the change (its log entry), `now` is when it happened.
     pub(crate) async fn notify_change(
