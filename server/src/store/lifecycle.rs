@@ -150,7 +150,7 @@ impl Store {
         };
         self.save_status(tx, stored, &settled, None).await?;
         let key = event_key(stored, logged, "deadline", due);
-        self.notify_change(tx, stored, &stored.status, Cause::Deadline, &settled, &key, now).await?;
+        self.notify_change(tx, stored, Cause::Deadline, &settled, &key, now).await?;
         Ok(Stored { status: settled, ..stored.clone() })
     }
 
@@ -181,7 +181,7 @@ impl Store {
             None => None,
         };
         let key = event_key(&settled, logged, event.name(), now);
-        self.notify_change(tx, &settled, &settled.status, Cause::Event(event), &next, &key, now).await?;
+        self.notify_change(tx, &settled, Cause::Event(event), &next, &key, now).await?;
         Ok(Stored { status: next, ..settled })
     }
 }

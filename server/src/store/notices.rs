@@ -73,23 +73,15 @@ impl Store {
         Ok(choice)
     }
 
-    /// Writes the notifications of `stored` changing from `before` to `after` by `cause`:
-    /// `event_key` names the change (its log entry), `now` is when it happened.
-    pub(crate) async fn notify_change(
-        &self,
-        tx: &mut WriteTx,
-        stored: &Stored,
-        before: &Status,
-        cause: Cause<'_>,
-        after: &Status,
-        event_key: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), ApiError> {
+    /// Writes the notifications of `before` (its status as it was) changing to `after` by
+    /// `cause`: `event_key` names the change (its log entry), `now` is when it happened.
+    pub(crate) async fn notify_change(&self, tx: &mut WriteTx, before: &Stored, cause: Cause<'_>, after: &Status, event_key: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
         if !tx.notifies() {
             return Ok(());
         }
         let d = self.deadlines();
-        let plan = plan::plan(stored.number, before, cause, after, now, &d).map_err(|_| ApiError::Internal)?;
+        let stored = before;
+        let plan = plan::plan(stored.number, &stored.status, cause, after, now, &d).map_err(|_| ApiError::Internal)?;
         for key in &plan.cancel {
             notify::cancel(tx, key).await?;
         }
