@@ -294,7 +294,7 @@ fn openapi_documents_every_route() {
         "/api/queues/{key}/snapshot:", "/api/bulletin:", "/api/time:", "/api/demo/clock:", "/api/demo/applications/{number}/originals:",
         "/api/applications/{number}/register:", "/api/log/checkpoint:", "/api/log/key:", "/api/log/entries/{index}:",
         "/api/log/proof/inclusion:", "/api/log/proof/consistency:", "/api/health:", "/metrics:",
-        "/api/applications/{number}/token:", "/api/me/applications:", "/api/policy:", "/api/me:", "/auth/login:", "/auth/callback:", "/auth/logout:",
+        "/api/applications/{number}/token:", "/api/applications/{number}/notifications:", "/api/me/applications:", "/api/policy:", "/api/me:", "/auth/login:", "/auth/callback:", "/auth/logout:",
     ] {
         assert!(spec.contains(&format!("  {path}\n")), "{path} is not in openapi.yaml");
     }
