@@ -71,7 +71,8 @@ export function createTracker(page) {
   let shown = null; // the state on screen
   let timer = null;
   let busy = false;
-  let loading = null;
+  let loading = null; // the read under way
+  let again = null; // a read asked for during it, to run after it
 
   page.onLanguage(() => {
     if (view && !$("track").hidden) render();
@@ -120,10 +121,16 @@ export function createTracker(page) {
     view = null;
   }
 
-  /** Reads the application and checks the register; one at a time. */
+  /** Reads the application and checks the register; one at a time. Asked for during another
+   * (after a write, say), it reads again once that one ends: a read begun before the write
+   * would show the state before it. */
   function reload() {
+    if (loading) {
+      again ??= loading.then(() => { again = null; return reload(); });
+      return again;
+    }
     const asked = number;
-    loading ??= (async () => {
+    loading = (async () => {
       try {
         const v = await api.status(number, token);
         // The register is checked against the snapshot shown, so it is fetched after it; only
