@@ -440,6 +440,9 @@ export function createTracker(page) {
       } catch (error) {
         if (error.kind === "rejected") {
           busy = false;
+          // Refused for time (access closed, a referral run out): the service's clock is the
+          // one that counts, so the page takes it again before saying what comes next.
+          if (NEXT_CHANCE.has(error.code)) await page.syncClock().catch(() => {});
           await reload();
           // Said once, after the reload (a live region read twice is noise). Access closed or a
           // referral ran out: say when the next chance comes (the core's next access, or the
@@ -448,7 +451,7 @@ export function createTracker(page) {
           if (NEXT_CHANCE.has(error.code) && view) {
             const v = statusNow();
             const next = v.nextEvents.find((e) => e.event === "access_window")?.label ?? v.notes[0];
-            if (next) said = `${said} ${next}`;
+            if (next) said = `${said.replace(/[.!]?$/, ".")} ${next}`;
           }
           $("track-status").textContent = said;
           return error;
