@@ -101,7 +101,7 @@ impl<'a> Object<'a> {
     }
 
     /// An object field.
-    #[cfg_attr(not(test), allow(dead_code))] // kept for readers of nested objects; the tests use it
+    #[cfg_attr(not(feature = "tracker"), allow(dead_code))] // estimateAccess reads `earlier` with it
     pub(crate) fn object(&self, key: &str) -> Result<Option<Object<'a>>> {
         self.get(key).map(|v| Object::new(v, &self.at(key))).transpose()
     }

@@ -16,7 +16,10 @@
 #[cfg(feature = "form")]
 mod application;
 mod calendar;
+mod describe;
 mod error;
+#[cfg(feature = "tracker")]
+mod estimate;
 mod i18n;
 #[cfg(feature = "form")]
 mod iin;
@@ -31,6 +34,9 @@ mod tlog;
 #[cfg(feature = "form")]
 pub use application::*;
 pub use calendar::*;
+pub use describe::*;
+#[cfg(feature = "tracker")]
+pub use estimate::*;
 pub use i18n::*;
 #[cfg(feature = "form")]
 pub use iin::*;
