@@ -16,3 +16,9 @@ pub mod queue;
 pub mod status;
 pub mod tlog;
 pub mod wasm;
+
+/// In WebAssembly, talc instead of the default dlmalloc: a smaller allocator (the package's
+/// size budget, `scripts/size.sh`), and no slower for the form's many small strings.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

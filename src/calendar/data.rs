@@ -348,7 +348,7 @@ impl Calendar {
                 movable.push(parse_date(text, &format!("religiousDates[{i}] ({})", feast.name))?);
             }
         }
-        movable.sort_unstable();
+        super::sort::sort(&mut movable);
         if let Some(pair) = movable.windows(2).find(|p| p[0] == p[1]) {
             return Err(invalid(format!("{} is listed twice", pair[0])));
         }
@@ -392,7 +392,7 @@ impl Calendar {
             }
         }
         for list in [&mut working, &mut off] {
-            list.sort_unstable();
+            super::sort::sort(list);
             if let Some(pair) = list.windows(2).find(|p| p[0] == p[1]) {
                 return Err(invalid(format!("{} is listed twice", pair[0])));
             }

@@ -45,6 +45,7 @@
 
 pub mod data;
 pub mod iso;
+mod sort;
 pub mod zone;
 
 pub use iso::{format_date, format_instant, parse_date, parse_instant};
@@ -248,7 +249,7 @@ impl Calendar {
             .filter_map(|h| NaiveDate::from_ymd_opt(year, h.month, h.day).map(|d| (d, h.religious)))
             .chain(self.movable.iter().filter(|d| d.year() == year).map(|&d| (d, true)))
             .collect();
-        days.sort_unstable();
+        sort::sort(&mut days);
         days.dedup_by_key(|(d, _)| *d);
         days
     }
@@ -277,7 +278,7 @@ impl Calendar {
             days_off.extend(holidays.iter().map(|&(d, _)| d).chain(substitutes));
         }
         days_off.retain(|d| d.year() == year);
-        days_off.sort_unstable();
+        sort::sort(&mut days_off);
         days_off.dedup();
         YearTable { year, days_off }
     }
