@@ -8,6 +8,7 @@
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor};
+use std::collections::HashSet;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -40,8 +41,11 @@ const MIGRATIONS: &[(i64, &str)] =
     &[(1, include_str!("../migrations/0001_init.sql")), (2, include_str!("../migrations/0002_log.sql"))];
 
 /// Migrations after the append-only triggers (3, written in code below).
-const LATER_MIGRATIONS: &[(i64, &str)] =
-    &[(4, include_str!("../migrations/0004_accounts.sql")), (5, include_str!("../migrations/0005_notifications.sql"))];
+const LATER_MIGRATIONS: &[(i64, &str)] = &[
+    (4, include_str!("../migrations/0004_accounts.sql")),
+    (5, include_str!("../migrations/0005_notifications.sql")),
+    (6, include_str!("../migrations/0006_reads.sql")),
+];
 
 /// How long a statement waits for SQLite's writer lock before giving up with "busy".
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
@@ -133,7 +137,7 @@ impl Db {
             Backend::Postgres => "BEGIN",
         };
         conn.execute(begin).await?;
-        Ok(WriteTx { conn: Some(conn) })
+        Ok(WriteTx { conn: Some(conn), log: None, bumped: HashSet::new() })
     }
 }
 
@@ -181,6 +185,18 @@ fn split_statements(sql: &str) -> Vec<String> {
 /// back in the pool, and the database rolls the transaction back on close.
 pub struct WriteTx {
     conn: Option<PoolConnection<Any>>,
+    /// The log's size when this transaction locked it and the next index to append at
+    /// (`store::log`): appends count here and `log_head` is written once, at commit.
+    pub(crate) log: Option<LogCursor>,
+    /// Queues whose version this transaction bumped already (`store::snapshots`): once each.
+    pub(crate) bumped: HashSet<String>,
+}
+
+/// Where a write transaction's log appends stand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LogCursor {
+    pub locked_at: u64,
+    pub next: u64,
 }
 
 impl WriteTx {
@@ -195,6 +211,13 @@ impl WriteTx {
 
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
         if let Some(mut conn) = self.conn.take() {
+            if let Some(cursor) = self.log.filter(|c| c.next != c.locked_at) {
+                let size = i64::try_from(cursor.next).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+                if let Err(error) = sqlx::query(crate::store::log::SET_SIZE).bind(size).execute(&mut *conn).await {
+                    drop(conn.detach());
+                    return Err(error);
+                }
+            }
             if let Err(error) = conn.execute("COMMIT").await {
                 // The outcome is unknown to us; never reuse a connection in that state.
                 drop(conn.detach());

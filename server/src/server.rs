@@ -194,13 +194,13 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, Box<dyn std::erro
     let secret = TokenSecret::load_or_create(&secret_path)?;
     // The log's Ed25519 seed lives beside the token secret, created the same way (mode 0600).
     let seed = load_or_create_seed(&config.log_key_file.clone().unwrap_or_else(|| log_key_path(&secret_path)))?;
-    let tree = Arc::new(LogTree::new(&config.log_origin, &seed)?);
+    let tree = LogTree::new(&config.log_origin, &seed)?;
     let policy = match &config.policy_file {
         Some(path) => ServicePolicy::from_json(&std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?)?,
         None => ServicePolicy::RULES,
     };
     let services = Services::with_auth(&db, config.auth.clone().build()?)?;
-    let store = Store { db, calendar: Arc::new(Calendar::builtin()), policy: Arc::new(policy), secret, tree };
+    let store = Store::new(db, Calendar::builtin(), policy, secret, tree);
     let (clock, demo_clock): (Arc<dyn Clock>, Option<Arc<SettableClock>>) = if config.demo {
         let start = config.clock_start.unwrap_or_else(|| crate::demo::demo_start(&store, Utc::now()));
         let clock = Arc::new(SettableClock::running_from(start));

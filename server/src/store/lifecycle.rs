@@ -92,6 +92,10 @@ impl Store {
             query = query.bind(pool).bind(round);
         }
         query.execute(tx.conn()).await?;
+        // What the queue lists changed: readers holding the old version read it again.
+        if stored.status.queue_state() != status.queue_state() {
+            super::snapshots::bump_queue_version(tx, &stored.queue.to_string()).await?;
+        }
         Ok(())
     }
 

@@ -47,6 +47,7 @@ mod jobs;
 mod lifecycle;
 pub mod log;
 mod provider;
+pub mod queue_cache;
 mod reads;
 pub mod rows;
 mod snapshots;
@@ -81,9 +82,16 @@ pub struct Store {
     pub secret: TokenSecret,
     /// The public log's tree and signer (see `tree.rs`).
     pub tree: Arc<LogTree>,
+    /// Queues held in memory for reads ([`queue_cache`]).
+    pub reads: Arc<queue_cache::QueueCache>,
 }
 
 impl Store {
+    pub fn new(db: Db, calendar: Calendar, policy: ServicePolicy, secret: TokenSecret, tree: LogTree) -> Store {
+        let reads = Arc::new(queue_cache::QueueCache::new(queue_cache::DEFAULT_BUDGET));
+        Store { db, calendar: Arc::new(calendar), policy: Arc::new(policy), secret, tree: Arc::new(tree), reads }
+    }
+
     /// Every deadline of the Rules under this provider's policy.
     pub fn deadlines(&self) -> Deadlines<'_> {
         Deadlines::new(&self.calendar, &self.policy)

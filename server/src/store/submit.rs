@@ -202,6 +202,9 @@ impl Store {
         .bind(&new.normalised)
         .execute(tx.conn())
         .await?;
+        if new.status.queue_state().is_some() {
+            super::snapshots::bump_queue_version(tx, &new.queue).await?;
+        }
         // The log commits to the normalised application with this application's own salt.
         let details = Commitment::new(&salt, new.normalised.as_bytes());
         let awaiting_originals = matches!(new.status, Status::AwaitingOriginals { .. });

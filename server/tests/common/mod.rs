@@ -89,7 +89,7 @@ pub fn log_tree() -> LogTree {
 pub async fn store(url: &str) -> Store {
     let db = Db::connect(url).await.unwrap();
     db.migrate().await.unwrap();
-    Store { db, calendar: Arc::new(Calendar::builtin()), policy: Arc::new(ServicePolicy::RULES), secret: secret(), tree: Arc::new(log_tree()) }
+    Store::new(db, Calendar::builtin(), ServicePolicy::RULES, secret(), log_tree())
 }
 
 pub fn utc(text: &str) -> DateTime<Utc> {
