@@ -137,7 +137,7 @@ impl Db {
             Backend::Postgres => "BEGIN",
         };
         conn.execute(begin).await?;
-        Ok(WriteTx { conn: Some(conn), log: None, bumped: HashSet::new() })
+        Ok(WriteTx { conn: Some(conn), notifies: true, log: None, bumped: HashSet::new() })
     }
 }
 
@@ -185,6 +185,9 @@ fn split_statements(sql: &str) -> Vec<String> {
 /// back in the pool, and the database rolls the transaction back on close.
 pub struct WriteTx {
     conn: Option<PoolConnection<Any>>,
+    /// Whether the changes of this transaction notify applicants (`store/notices.rs`): off for
+    /// bulk loading (demo data, tests, benchmarks), whose applications are not new events.
+    notifies: bool,
     /// The log's size when this transaction locked it and the next index to append at
     /// (`store::log`): appends count here and `log_head` is written once, at commit.
     pub(crate) log: Option<LogCursor>,
@@ -200,6 +203,16 @@ pub(crate) struct LogCursor {
 }
 
 impl WriteTx {
+    /// Changes made in this transaction send no notification (bulk loading).
+    pub fn without_notifications(&mut self) {
+        self.notifies = false;
+    }
+
+    /// Whether changes made in this transaction notify applicants.
+    pub fn notifies(&self) -> bool {
+        self.notifies
+    }
+
     /// The connection to run statements on.
     pub fn conn(&mut self) -> &mut AnyConnection {
         match self.conn.as_mut() {
