@@ -45,7 +45,40 @@ const LATER_MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_accounts.sql")),
     (5, include_str!("../migrations/0005_notifications.sql")),
     (6, include_str!("../migrations/0006_reads.sql")),
+    (7, include_str!("../migrations/0007_privacy.sql")),
 ];
+
+/// The file of a `sqlite:` URL, if it names one (not `:memory:`).
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.starts_with(":memory:")).then(|| std::path::PathBuf::from(path))
+}
+
+/// Issue 15: the database holds personal data (sealed, but also keyed hashes and sessions), so
+/// only its owner reads it. The file is created here with mode 0600 before SQLite opens it,
+/// and SQLite gives its `-wal` and `-shm` files the database file's mode; files left by an
+/// older version are narrowed to 0600 too.
+#[cfg(unix)]
+fn keep_private(url: &str) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let Some(path) = sqlite_file(url) else { return Ok(()) };
+    if !path.exists() {
+        std::fs::OpenOptions::new().write(true).create(true).truncate(false).mode(0o600).open(&path)?;
+    }
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        if file.exists() {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn keep_private(_url: &str) -> std::io::Result<()> {
+    Ok(())
+}
 
 /// How long a statement waits for SQLite's writer lock before giving up with "busy".
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
@@ -61,6 +94,9 @@ impl Db {
             }
             _ => url.to_string(),
         };
+        if backend == Backend::Sqlite {
+            keep_private(&url).map_err(sqlx::Error::Io)?;
+        }
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
             // SQLite has one writer anyway; a few connections let reads go on beside it.
