@@ -53,6 +53,9 @@ pub struct BulletinVacancy {
     pub group_detail: String,
     pub capacity: u32,
     pub free: u32,
+    /// The bulletin that first listed the group: with `capacity`, the history of the places
+    /// published (the page's estimate of the pace, `kezek::queue::estimate`).
+    pub published_on: Option<String>,
 }
 
 impl From<&Vacancy> for BulletinVacancy {
@@ -74,6 +77,7 @@ impl From<&Vacancy> for BulletinVacancy {
             group_detail,
             capacity: v.capacity,
             free: v.free,
+            published_on: v.published_on.map(|d| d.to_string()),
         }
     }
 }
