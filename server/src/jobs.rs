@@ -10,6 +10,7 @@
 //! | `deadlines` | deadlines that ran out: originals (archived), windows (closed), referrals (expired, seat back), temporary stays (back in the queue) | 22, 24.4, App. 4 item 8, 25.4 |
 //! | `age_out` | archived on the 1 September the child is 6 | 18, 24.9 |
 //! | `windows` | the day's access to referrals, after the two above | 24.4, 24.10 |
+//! | `retention` | personal data of applications ended a year ago erased (`kezek::status::retention`) | issue 15; the Rules are silent |
 
 use crate::error::ApiError;
 use crate::store::Store;
@@ -22,6 +23,7 @@ pub struct TickReport {
     pub deadlines: u64,
     pub aged_out: u64,
     pub windows: u64,
+    pub erased: u64,
 }
 
 /// Runs every job for `now`, the windows last so that seats and applications freed by the
@@ -32,7 +34,13 @@ pub async fn tick(store: &Store, now: DateTime<Utc>) -> Result<TickReport, ApiEr
         deadlines: settle_deadlines(store, now).await?,
         aged_out: age_out(store, now).await?,
         windows: open_windows(store, now).await?,
+        erased: erase_personal_data(store, now).await?,
     })
+}
+
+/// Issue 15: the personal data of applications whose retention period ran out.
+pub async fn erase_personal_data(store: &Store, now: DateTime<Utc>) -> Result<u64, ApiError> {
+    store.erase_expired_personal_data(now).await
 }
 
 /// Rule 24.3.

@@ -103,6 +103,7 @@ pub fn standard_jobs() -> Vec<Job> {
         Job::new("deadlines", |store, now| async move { jobs::settle_deadlines(&store, now).await }),
         Job::new("age_out", |store, now| async move { jobs::age_out(&store, now).await }),
         Job::new("windows", |store, now| async move { jobs::open_windows(&store, now).await }).after(&["deadlines", "age_out"]),
+        Job::new("retention", |store, now| async move { jobs::erase_personal_data(&store, now).await }),
     ]
 }
 
