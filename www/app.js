@@ -214,9 +214,10 @@ async function route() {
 }
 
 async function main() {
-  // The language asked for in the URL is fetched while the module loads.
+  // The likely language's catalog (the URL's, else the browser's) is fetched while the module loads.
   const asked = new URLSearchParams(location.search).get("lang");
-  if (LANGS.includes(asked)) catalogText(asked).catch(() => {});
+  const likely = [asked, navigator.language?.slice(0, 2)].find((l) => LANGS.includes(l)) ?? "kk";
+  catalogText(likely).catch(() => {});
   await init();
   await page.syncClock();
   // The provider's times (07:00, 18:00, …): every deadline and "next" line the page shows.
@@ -257,9 +258,10 @@ async function main() {
   await route();
   // The page is usable: package fetched and instantiated, first validation run (bench/page_load.mjs).
   performance.mark("kezek:usable");
-  // The tracker part of the package, fetched once the form is usable (a failure is tried again
-  // when a view needs it).
-  loadTracker().catch(() => {});
+  // The tracker part of the package, fetched a little after the form is usable, so that it does
+  // not compete with the form's first download (a view that needs it sooner loads it itself, and
+  // a failure is tried again then).
+  setTimeout(() => loadTracker().catch(() => {}), 1500);
   // The page and the package for offline use (www/sw.js).
   navigator.serviceWorker?.register("/sw.js").catch(() => {});
 }
