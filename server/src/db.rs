@@ -41,7 +41,7 @@ const MIGRATIONS: &[(i64, &str)] =
 
 /// Migrations after the append-only triggers (3, written in code below).
 const LATER_MIGRATIONS: &[(i64, &str)] =
-    &[(4, include_str!("../migrations/0004_accounts.sql")), (5, include_str!("../migrations/0005_notifications.sql"))];
+    &[(4, include_str!("../migrations/0004_accounts.sql")), (5, include_str!("../migrations/0005_notifications.sql")), (6, include_str!("../migrations/0006_provider.sql"))];
 
 /// How long a statement waits for SQLite's writer lock before giving up with "busy".
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;

@@ -145,7 +145,9 @@ async fn own_referral(conn: &mut AnyConnection, stored: &Stored, id: &str) -> Re
 
 /// Why a vacancy cannot go to an application, if it cannot.
 fn unfit(stored: &Stored, vacancy: &Vacancy, today: NaiveDate) -> Option<&'static str> {
-    if vacancy.published_on.is_none() {
+    if vacancy.withdrawn.is_some() {
+        Some("seat.withdrawn")
+    } else if vacancy.published_on.is_none() {
         Some("vacancy.not_published")
     } else if !stored.queue.admits(&vacancy.seat) || vacancy.seat.group() != stored.seat_group(today) {
         Some("vacancy.other_pool")
@@ -164,7 +166,8 @@ impl Store {
         if let Some(existing) = active_referral(&mut conn, number).await? {
             return Ok(Some(Ok((existing, false))));
         }
-        let free: Option<(i64,)> = sqlx::query_as("SELECT free FROM vacancies WHERE id = $1").bind(vacancy_id).fetch_optional(&mut *conn).await?;
+        // A withdrawn seat is refused by the writer with its own reason.
+        let free: Option<(i64,)> = sqlx::query_as("SELECT free FROM vacancies WHERE id = $1 AND withdrawn_at IS NULL").bind(vacancy_id).fetch_optional(&mut *conn).await?;
         if free == Some((0,)) {
             return Ok(Some(Err(ApiError::Conflict("vacancy.full"))));
         }
@@ -183,7 +186,7 @@ impl Store {
         let settled = self.settle_in(tx, &stored, now).await?;
         let Status::WindowOpen { round, .. } = settled.status else {
             // The core's precise refusal: the window closed, or there never was one.
-            let error = stored.status.apply(&Event::ReferralIssued { at: now }, &d).err();
+            let error = stored.status.apply(&Event::ReferralIssued { at: now, counts_from: None }, &d).err();
             return Err(error.map(ApiError::from).unwrap_or(ApiError::Conflict("window.closed")));
         };
         let vacancy = rows::vacancy(tx.conn(), vacancy_id).await?.ok_or(ApiError::NotFound("vacancy.unknown"))?;
@@ -212,8 +215,13 @@ impl Store {
             .await?;
         // The log names the seat only by a commitment: in a small group the seat could name the child.
         let seat = Commitment::new(&settled.salt, format!("seat:{vacancy_id}").as_bytes());
-        let entry = EventBody::ReferralIssued { application: number.to_owned(), referral: id.clone(), seat };
-        self.transition(tx, &settled, &Event::ReferralIssued { at: now }, Some(entry), None, now).await?;
+        // An early-booking seat not yet free: the referral counts from its day (rule 3.6).
+        let counts_from = vacancy.terms.referral_counts_from(deadline::local_date(now));
+        let entry = match counts_from {
+            Some(day) => EventBody::ReferralBooked { application: number.to_owned(), referral: id.clone(), seat, counts_from: day },
+            None => EventBody::ReferralIssued { application: number.to_owned(), referral: id.clone(), seat },
+        };
+        self.transition(tx, &settled, &Event::ReferralIssued { at: now, counts_from }, Some(entry), None, now).await?;
         Ok((referral(tx.conn(), &id).await?.ok_or(ApiError::Internal)?, true))
     }
 
