@@ -757,3 +757,27 @@ async fn a_day_of_the_service_through_real_operations_only() {
         assert_eq!(assert_register_replays(&store, at(monday, 19)).await, 3);
     }
 }
+
+/// Demo mode: the department's desk has applications awaiting originals, and every demo staff
+/// member's role names a locality or kindergarten the demo has (issue 11 item 7: demo staff
+/// sign in instead of a demo-only endpoint).
+#[tokio::test]
+async fn the_demo_seeds_a_desk_of_originals_and_its_staff_roles_fit_its_kindergartens() {
+    let url = test_databases("demo").await.remove(0);
+    let store = store(&url).await;
+    let start = kezek_server::demo::demo_start(&store, at(date(2026, 11, 20), 12));
+    kezek_server::demo::seed(&store, start).await.unwrap();
+    let mut tx = store.db.begin_write().await.unwrap();
+    kezek_server::adapters::seed_demo_people(&mut tx, &kezek_server::adapters::demo_people(), start).await.unwrap();
+    tx.commit().await.unwrap();
+    let waiting = store.awaiting_originals(LOCALITY.parse().unwrap(), start).await.unwrap();
+    assert_eq!(waiting.len(), 4);
+    for staff in kezek_server::adapters::demo_people().staff {
+        match staff.staff_role().unwrap() {
+            StaffRole::Kindergarten { kindergarten } => assert!(store.kindergarten(&kindergarten).await.unwrap().is_some(), "{kindergarten}"),
+            StaffRole::EducationDepartment { locality } => assert_eq!(locality, LOCALITY),
+        }
+    }
+    assert!(!store.kindergarten("kg2").await.unwrap().unwrap().groups.is_empty(), "kg2 has its special group");
+    assert_register_replays(&store, start).await;
+}

@@ -176,6 +176,10 @@ mod tests {
         for s in &people.staff {
             Iin::parse(&s.iin, today).unwrap();
             assert!(s.staff_role().is_some(), "{} has a role with its scope", s.id);
+            // A kindergarten id is a token of queue keys and seat ids: `[0-9a-z_]`, never `kg-1`.
+            if let Some(kg) = &s.kindergarten {
+                assert!(kezek::queue::Token::new(kg).is_ok(), "{}: kindergarten id {kg} is not a token", s.id);
+            }
             all.push(s.iin.clone());
         }
         let count = all.len();
