@@ -18,7 +18,7 @@ pub(super) struct Page {
 
 /// `GET /api/staff/history?limit=50` (at most 500), newest first.
 pub(super) async fn history(State(state): State<Arc<AppState>>, page: Result<Query<Page>, QueryRejection>, staff: Staff) -> Result<Response, ApiError> {
-    let Query(page) = page.map_err(|_| ApiError::invalid("limit", "history.limit", "limit is a whole number from 1 to 500"))?;
+    let Query(page) = page.map_err(|_| ApiError::invalid_code("limit", "history.limit"))?;
     let entries = state.store.staff_history(&roles_scope(&staff), page.limit.unwrap_or(50)).await?;
     read(&serde_json::json!({ "operations": entries }))
 }
