@@ -107,7 +107,7 @@ function translate() {
   document.title = t("operator.page_title");
   for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
   for (const b of document.querySelectorAll("[data-lang]")) b.setAttribute("aria-pressed", String(b.dataset.lang === state.lang));
-  if (state.role) render();
+  if (state.role && state.data.history) render();
 }
 
 function setLanguage(lang) {
@@ -472,9 +472,10 @@ async function act(form, statusId, path, json, number, message) {
     await refresh(statusId, text);
     return answer;
   } catch (error) {
-    for (const b of buttons) b.disabled = false;
     failure(statusId, error, () => act(form, statusId, path, json, number, message));
     return null;
+  } finally {
+    for (const b of buttons) b.disabled = false;
   }
 }
 
@@ -483,9 +484,9 @@ function renderQueues(container, queues) {
     container.replaceChildren(el("p", { text: t("operator.queues.none") }));
     return;
   }
-  container.replaceChildren(...queues.map((queue) => el("div", { class: "table-wrap" },
+  container.replaceChildren(...queues.map((queue, i) => el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": `${container.id}-caption-${i}` },
     el("table", { "data-queue": queue.queue },
-      el("caption", { text: t("operator.queue.caption", { group: namedGroup(queue.group), year: queue.birthYear }) }),
+      el("caption", { id: `${container.id}-caption-${i}`, text: t("operator.queue.caption", { group: namedGroup(queue.group), year: queue.birthYear }) }),
       el("thead", {}, el("tr", {}, ["operator.col.queue_number", "operator.col.number", "operator.col.class", "operator.col.status", "operator.col.submitted"]
         .map((k) => el("th", { scope: "col", text: t(k) })))),
       el("tbody", {}, queue.entries.map((e) => el("tr", {},
@@ -741,7 +742,6 @@ async function main() {
   $("loading").hidden = true;
   if (!state.me) return showOnly("signin");
   if (!state.me.roles.length) return showOnly("no-role");
-  showOnly("workspace");
   const choice = $("role-choice");
   await lookUpNames(state.me.roles);
   choice.replaceChildren(...state.me.roles.map((r) => el("option", { value: roleKey(r), text: roleTitle(r) })));
@@ -760,6 +760,7 @@ async function main() {
   $("grounds-form").addEventListener("submit", checkGrounds);
   $("queue-choice").addEventListener("submit", showDeptQueues);
   await chooseRole(choice.value);
+  showOnly("workspace");
   setInterval(tick, 1000);
   performance.mark("kezek:operator-usable");
 }
