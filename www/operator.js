@@ -620,11 +620,14 @@ async function stopOrRestore(path, json) {
   }
 }
 
+/** The applications whose grounds have no answer yet for the month being checked. */
 function renderGrounds() {
-  const list = state.data.grounds;
-  $("grounds-none").hidden = list.length > 0;
-  $("grounds-form").hidden = list.length === 0;
   if (!$("grounds-month").value) $("grounds-month").value = nowIso().slice(0, 7);
+  const month = $("grounds-month").value.trim();
+  const list = state.data.grounds.filter((g) => g.lastMonth !== month);
+  $("grounds-none").hidden = list.length > 0;
+  $("grounds-list").hidden = list.length === 0;
+  $("grounds-submit").hidden = list.length === 0;
   $("grounds-list").replaceChildren(...list.map(({ application, lastMonth, lastConfirmed }) => {
     const number = application.number;
     const name = `grounds-${number}`;
@@ -758,6 +761,7 @@ async function main() {
   });
   $("restore-submit").addEventListener("click", () => stopOrRestore(`/api/staff/applications/${enc(state.data.application.number)}/restore`, {}));
   $("grounds-form").addEventListener("submit", checkGrounds);
+  $("grounds-month").addEventListener("change", () => state.data.grounds && renderGrounds());
   $("queue-choice").addEventListener("submit", showDeptQueues);
   await chooseRole(choice.value);
   showOnly("workspace");
