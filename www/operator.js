@@ -1,8 +1,10 @@
 // The operator page (issue 11): the service provider's staff — a kindergarten (its free places,
 // the referrals to admit, its special and sanatorium queues) and the locality's education
 // department (originals, an application's category and the stop-list, the monthly check, the
-// queues) — over the staff API (/api/staff/…). Every text comes from the package's catalogs
-// (uiText), every deadline and countdown from the package's statusView on the backend's status,
+// queues) — over the staff API (/api/staff/…). Every text comes from the core's catalogs: the
+// staff's own from the backend (GET /api/texts/staff: the citizen's package does not carry
+// them), the rest from the package (uiText). Every deadline and countdown comes from the
+// package's statusView on the backend's status,
 // every time from formatMoment: the page derives nothing. Writes carry an Idempotency-Key that a
 // retry after a lost answer reuses, so nothing happens twice.
 import init, { formatMoment, loadPolicy, statusView, uiText } from "/pkg/kezek.js";
@@ -19,10 +21,12 @@ const state = {
   me: null,
   role: null,
   data: {},
+  /** The service provider's texts by language, from the backend. */
+  texts: {},
 };
 
 function t(key, args = {}) {
-  let text = uiText(key, state.lang);
+  let text = state.texts[state.lang]?.[key] ?? uiText(key, state.lang);
   for (const [name, value] of Object.entries(args)) text = text.replaceAll(`{${name}}`, String(value));
   return text;
 }
@@ -733,7 +737,7 @@ async function main() {
   await init();
   for (const b of document.querySelectorAll("[data-lang]")) b.addEventListener("click", () => setLanguage(b.dataset.lang));
   for (const b of document.querySelectorAll(".signout")) b.addEventListener("click", signOut);
-  state.policy = await get("/api/policy");
+  [state.policy, state.texts] = await Promise.all([get("/api/policy"), get("/api/texts/staff")]);
   loadPolicy(JSON.stringify(state.policy));
   try {
     state.me = await get("/api/me");

@@ -302,7 +302,7 @@ fn openapi_documents_every_route() {
         "/api/staff/localities/{code}/grounds-check:", "/api/staff/applications/{number}:", "/api/staff/applications/{number}/originals/arrival:",
         "/api/staff/applications/{number}/originals/confirm:", "/api/staff/applications/{number}/originals/refuse:",
         "/api/staff/applications/{number}/priority:", "/api/staff/applications/{number}/stop-list:", "/api/staff/applications/{number}/restore:",
-        "/api/staff/history:",
+        "/api/staff/history:", "/api/texts/staff:",
     ] {
         assert!(spec.contains(&format!("  {path}\n")), "{path} is not in openapi.yaml");
     }

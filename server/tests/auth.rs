@@ -176,7 +176,7 @@ async fn a_citizen_signs_in_through_the_local_provider_and_api_me_shows_the_iin(
         assert_eq!(me["roles"], serde_json::json!([]));
         let citizen = client.get(format!("{base}/test/citizen")).send().await.unwrap();
         assert_eq!(citizen.text().await.unwrap(), AIGUL_IIN);
-        let not_staff = client.get(format!("{base}/test/kindergarten/kg-1")).send().await.unwrap();
+        let not_staff = client.get(format!("{base}/test/kindergarten/kg1")).send().await.unwrap();
         assert_eq!(not_staff.status(), StatusCode::FORBIDDEN);
     }
 }
@@ -216,9 +216,9 @@ async fn staff_roles_come_from_the_role_table_and_are_checked_with_their_scope()
         let client = browser();
         sign_in(&client, &base, "kg-1-head", "/").await;
         let me: serde_json::Value = client.get(format!("{base}/api/me")).send().await.unwrap().json().await.unwrap();
-        assert_eq!(me["roles"], serde_json::json!([{ "role": "kindergarten", "kindergarten": "kg-1" }]), "{me}");
-        assert_eq!(client.get(format!("{base}/test/kindergarten/kg-1")).send().await.unwrap().status(), StatusCode::OK);
-        let other = client.get(format!("{base}/test/kindergarten/kg-2")).send().await.unwrap();
+        assert_eq!(me["roles"], serde_json::json!([{ "role": "kindergarten", "kindergarten": "kg1" }]), "{me}");
+        assert_eq!(client.get(format!("{base}/test/kindergarten/kg1")).send().await.unwrap().status(), StatusCode::OK);
+        let other = client.get(format!("{base}/test/kindergarten/kg2")).send().await.unwrap();
         assert_eq!(other.status(), StatusCode::FORBIDDEN);
         assert_eq!(other.json::<serde_json::Value>().await.unwrap()["errors"][0]["code"], "auth.out_of_scope");
         assert_eq!(client.get(format!("{base}/test/locality/750000000")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
@@ -227,7 +227,7 @@ async fn staff_roles_come_from_the_role_table_and_are_checked_with_their_scope()
         sign_in(&department, &base, "edu-750000000", "/").await;
         assert_eq!(department.get(format!("{base}/test/locality/750000000")).send().await.unwrap().status(), StatusCode::OK);
         assert_eq!(department.get(format!("{base}/test/locality/710000000")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
-        assert_eq!(department.get(format!("{base}/test/kindergarten/kg-1")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+        assert_eq!(department.get(format!("{base}/test/kindergarten/kg1")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
     }
 }
 

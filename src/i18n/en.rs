@@ -340,6 +340,13 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("clock.duration", "Write the duration as P1D or PT2H"),
     ("clock.request", "Give advance or to to move the demo clock"),
     ("admission.certificate_expired", "The child's health certificate must be issued no earlier than three calendar days before the contract"),
+];
+
+/// The service provider's texts (issue 11): the operator page's labels and the staff API's
+/// refusals. Native builds only: the citizen's package does without them, and the backend
+/// serves them to the operator page (`GET /api/texts/staff`).
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) static STAFF: &[(&str, &str)] = &[
     // --- the service provider's operations (issue 11) ---
     ("seat.count", "Enter the number of free places: a whole number from 1 to 100"),
     ("seat.age_group", "Choose the age group: from 0 to 7 full years on 1 September"),

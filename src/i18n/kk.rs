@@ -340,6 +340,13 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("clock.duration", "Уақыт аралығын дұрыс жазыңыз, мысалы бір тәулік немесе екі сағат"),
     ("clock.request", "Демо сағатын қанша уақытқа немесе қай сәтке жылжыту керегін көрсетіңіз"),
     ("admission.certificate_expired", "Баланың денсаулығы туралы анықтама шарт жасалғанға дейін үш күнтізбелік күннен ерте берілмеуі тиіс"),
+];
+
+/// The service provider's texts (issue 11): the operator page's labels and the staff API's
+/// refusals. Native builds only: the citizen's package does without them, and the backend
+/// serves them to the operator page (`GET /api/texts/staff`).
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) static STAFF: &[(&str, &str)] = &[
     // --- the service provider's operations (issue 11) ---
     ("seat.count", "Бос орындар санын енгізіңіз: 1-ден 100-ге дейінгі бүтін сан"),
     ("seat.age_group", "Жас тобын таңдаңыз: 1 қыркүйектегі жағдай бойынша толық 0-ден 7 жасқа дейін"),

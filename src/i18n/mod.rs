@@ -5,6 +5,11 @@
 //! Texts may hold `{name}` placeholders, filled by [`format`]. A test fails when any key lacks
 //! any language, so no person ever sees a code instead of a sentence.
 //!
+//! The service provider's texts (the operator page, the staff API's refusals) are a second
+//! catalog per language, `STAFF`, compiled into native builds only: the citizen's package stays
+//! small, and the backend serves them to the operator page ([`staff_texts`],
+//! `GET /api/texts/staff`). Every test below covers both catalogs.
+//!
 //! Kazakh is the state language and the fallback: an unknown language tag gives Kazakh, and a
 //! key missing from a catalog (impossible while the completeness test passes) falls back to
 //! Kazakh and then to the key itself.
@@ -64,10 +69,37 @@ impl Lang {
             Lang::En => en::CATALOG,
         }
     }
+
+    /// The service provider's catalog (see the module docs); empty in the browser's package.
+    fn staff_catalog(self) -> &'static [(&'static str, &'static str)] {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            match self {
+                Lang::Kk => kk::STAFF,
+                Lang::Ru => ru::STAFF,
+                Lang::En => en::STAFF,
+            }
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            &[]
+        }
+    }
+
+    /// Both catalogs, the citizen's first.
+    fn catalogs(self) -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+        self.catalog().iter().chain(self.staff_catalog())
+    }
 }
 
 fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
-    lang.catalog().iter().find(|(k, _)| *k == key).map(|(_, text)| *text)
+    lang.catalogs().find(|(k, _)| *k == key).map(|(_, text)| *text)
+}
+
+/// The service provider's texts in `lang` (`(key, text)`), which the backend serves to the
+/// operator page: empty in the browser's package, which does not carry them.
+pub fn staff_texts(lang: Lang) -> &'static [(&'static str, &'static str)] {
+    lang.staff_catalog()
 }
 
 /// The text for `key` in `lang`, falling back to Kazakh, then to the key itself.
@@ -87,7 +119,7 @@ pub fn format(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
 
 /// Every key of every catalog, for completeness checks.
 pub fn all_keys() -> impl Iterator<Item = &'static str> {
-    Lang::ALL.into_iter().flat_map(|l| l.catalog().iter().map(|(k, _)| *k))
+    Lang::ALL.into_iter().flat_map(|l| l.catalogs().map(|(k, _)| *k))
 }
 
 #[cfg(test)]
@@ -109,7 +141,8 @@ mod tests {
     fn no_key_is_listed_twice_or_empty() {
         for lang in Lang::ALL {
             let mut seen = BTreeSet::new();
-            for (key, text) in lang.catalog() {
+            // Across both catalogs: a key is in one of them only.
+            for (key, text) in lang.catalogs() {
                 assert!(seen.insert(*key), "{key} twice in {}", lang.code());
                 assert!(!text.trim().is_empty(), "{key} empty in {}", lang.code());
             }
@@ -120,11 +153,13 @@ mod tests {
     fn kazakh_is_cyrillic_kazakh() {
         // Real Kazakh uses its own letters; a catalog without any of them is transliterated Russian.
         let kazakh_letters = ['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'і'];
-        let with_kazakh = kk::CATALOG.iter().filter(|(_, t)| t.to_lowercase().chars().any(|c| kazakh_letters.contains(&c))).count();
-        assert!(with_kazakh * 2 > kk::CATALOG.len(), "{with_kazakh} of {} Kazakh texts use Kazakh letters", kk::CATALOG.len());
+        for catalog in [kk::CATALOG, kk::STAFF] {
+            let with_kazakh = catalog.iter().filter(|(_, t)| t.to_lowercase().chars().any(|c| kazakh_letters.contains(&c))).count();
+            assert!(with_kazakh * 2 > catalog.len(), "{with_kazakh} of {} Kazakh texts use Kazakh letters", catalog.len());
+        }
         // Latin letters only inside names that are written that way in Kazakh too.
         const LATIN_ALLOWED: [&str; 5] = ["SMS", "e-mail", "egov.kz", "WhatsApp", "2026-11-23T07:00:00+05:00"];
-        for (key, text) in kk::CATALOG {
+        for (key, text) in Lang::Kk.catalogs() {
             let rest = LATIN_ALLOWED.iter().fold(without_placeholders(text), |t, word| t.replace(word, ""));
             assert!(!rest.chars().any(|c| c.is_ascii_alphabetic()), "{key}: Latin letters in Kazakh text");
         }
@@ -172,6 +207,10 @@ mod tests {
         let keys = |l: Lang| l.catalog().iter().map(|(k, _)| *k).collect::<Vec<_>>();
         assert_eq!(keys(Lang::Ru), keys(Lang::Kk));
         assert_eq!(keys(Lang::En), keys(Lang::Kk));
+        let staff = |l: Lang| staff_texts(l).iter().map(|(k, _)| *k).collect::<Vec<_>>();
+        assert_eq!(staff(Lang::Ru), staff(Lang::Kk));
+        assert_eq!(staff(Lang::En), staff(Lang::Kk));
+        assert!(staff(Lang::Kk).len() > 100, "the staff catalog is read");
     }
 
     /// The glossary (`docs/glossary.md`), whose two check tables this test reads.
@@ -231,7 +270,7 @@ mod tests {
             let [lang, never, instead, ..] = row.as_slice() else { panic!("short row {row:?}") };
             let lang = lang_of(lang);
             for (_, pattern) in terms(never) {
-                for (key, text) in lang.catalog() {
+                for (key, text) in lang.catalogs() {
                     if occurs_at_word_start(&placeholders_emptied(text), &pattern) {
                         broken.push(format!("{key} [{}] says «{pattern}»: write «{instead}» — {text}", lang.code()));
                     }

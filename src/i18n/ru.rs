@@ -340,6 +340,13 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("clock.duration", "Запишите промежуток в виде P1D, PT2H"),
     ("clock.request", "Укажите advance или to, чтобы передвинуть демо-часы"),
     ("admission.certificate_expired", "Справка о состоянии здоровья ребёнка должна быть выдана не ранее чем за три календарных дня до договора"),
+];
+
+/// The service provider's texts (issue 11): the operator page's labels and the staff API's
+/// refusals. Native builds only: the citizen's package does without them, and the backend
+/// serves them to the operator page (`GET /api/texts/staff`).
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) static STAFF: &[(&str, &str)] = &[
     // --- the service provider's operations (issue 11) ---
     ("seat.count", "Укажите число свободных мест: целое число от 1 до 100"),
     ("seat.age_group", "Выберите возрастную группу: от 0 до 7 полных лет на 1 сентября"),

@@ -7,6 +7,7 @@
 //! | [`claims`] | `POST /api/claims` |
 //! | [`referrals`] | `POST /api/referrals/{id}/cancel`, `POST /api/referrals/{id}/extend` |
 //! | [`queues`] | `GET /api/queues/{key}/snapshot`, `GET /api/policy` |
+//! | [`texts`] | `GET /api/texts/staff`: the operator page's texts from the core's catalogs |
 //! | [`bulletin`] | `GET /api/bulletin`, `GET /api/bulletin/withdrawn` |
 //! | [`log`] | `GET /api/log/…` (checkpoint, key, entries, proofs), `GET /api/applications/{number}/register` |
 //! | [`clock`] | `GET /api/time`, `POST /api/demo/clock` |
@@ -43,6 +44,7 @@ mod output;
 mod queues;
 mod referrals;
 mod staff;
+mod texts;
 
 use crate::error::ApiError;
 use crate::middleware::{guard, observe};
@@ -74,6 +76,7 @@ pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
         .route("/api/applications/{number}/token", post(applications::rotate_token))
         .route("/api/me/applications", get(applications::mine))
         .route("/api/policy", get(queues::policy))
+        .route("/api/texts/staff", get(texts::staff))
         .route("/api/claims", post(claims::claim))
         .route("/api/referrals/{id}/cancel", post(referrals::cancel))
         .route("/api/referrals/{id}/extend", post(referrals::extend))
