@@ -283,6 +283,8 @@ mod tests {
         "priority.ground",
         "grounds.category",
         "grounds.month",
+        "grounds.answers",
+        "history.limit",
         "stop.reason",
         "refusal.reason",
         "admission.refusal_reason",

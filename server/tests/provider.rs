@@ -565,6 +565,8 @@ async fn rule_22_the_monthly_check_archives_on_a_negative_answer_and_cancels_the
         assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "grounds.category"));
         let (status, body) = call.post(&path, &dept, json!({ "month": "November", "answers": [{ "number": seeded[0].number, "confirmed": true }] })).await;
         assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "grounds.month"));
+        let (status, body) = call.post(&path, &dept, json!({ "month": "2026-11", "answers": [] })).await;
+        assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "grounds.answers"));
         let answers = json!({ "month": "2026-11", "answers": [{ "number": seeded[0].number, "confirmed": false }, { "number": seeded[1].number, "confirmed": true }] });
         let (status, body) = call.post_keyed(&path, &dept, answers.clone(), "g-1").await;
         assert_eq!(status, StatusCode::OK, "{body}");

@@ -367,6 +367,7 @@ pub(super) static STAFF: &[(&str, &str)] = &[
     ("priority.ground", "Describe the document that confirms the new category, in 1 to 200 characters"),
     ("grounds.category", "Only applications for children of servicemen and of special state body employees are checked every month"),
     ("grounds.month", "Enter the month of the check as YYYY-MM, for example 2026-11"),
+    ("grounds.answers", "Give at least one answer and at most 1000"),
     ("stop.reason", "Choose why the application is placed on the stop-list"),
     ("refusal.reason", "Choose at least one reason for the refusal"),
     ("admission.refusal_reason", "Choose the reason: missing documents, expired documents or medical contraindications"),

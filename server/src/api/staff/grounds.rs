@@ -47,7 +47,7 @@ pub(super) async fn check(State(state): State<Arc<AppState>>, Path(code): Path<S
         return Err(ApiError::invalid_code("month", "grounds.month"));
     }
     if answers.is_empty() || answers.len() > MAX_ANSWERS {
-        return Err(ApiError::invalid_code("answers", "grounds.category"));
+        return Err(ApiError::invalid_code("answers", "grounds.answers"));
     }
     let mut resolved = Vec::new();
     for a in &answers {
