@@ -9,13 +9,13 @@
 // Browsers coarsen `performance.now()` (to 5-100 µs), so each sample times a batch of calls
 // and divides; the figure is the median of the samples, after a warm-up that is not counted.
 
-const TODAY = "2026-11-22";
+export const TODAY = "2026-11-22";
 const SAMPLES = 41;
 const BATCH = 50;
 const WARM_UP = 200;
 
 /** A valid IIN for `yymmdd` with a century digit (4: 1900s, 6: 2000s). */
-function iin(yymmdd, century) {
+export function iin(yymmdd, century) {
   for (let serial = 0; serial < 10000; serial++) {
     const first = `${yymmdd}${century}${String(serial).padStart(4, "0")}`;
     const digits = [...first].map(Number);
@@ -27,7 +27,7 @@ function iin(yymmdd, century) {
   throw new Error("no IIN");
 }
 
-function validForm() {
+export function validForm() {
   return {
     applicant: {
       lastName: "Омарова", firstName: "Айгүл", middleName: "Серікқызы", iin: iin("900510", 4),
@@ -44,7 +44,7 @@ function validForm() {
 }
 
 /** A form that breaks every rule it can at once. */
-function invalidForm() {
+export function invalidForm() {
   return {
     applicant: {
       lastName: "", firstName: "Ann4", middleName: "ә".repeat(60), iin: "200229600007",
@@ -60,7 +60,7 @@ function invalidForm() {
   };
 }
 
-function median(values) {
+export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }

@@ -2,7 +2,7 @@
 // browser. The runner (bench/run.mjs) reads window.__results.
 import init, * as kezek from "/pkg/kezek.js";
 
-const ALL = ["application", "queue", "tlog"];
+const ALL = ["application", "zod", "queue", "tlog"];
 const wanted = new URLSearchParams(location.search).get("only")?.split(",") ?? ALL;
 
 async function main() {

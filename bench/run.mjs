@@ -11,7 +11,11 @@ const server = createServer(async (req, res) => {
   const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
   try {
     const body = await readFile(join(ROOT, path));
-    res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream", "cache-control": "no-store" });
+    // Cross-origin isolated, so performance.now() is precise to 5 µs instead of 100 µs.
+    res.writeHead(200, {
+      "content-type": TYPES[extname(path)] ?? "application/octet-stream", "cache-control": "no-store",
+      "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp",
+    });
     res.end(body);
   } catch {
     res.writeHead(404).end();

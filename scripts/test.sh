@@ -13,6 +13,9 @@ echo "== package build and size budget"
 scripts/build.sh
 scripts/size.sh
 
+echo "== the npm package from its tarball: a bundled app in headless Chromium, and Node (node --test tests/npm/)"
+node --test tests/npm/
+
 echo "== browser tests (wasm-pack test --headless --chrome)"
 wasm-pack test --headless --chrome
 

@@ -106,13 +106,19 @@ const SECOND_WEIGHTS: [u32; 11] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2];
 /// IIN can ever be issued with these digits.
 pub fn check_digit(first_eleven: &[u8; 11]) -> Option<u8> {
     let weighted = |weights: &[u32; 11]| -> u32 {
-        first_eleven.iter().zip(weights).map(|(&d, &w)| u32::from(d) * w).sum::<u32>() % 11
+        let mut sum = 0;
+        for (&d, &w) in first_eleven.iter().zip(weights) {
+            sum += u32::from(d) * w;
+        }
+        sum % 11
     };
-    [FIRST_WEIGHTS, SECOND_WEIGHTS]
-        .iter()
-        .map(weighted)
-        .find(|&sum| sum != 10)
-        .map(|sum| sum as u8)
+    match weighted(&FIRST_WEIGHTS) {
+        10 => match weighted(&SECOND_WEIGHTS) {
+            10 => None,
+            second => Some(second as u8),
+        },
+        first => Some(first as u8),
+    }
 }
 
 impl Iin {
@@ -145,16 +151,17 @@ impl Iin {
         let mut digits = [0u8; 12];
         let mut count = 0usize;
         let mut other = false;
-        for c in text.chars().filter(|c| !is_separator(*c)) {
-            match c.to_digit(10) {
+        for c in text.chars() {
+            match c {
                 // Count past 12 without storing, so a long paste still says "length".
-                Some(d) => {
+                '0'..='9' => {
                     if let Some(slot) = digits.get_mut(count) {
-                        *slot = d as u8;
+                        *slot = c as u8 - b'0';
                     }
                     count = count.saturating_add(1);
                 }
-                None => other = true,
+                _ if is_separator(c) => {}
+                _ => other = true,
             }
         }
         match (count, other) {

@@ -155,3 +155,24 @@ fn checklist_refuses_a_non_object_with_a_code() {
     let code = js_sys::Reflect::get(&error, &"code".into()).unwrap();
     assert_eq!(code.as_string().as_deref(), Some("checklist.input"));
 }
+
+#[wasm_bindgen_test]
+fn every_report_is_a_fresh_object_the_caller_may_change() {
+    let first: JsValue = validate_application(Ts::new_unchecked(js(&valid_form())), s(TODAY), s("en")).unwrap().into();
+    let errors = js_sys::Reflect::get(&first, &"errors".into()).unwrap();
+    js_sys::Array::from(&errors).push(&"scribbled".into());
+    js_sys::Reflect::set(&first, &"ok".into(), &JsValue::FALSE).unwrap();
+    let second = rust(validate_application(Ts::new_unchecked(js(&valid_form())), s(TODAY), s("en")).unwrap().into());
+    assert_eq!(second, json!({ "ok": true, "errors": [], "warnings": [] }));
+}
+
+#[wasm_bindgen_test]
+fn a_lone_surrogate_in_a_name_is_that_fields_error_not_an_unreadable_form() {
+    // JSON.stringify writes a lone surrogate as the escape \ud800; it is read as U+FFFD.
+    let form = js(&valid_form());
+    let applicant = js_sys::Reflect::get(&form, &"applicant".into()).unwrap();
+    let broken = js_sys::JsString::from_char_code(&[0x041E, 0xD800, 0x043C]);
+    js_sys::Reflect::set(&applicant, &"lastName".into(), &broken).unwrap();
+    let report = rust(validate_application(Ts::new_unchecked(form), s(TODAY), s("en")).unwrap().into());
+    assert_eq!(codes(&report, "errors"), [("applicant.lastName".to_owned(), "name.characters".to_owned())]);
+}

@@ -1,9 +1,17 @@
-// The citizen page: boots the package, owns the language and the clock, and switches between the
-// application form and the tracker. Every text comes from the package's catalogs (uiText), so a
-// language switch changes everything, validation messages included.
-import init, { kazakhstanTime, uiText } from "/pkg/kezek.js";
+// The citizen page: boots the package, owns the language, the clock and the signed-in person,
+// and switches between "my applications" with the application form, and the tracker of one
+// application. Every text comes from the package's catalogs (uiText), so a language switch
+// changes everything, validation messages included.
+//
+// What the page keeps: nothing personal in storage, and in memory only what the current view
+// shows. The view is in the URL (`?application=N`, `&lang=`), so a reload, a new browser or the
+// way back from sign-in opens the same view; the person's applications come from the server
+// by the session cookie. Only where sign-in is not set up does an application's token live in
+// page memory (it is lost on reload, as it must be: it is the only proof of the right to act).
+import init, { kazakhstanTime, loadPolicy, uiText } from "/pkg/kezek.js";
 import { api, BackendError } from "./api.js";
 import { createForm } from "./form.js";
+import { createMine } from "./mine.js";
 import { createTracker } from "./tracker.js";
 
 const LANGS = ["kk", "ru", "en"];
@@ -14,6 +22,10 @@ export const page = {
   /** Milliseconds to add to the device clock to get the service's clock (the demo moves it). */
   clockOffset: 0,
   demo: false,
+  /** Whether the service signs citizens in (then only a signed-in person applies). */
+  signIn: false,
+  /** The signed-in person (`GET /api/me`), or null. */
+  me: null,
   t(key, args = {}) {
     let text = uiText(key, page.lang);
     for (const [name, value] of Object.entries(args)) text = text.replaceAll(`{${name}}`, String(value));
@@ -27,8 +39,16 @@ export const page = {
   onLanguage(f) { page.listeners.add(f); },
   /** Shows a backend failure with a retry that repeats exactly the failed step. */
   fail(error, retry) {
+    if (error instanceof BackendError && error.status === 401 && page.signIn) {
+      // The session ended (unused too long, or signed out elsewhere): sign in again and come
+      // back to this very view.
+      location.assign(page.loginHref());
+      return;
+    }
     const kind = error instanceof BackendError ? error.kind : "server";
-    $("notice-text").textContent = page.t(`backend.${kind}`);
+    // A refusal says why when the catalogs know its code (an unknown application, …).
+    const known = error instanceof BackendError && error.code && page.t(error.code) !== error.code;
+    $("notice-text").textContent = known ? page.t(error.code) : page.t(`backend.${kind}`);
     $("notice").hidden = false;
     const button = $("notice-retry");
     button.hidden = !retry;
@@ -39,46 +59,138 @@ export const page = {
   },
   clearFailure() { $("notice").hidden = true; },
   show(view) {
-    for (const id of ["apply", "track"]) $(id).hidden = id !== view;
+    $("apply").hidden = view !== "apply";
+    $("mine").hidden = view !== "apply" || !page.me;
+    $("track").hidden = view !== "track";
+  },
+  /** Sign-in that comes back to the view on screen. */
+  loginHref: () => `/auth/login?return=${encodeURIComponent(`${location.pathname}${location.search}`)}`,
+  /** `path` with the page's language, for links and history entries. */
+  href(params = {}) {
+    const query = new URLSearchParams({ ...params, lang: page.lang });
+    return `/?${query}`;
+  },
+  /** Moves to another view without reloading (the URL says which). */
+  async go(params = {}) {
+    history.pushState(null, "", page.href(params));
+    await route();
+  },
+  /** Re-reads the service's clock (the demo moves it). */
+  async syncClock() {
+    try {
+      const clock = await api.clock();
+      page.clockOffset = Date.parse(clock.now) - Date.now();
+      page.demo = Boolean(clock.demo);
+      page.signIn = Boolean(clock.signIn);
+    } catch {
+      page.clockOffset = 0; // no backend clock: the device's own is the best we have
+    }
   },
 };
+
+/** Application tokens, in memory, only where sign-in is not set up (see the module note). */
+const tokens = new Map();
+let tracker, form, mine;
 
 function translate() {
   document.documentElement.lang = page.lang;
   for (const el of document.querySelectorAll("[data-t]")) el.textContent = page.t(el.dataset.t);
   for (const b of document.querySelectorAll("[data-lang]")) b.setAttribute("aria-pressed", String(b.dataset.lang === page.lang));
+  renderAccount();
   for (const f of page.listeners) f();
 }
 
 export function setLanguage(lang) {
   page.lang = LANGS.includes(lang) ? lang : "kk";
+  const query = new URLSearchParams(location.search);
+  if (query.get("lang") !== page.lang) {
+    query.set("lang", page.lang);
+    history.replaceState(null, "", `${location.pathname}?${query}`);
+  }
   translate();
 }
 
-async function syncClock() {
+/** The sign-in link comes back to this very view; the signed-in person's name and sign-out. */
+function renderAccount() {
+  for (const id of ["sign-in", "sign-in-form"]) $(id).href = page.loginHref();
+  const signedIn = Boolean(page.me);
+  $("sign-in").hidden = signedIn || !page.signIn;
+  $("who").hidden = !signedIn;
+  $("sign-out").hidden = !signedIn;
+  if (signedIn) $("who").textContent = page.t("auth.signed_in_as", { name: [page.me.givenName, page.me.familyName].filter(Boolean).join(" ") });
+}
+
+async function signOut() {
   try {
-    const clock = await api.clock();
-    page.clockOffset = Date.parse(clock.now) - Date.now();
-    page.demo = Boolean(clock.demo);
-  } catch {
-    page.clockOffset = 0; // no backend clock: the device's own is the best we have
+    await api.signOut();
+  } catch (error) {
+    page.fail(error, signOut);
+    return;
   }
+  // A fresh page: nothing of the person stays in memory.
+  location.assign(page.href());
+}
+
+/** Shows the view the URL names. */
+async function route() {
+  const query = new URLSearchParams(location.search);
+  const number = query.get("application");
+  renderAccount();
+  page.clearFailure();
+  if (number && /^\d{13}$/.test(number) && (page.me || tokens.has(number))) {
+    page.show("track");
+    const receipt = query.get("receipt") === "1";
+    if (receipt) {
+      // "Application received" once: a reload shows the tracker without it.
+      query.delete("receipt");
+      history.replaceState(null, "", `${location.pathname}?${query}`);
+      renderAccount();
+    }
+    await tracker.open(number, { token: page.me ? null : tokens.get(number), receipt });
+    return;
+  }
+  tracker.close();
+  const needsSignIn = page.signIn && !page.me;
+  $("sign-in-needed").hidden = !needsSignIn;
+  $("apply-layout").hidden = needsSignIn;
+  page.show("apply");
+  if (page.me) await mine.load();
 }
 
 async function main() {
   await init();
-  await syncClock();
-  const tracker = createTracker(page);
-  const form = createForm(page, async (receipt, facts) => {
-    page.show("track");
-    await tracker.start(receipt, facts);
+  await page.syncClock();
+  // The provider's times (07:00, 18:00, …): every deadline and "next" line the page shows.
+  try {
+    loadPolicy(await api.policy());
+  } catch {
+    // The Rules' own values stay in force.
+  }
+  try {
+    page.me = page.signIn ? await api.me() : null;
+  } catch {
+    page.me = null;
+  }
+  tracker = createTracker(page);
+  mine = createMine(page);
+  form = createForm(page, async (receipt) => {
+    // With a session the token is not needed: the page never keeps it.
+    if (!page.me) tokens.set(receipt.number, receipt.token);
+    await page.go({ application: receipt.number, receipt: "1" });
   });
   for (const b of document.querySelectorAll("[data-lang]")) b.addEventListener("click", () => setLanguage(b.dataset.lang));
+  $("sign-out").addEventListener("click", signOut);
+  $("back").addEventListener("click", (event) => {
+    event.preventDefault();
+    page.go();
+  });
+  window.addEventListener("popstate", () => route());
+  const asked = new URLSearchParams(location.search).get("lang");
   const preferred = navigator.language?.slice(0, 2);
-  setLanguage(LANGS.includes(preferred) ? preferred : "kk");
-  form.ready();
+  setLanguage(LANGS.includes(asked) ? asked : page.me?.lang ?? (LANGS.includes(preferred) ? preferred : "kk"));
+  form.ready(page.me);
   $("loading").hidden = true;
-  page.show("apply");
+  await route();
   // The page is usable: package fetched and instantiated, first validation run (bench/page_load.mjs).
   performance.mark("kezek:usable");
 }

@@ -2,7 +2,13 @@
 // only when the person has finished with a field (change/blur) or tries to submit, and it
 // disappears the moment the field is fixed. On a failed submit an error summary takes focus and
 // links to each field; the page title gets an "Error:" prefix. The draft lives only in memory.
-import { validateApplication, validateField, validateIin } from "/pkg/kezek.js";
+//
+// With sign-in, the applicant is the signed-in person: their IIN and name come from the sign-in
+// and are shown read-only with the reason (WCAG 2.2 3.3.7, not asked twice). The service's own
+// refusals (a child not linked to the applicant in the civil registry, an applicant who is not
+// the person signed in, …) are shown like the form's errors, by their code from the catalogs,
+// and stay until the field they name changes.
+import { validateApplication, validateField } from "/pkg/kezek.js";
 import { api, BackendError, newKey } from "./api.js";
 import { renderChecklist } from "./checklist.js";
 
@@ -26,6 +32,8 @@ export function createForm(page, onSubmitted) {
   let summaryVisible = false;
   let attempt = null; // { key, json } of the last submission sent, for safe retries
   let documentFields = []; // the field showing each entry of draft().documents
+  /** The service's refusals still on screen: field → { code, message, value it was given for }. */
+  const refused = new Map();
 
   buildOptions();
   wireFields();
@@ -52,7 +60,42 @@ export function createForm(page, onSubmitted) {
       }
     }
     document.querySelector('[name="queue.kind"][value="general"]').checked = true;
+    loadKindergartens();
     document.querySelector('[name="queue.stayMode"][value="full_day"]').checked = true;
+  }
+
+  /** Kindergartens with special or sanatorium groups (rule 13: those queues are kept per
+   * kindergarten), from the published bulletin of free places. */
+  let kindergartens = [];
+  async function loadKindergartens() {
+    try {
+      const bulletin = await api.bulletin();
+      const seen = new Set();
+      kindergartens = [];
+      for (const v of bulletin.vacancies ?? []) {
+        const key = `${v.groupKind}/${v.kindergartenId}`;
+        if (v.groupKind === "general" || seen.has(key)) continue;
+        seen.add(key);
+        kindergartens.push({ kind: v.groupKind, id: v.kindergartenId, name: v.kindergarten });
+      }
+      fillKindergartens();
+    } catch {
+      // No bulletin now: the list stays empty and the form says to choose one.
+    }
+  }
+
+  function fillKindergartens() {
+    const select = fieldEl("queue.kindergarten").querySelector("select");
+    const kind = radio("queue.kind");
+    const chosen = select.value;
+    for (const option of [...select.options].slice(1)) option.remove();
+    for (const k of kindergartens.filter((k) => k.kind === kind)) {
+      const option = document.createElement("option");
+      option.value = k.id;
+      option.textContent = k.name;
+      select.append(option);
+    }
+    select.value = [...select.options].some((o) => o.value === chosen) ? chosen : "";
   }
 
   /** Gives every control an id, its label a for=, and an error slot tied with aria-describedby. */
@@ -107,6 +150,7 @@ export function createForm(page, onSubmitted) {
     const queue = { kind, language: value("queue.language"), stayMode: radio("queue.stayMode") };
     if (kind === "special") queue.disorder = value("queue.disorder") || null;
     if (kind === "sanatorium") queue.profile = value("queue.profile") || null;
+    if (kind === "special" || kind === "sanatorium") queue.kindergarten = value("queue.kindergarten") || null;
     return {
       applicant: {
         lastName: value("applicant.lastName"), firstName: value("applicant.firstName"),
@@ -152,6 +196,10 @@ export function createForm(page, onSubmitted) {
       const field = displayField(e.field, e.code) ?? "consent";
       if (!byField.has(field)) byField.set(field, e.message);
     }
+    for (const [field, r] of [...refused]) {
+      if (fieldValue(field) !== r.value) refused.delete(field); // changed: the service will check it again
+      else if (!byField.has(field)) byField.set(field, refusalText(r));
+    }
     return byField;
   }
 
@@ -179,8 +227,21 @@ export function createForm(page, onSubmitted) {
     shown.delete(field);
   }
 
+  /** What a field holds now, to know whether a refusal still applies to it. */
+  const fieldValue = (field) => (fieldEl(field)?.dataset.kind === "radios" ? radio(field) : value(field));
+
+  /** A refusal's text in the page's language: the catalog's, else the service's own message. */
+  function refusalText(r) {
+    const text = page.t(r.code);
+    return text && text !== r.code ? text : r.message;
+  }
+
   function applyConditions() {
     const state = { category: radio("category"), "queue.kind": radio("queue.kind") };
+    if (fieldEl("queue.kindergarten").dataset.forKind !== state["queue.kind"]) {
+      fieldEl("queue.kindergarten").dataset.forKind = state["queue.kind"] ?? "";
+      fillKindergartens();
+    }
     for (const el of document.querySelectorAll("[data-when]")) {
       // "a=x,y|b=z": shown when any clause matches.
       const show = el.dataset.when.split("|").some((clause) => {
@@ -209,8 +270,15 @@ export function createForm(page, onSubmitted) {
     updateTitle();
   }
 
+  /** Someone filling in the form is not idle: while they type, the session is kept alive (a
+   * signed-in read at most every 5 minutes), so it does not end before they submit. */
+  let lastActive = Date.now();
   function onInput() {
     refresh();
+    if (page.me && Date.now() - lastActive > 5 * 60_000) {
+      lastActive = Date.now();
+      api.me().catch(() => {});
+    }
   }
 
   /** Punish late: a new error appears once the person has finished with the field. */
@@ -280,18 +348,20 @@ export function createForm(page, onSubmitted) {
       const receipt = await api.submit(body, attempt.key);
       page.clearFailure();
       $("submit-status").textContent = "";
-      const child = validateIin(body.child.iin, page.today());
-      await onSubmitted(receipt, {
-        birthDate: child.ok ? child.birthDate : page.today(),
-        stayMode: body.queue.stayMode,
-        localityCode: body.applicant.locality.code,
-      });
+      await onSubmitted(receipt);
     } catch (error) {
       $("submit-status").textContent = "";
-      if (error instanceof BackendError && error.kind === "rejected" && error.body?.errors) {
-        // The backend applies the same rules; show its errors exactly like ours.
-        const errors = new Map();
-        for (const e of error.body.errors) errors.set(displayField(e.field, e.code) ?? "consent", e.message);
+      if (error instanceof BackendError && error.kind === "rejected" && error.status !== 401 && error.body?.errors) {
+        // The backend applies the same rules, and those only it can check (the civil registry,
+        // the documents on file, one application per child): show its errors exactly like ours.
+        const general = new Map(); // refusals about no one field: shown once
+        for (const e of error.body.errors) {
+          const field = displayField(e.field, e.code);
+          if (!field) general.set("consent", general.get("consent") ?? refusalText(e));
+          else if (!refused.has(field)) refused.set(field, { code: e.code, message: e.message, value: fieldValue(field) });
+        }
+        const errors = currentErrors();
+        for (const [field, message] of general) if (!errors.has(field)) errors.set(field, message);
         if (errors.size === 0) errors.set("consent", page.t("backend.rejected"));
         for (const [field, message] of errors) showError(field, message);
         summaryVisible = true;
@@ -306,8 +376,24 @@ export function createForm(page, onSubmitted) {
     }
   }
 
+  /** The signed-in person is the applicant: their IIN and name, read-only, not asked again. */
+  function fillApplicant(me) {
+    const given = { "applicant.iin": me?.iin, "applicant.lastName": me?.familyName, "applicant.firstName": me?.givenName };
+    let any = false;
+    for (const [name, text] of Object.entries(given)) {
+      const input = fieldEl(name).querySelector("input");
+      if (!text) continue;
+      input.value = text;
+      input.readOnly = true;
+      input.setAttribute("aria-describedby", `from-sign-in ${input.getAttribute("aria-describedby")}`);
+      any = true;
+    }
+    $("from-sign-in").hidden = !any;
+  }
+
   return {
-    ready() {
+    ready(me) {
+      if (me) fillApplicant(me);
       refresh();
     },
   };

@@ -1,7 +1,9 @@
 // The public register check (rule 24.7): the browser itself verifies that the citizen's own
 // application is in the provider's signed, append-only log, that the snapshot it was shown is the
-// one the log commits to, and that the log only grew since this browser last looked. The last
-// confirmed checkpoint is kept in localStorage: it is public data, nothing personal.
+// one the log commits to, and that the log only grew since this browser last looked. It also
+// replays the application's own verified entries through the core (`history`, `now`): the
+// status the register proves, which the tracker compares with the status the service shows.
+// The last confirmed checkpoint is kept in localStorage: it is public data, nothing personal.
 import { verifyRegister } from "/pkg/kezek.js";
 import { api } from "./api.js";
 
@@ -9,7 +11,8 @@ import { api } from "./api.js";
 const pinnedKey = () => document.querySelector('meta[name="kezek-log-key"]')?.content ?? "";
 const storageKey = (key) => `kezek.checkpoint:${key.split("+")[0]}`;
 
-/** Checks the register for `number`; `snapshot` is the snapshot the page shows positions from. */
+/** Checks the register for `number` (`token` only where there is no session); `snapshot` is
+ * the snapshot the page shows positions from. */
 export async function checkRegister(page, number, token, snapshot) {
   const key = pinnedKey();
   const previous = localStorage.getItem(storageKey(key)) ?? undefined;
@@ -29,11 +32,13 @@ export async function checkRegister(page, number, token, snapshot) {
     entryIndex: evidence.entryIndex,
     inclusionProof: evidence.inclusionProof,
     application: number,
-    snapshot: evidence.snapshot ? snapshot : undefined,
-    snapshotEntry: evidence.snapshot?.entry,
-    snapshotEntryIndex: evidence.snapshot?.index,
-    snapshotInclusionProof: evidence.snapshot?.inclusionProof,
-    snapshotLogSize: evidence.snapshot?.logSize,
+    snapshot: evidence.snapshot && snapshot ? snapshot : undefined,
+    snapshotEntry: snapshot ? evidence.snapshot?.entry : undefined,
+    snapshotEntryIndex: snapshot ? evidence.snapshot?.index : undefined,
+    snapshotInclusionProof: snapshot ? evidence.snapshot?.inclusionProof : undefined,
+    snapshotLogSize: snapshot ? evidence.snapshot?.logSize : undefined,
+    history: evidence.history ?? [],
+    now: page.nowIso(),
     lang: page.lang,
   });
   if (result.verdict === "confirmed") localStorage.setItem(storageKey(key), evidence.checkpoint);

@@ -1,174 +1,204 @@
-// The tracker: the position computed in the browser from the published snapshot, the status
-// timeline, live countdowns, and, while the access window is open, the vacancies and a claim
-// button; after a claim, the referral with its countdown, cancel and extend.
+// The tracker of one application. Everything it shows about the application's life comes from
+// the core: the service's `status` (the core's `Status`) goes through `statusView` — title,
+// deadline and time left, what the person can do now, what the system does next — and the
+// public register's verified entries are replayed by `verifyRegister` into the status the
+// register proves, which must equal the service's. The queue number comes from the verified
+// snapshot (or the service's `position`); the free places to choose from are the service's
+// `seats`, each saying whether this access to referrals may take it (`claimable`). Nothing here
+// computes a deadline, a fit or a time of day.
 //
 // Countdowns tick every second by changing the text of their own elements only: nothing else is
 // re-rendered and no live region announces the ticks (a screen reader would hear one per second).
-import { QueueSnapshot, kazakhstanTime, nextWorkingDay, isWorkingDay, statusView } from "/pkg/kezek.js";
+// When a deadline passes on the page's clock (the view's state changes), the tracker asks the
+// service again.
+import { QueueSnapshot, kazakhstanTime, statusView } from "/pkg/kezek.js";
 import { api, newKey } from "./api.js";
+import { queueWords } from "./mine.js";
 import { checkRegister } from "./register.js";
 
 const $ = (id) => document.getElementById(id);
-const STEPS = ["submitted", "queued", "window_open", "referral_issued", "admitted"];
+const STEPS = ["awaiting_originals", "queued", "window_open", "referred", "admitted"];
+const STEP_LABELS = ["timeline.awaiting_originals", "timeline.queued", "timeline.window_open", "timeline.referral_issued", "timeline.admitted"];
+/** The step of each state on the usual path; the others (stop-list, archived, withdrawn,
+ * refused) are said in words by the status title and notes. */
+const STEP_OF = { awaiting_originals: 0, queued: 1, temporary_stay: 1, window_open: 2, referred: 3, admitted: 4 };
 
-/** The day before a `YYYY-MM-DD` date. */
-function dayBefore(date) {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
-}
+/** JSON with sorted keys, to compare two statuses by value. */
+const canonical = (value) => JSON.stringify(value, (_, v) => (v && typeof v === "object" && !Array.isArray(v)
+  ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v));
 
-/** The backend's status as the core's `Status` (what `statusView` reads), and the timeline step. */
-export function coreStatus(s, localDateOf) {
-  const referral = s.referral?.state === "active" ? s.referral : null;
-  if (s.state === "admitted") return { status: { state: "admitted", at: s.submittedAt }, step: "admitted" };
-  if (referral) {
-    const status = { state: "referred", issuedAt: referral.issuedAt };
-    if (referral.extended) {
-      // validUntilLocal is the exclusive end (00:00 of the next day): the last valid day is the one before.
-      status.extension = { reason: referral.extensionReason ?? "illness", until: dayBefore(referral.validUntilLocal.slice(0, 10)) };
-    }
-    return { status, step: "referral_issued" };
-  }
-  if (s.state === "withdrawn") return { status: { state: "withdrawn", at: s.submittedAt }, step: "queued" };
-  if (s.window?.open) return { status: { state: "window_open", openedOn: localDateOf(s.window.opensAt) }, step: "window_open" };
-  if (!s.originalsConfirmed) return { status: { state: "submitted", submittedAt: s.submittedAt }, step: "submitted" };
-  return { status: { state: "queued" }, step: "queued" };
-}
-
-/** Whole years from `birth` to `on` (both `YYYY-MM-DD`). */
-function fullYears(birth, on) {
-  let years = Number(on.slice(0, 4)) - Number(birth.slice(0, 4));
-  if (on.slice(5) < birth.slice(5)) years -= 1;
-  return years;
+function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
 }
 
 export function createTracker(page) {
-  let receipt = null;
-  let child = null; // { birthDate, stayMode, localityCode }
-  let status = null;
-  let core = null;
+  let number = null;
+  let token = null; // only where sign-in is not set up
+  let view = null; // the service's ApplicationView
+  let register = null; // verifyRegister's result
+  let snapshot = null; // { total, position } from the verified snapshot
+  let bulletin = null; // kindergarten names for the referral
+  let shown = null; // the state on screen
   let timer = null;
-  let claiming = false;
+  let busy = false;
+  let loading = null;
 
-  page.onLanguage(() => { if (status) render(); });
-  const localDate = (instant) => kazakhstanTime(instant).slice(0, 10);
+  page.onLanguage(() => { if (view && !$("track").hidden) render(); });
+  for (const b of document.querySelectorAll("[data-advance]")) b.onclick = () => advance(b.dataset.advance);
+  $("cancel-referral").onclick = () => cancel();
+  $("extend-form").addEventListener("submit", (event) => { event.preventDefault(); extend(); });
+  $("withdraw-yes").onclick = () => withdraw();
+  $("withdraw-no").onclick = () => { $("withdraw-confirm").hidden = true; $("withdraw")?.focus(); };
+  $("notify-form").addEventListener("submit", (event) => { event.preventDefault(); saveNotifications(); });
 
-  async function start(r, facts) {
-    receipt = r;
-    child = facts;
-    $("receipt-number").textContent = r.number;
-    $("receipt-originals").textContent = r.originalsDue;
-    $("receipt-queues").textContent = r.queues.map((q) => q.key).join("; ");
-    $("receipt").focus();
-    for (const b of document.querySelectorAll("[data-advance]")) b.onclick = () => advance(b.dataset.advance);
-    $("demo-originals").onclick = confirmOriginals;
-    $("cancel-referral").onclick = cancel;
-    $("extend-referral").onclick = extend;
+  async function open(n, { token: t = null, receipt = false } = {}) {
+    const same = n === number;
+    number = n;
+    token = t;
+    if (!same) {
+      view = register = snapshot = bulletin = shown = null;
+      $("track-status").textContent = "";
+      $("withdraw-confirm").hidden = true;
+      $("extend-until").value = "";
+      $("notify-form").hidden = true;
+    }
+    $("receipt").hidden = !receipt;
+    $("back").hidden = !page.me;
     $("demo-panel").hidden = !page.demo;
+    $("track-title").textContent = page.t("mine.number", { number: n });
+    $("track-number").textContent = n;
+    if (!same) (receipt ? $("receipt") : $("track-title")).focus();
     await reload();
+    loadNotifications();
   }
 
-  async function reload() {
-    try {
-      const [s, positions] = await Promise.all([api.status(receipt.number, receipt.token), loadPositions()]);
-      // The register is checked against the snapshot just shown, so it is fetched after it.
-      receipt.register = await checkRegister(page, receipt.number, receipt.token, positions[0]?.bytes).catch(() => null);
-      status = s;
-      core = coreStatus(s, localDate);
-      receipt.positions = positions;
-      receipt.vacancies = ["window_open", "referral_issued"].includes(core.step) ? await api.bulletin() : null;
-      page.clearFailure();
-      render();
-    } catch (error) {
-      page.fail(error, reload);
-    }
+  function close() {
+    clearInterval(timer);
+    timer = null;
+    number = null;
+    view = null;
   }
 
-  async function loadPositions() {
-    const out = [];
-    for (const queue of receipt.queues) {
-      const bytes = await api.snapshot(queue.key);
-      const snapshot = QueueSnapshot.fromBytes(bytes);
+  /** Reads the application and checks the register; one at a time. */
+  function reload() {
+    const asked = number;
+    loading ??= (async () => {
       try {
-        out.push({ key: queue.key, bytes, total: snapshot.len(), position: snapshot.position(receipt.number) ?? null });
+        const v = await api.status(number, token);
+        // The register is checked against the snapshot shown, so it is fetched after it; only
+        // while the application has a queue number (else the register confirms its record).
+        const bytes = v.position ? await api.snapshot(v.queue).catch(() => null) : null;
+        const r = await checkRegister(page, number, token, bytes).catch(() => null);
+        snapshot = null;
+        if (bytes && r?.verdict === "confirmed" && r.asOf) {
+          const s = QueueSnapshot.fromBytes(bytes);
+          try {
+            snapshot = { total: s.len(), position: s.position(number) ?? null };
+          } finally {
+            s.free();
+          }
+        }
+        if (v.referral) bulletin = await api.bulletin().catch(() => bulletin);
+        if (asked !== number) return; // another view was opened meanwhile
+        view = v;
+        register = r;
+        page.clearFailure();
+        render();
+      } catch (error) {
+        page.fail(error, reload);
       } finally {
-        snapshot.free();
+        loading = null;
       }
-    }
-    return out;
+    })();
+    return loading;
   }
+
+  const statusNow = () => statusView(view.status, page.nowIso(), page.lang);
 
   function render() {
-    renderRegister();
+    if (!view) return;
+    const v = statusNow();
+    shown = v.state;
+    $("track-title").textContent = page.t("mine.number", { number });
+    $("track-queue").textContent = queueWords(page, view.queue);
+    renderRegister(v);
     renderPositions();
-    renderTimeline();
-    renderCountdowns();
-    renderVacancies();
-    renderReferral();
+    $("status-title").textContent = v.title;
+    renderTimeline(v.state);
+    renderCountdowns(v);
+    renderActions(v);
+    renderVacancies(v);
+    renderReferral(v);
+    $("demo-originals").hidden = v.state !== "awaiting_originals";
     if (page.demo) $("demo-now").textContent = kazakhstanTime(page.nowIso()).slice(0, 16).replace("T", " ");
     clearInterval(timer);
     timer = setInterval(tick, 1000);
   }
 
-  function el(tag, className, text) {
-    const e = document.createElement(tag);
-    if (className) e.className = className;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-
-  /** The register's verdict in plain words; a position is shown only from a confirmed register. */
-  function renderRegister() {
+  /** The register's verdict in plain words, and a warning when the status it proves is not the
+   * one the service shows. A position is shown only from a confirmed register. */
+  function renderRegister(v) {
     const box = $("register");
-    const r = receipt.register;
-    box.className = `register ${r?.verdict ?? "unchecked"}`;
-    box.textContent = r ? r.message : page.t("register.unchecked");
+    box.className = `register ${register?.verdict ?? "unchecked"}`;
+    box.textContent = register ? register.message : page.t("register.unchecked");
+    const differs = $("register-differs");
+    const replayed = register?.verdict === "confirmed" && register.status ? statusView(register.status, page.nowIso(), page.lang) : null;
+    box.dataset.replayed = replayed?.state ?? "";
+    differs.hidden = !replayed || canonical(replayed.status) === canonical(v.status);
+    if (!differs.hidden) differs.textContent = page.t("register.differs", { status: replayed.title });
   }
 
-  const confirmed = () => receipt.register?.verdict === "confirmed";
+  const confirmed = () => register?.verdict === "confirmed";
 
   function renderPositions() {
     const box = $("positions");
     box.replaceChildren();
     if (!confirmed()) return; // never a position from a log that may have been rewritten
-    for (const { key, total, position } of receipt.positions ?? []) {
-      const card = el("div", "panel position");
-      card.append(el("h3", "", key));
-      if (!position) {
-        card.append(el("p", "", page.t("tracker.no_place")));
-      } else {
-        const bar = el("div", "progress");
-        bar.setAttribute("role", "img");
-        bar.setAttribute("aria-label", page.t("tracker.progress_label", { n: position.queueNumber, total }));
-        const fill = el("div", "fill");
-        fill.style.width = `${Math.max(2, 100 * (1 - (position.queueNumber - 1) / Math.max(total, 1)))}%`;
-        bar.append(fill);
-        card.append(
-          el("p", "big", page.t("tracker.position", { n: position.queueNumber, total })),
-          el("p", "", page.t("tracker.ahead", position.ahead)),
-          bar,
-          el("p", "", page.t(position.inNextWindow ? "tracker.in_window" : "tracker.not_in_window")),
-        );
-      }
+    const card = el("div", "panel position");
+    const fromSnapshot = snapshot?.position;
+    const p = fromSnapshot
+      ? { n: fromSnapshot.queueNumber, ...fromSnapshot.ahead }
+      : view.position && { n: view.position.queueNumber, extraordinary: view.position.aheadExtraordinary,
+        priority: view.position.aheadPriority, general: view.position.aheadGeneral };
+    if (!p) {
+      card.append(el("p", "", page.t("queue.no_place")));
       box.append(card);
+      return;
     }
+    if (fromSnapshot) {
+      const total = snapshot.total;
+      const bar = el("div", "progress");
+      bar.setAttribute("role", "img");
+      bar.setAttribute("aria-label", page.t("tracker.progress_label", { n: p.n, total }));
+      const fill = el("div", "fill");
+      fill.style.width = `${Math.max(2, 100 * (1 - (p.n - 1) / Math.max(total, 1)))}%`;
+      bar.append(fill);
+      card.append(el("p", "big", page.t("tracker.position", { n: p.n, total })), el("p", "", page.t("tracker.ahead", p)), bar,
+        el("p", "", page.t(fromSnapshot.inNextWindow ? "tracker.in_window" : "tracker.not_in_window")));
+    } else {
+      card.append(el("p", "big", page.t("mine.position", { n: p.n })), el("p", "", page.t("tracker.ahead", p)));
+    }
+    box.append(card);
   }
 
-  function renderTimeline() {
+  function renderTimeline(state) {
     const list = $("timeline");
     list.replaceChildren();
-    const current = STEPS.indexOf(core.step);
+    const current = STEP_OF[state];
+    list.hidden = current === undefined;
+    if (current === undefined) return;
     STEPS.forEach((step, i) => {
-      const li = el("li", i < current ? "done" : i === current ? "current" : "todo", page.t(`timeline.${step}`));
+      const li = el("li", i < current ? "done" : i === current ? "current" : "todo", page.t(STEP_LABELS[i]));
+      li.dataset.step = step;
       if (i === current) li.setAttribute("aria-current", "step");
       list.append(li);
     });
   }
 
-  const view = () => statusView(core.status, page.nowIso(), page.lang);
-
-  /** A live "h:mm:ss" when less than a day is left: the core's text counts working days and hours. */
+  /** A live "h:mm:ss" when less than a day is left: the core's text counts days and hours. */
   function clockLeft(deadline) {
     const ms = Date.parse(deadline) - page.now().getTime();
     if (!(ms > 0) || ms >= 86_400_000) return "";
@@ -177,166 +207,229 @@ export function createTracker(page) {
     return ` (${Math.floor(s / 3600)}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)})`;
   }
 
-  function renderCountdowns() {
+  function renderCountdowns(v) {
     const list = $("countdowns");
     list.replaceChildren();
-    const v = view();
-    $("status-title").textContent = v.title;
     if (v.deadline) {
       const li = el("li");
-      li.append(el("span", "", `${v.deadlineLabel ?? page.t("tracker.deadline")}: `));
+      li.append(el("span", "", `${v.deadlineLabel}: `));
       const left = el("span", "countdown", "");
       left.id = "countdown-main";
-      li.append(left, el("span", "hint", ` ${page.t("tracker.until", { at: v.deadline.slice(0, 16).replace("T", " ") })}`));
+      li.append(left, el("span", "hint", ` (${v.deadlineText})`));
       list.append(li);
     }
-    for (const action of v.actions.filter((a) => a.until && a.until !== v.deadline)) {
-      list.append(el("li", "", `${action.label}: ${page.t("tracker.until", { at: action.until.slice(0, 16).replace("T", " ") })}`));
-    }
-    for (const note of v.notes) list.append(el("li", "hint", note));
-    for (const event of v.nextEvents) list.append(el("li", "hint", `${event.label}: ${event.at.slice(0, 16).replace("T", " ")}`));
+    for (const note of v.notes) list.append(el("li", "note", note));
+    for (const event of v.nextEvents) list.append(el("li", "hint", event.label));
+    list.hidden = list.childElementCount === 0;
     tick();
   }
 
   function tick() {
-    if (!core) return;
-    const v = view();
+    if (!view) return;
+    const v = statusNow();
+    if (v.state !== shown && !busy) {
+      // A deadline passed on this page's clock: the service has moved on too.
+      shown = v.state;
+      reload();
+      return;
+    }
     const main = $("countdown-main");
     if (main && v.deadline) {
-      const text = v.overdue ? page.t("tracker.overdue") : `${v.timeLeft?.text ?? ""}${clockLeft(v.deadline)}`;
+      const text = `${v.timeLeft?.text ?? ""}${clockLeft(v.deadline)}`;
       if (main.textContent !== text) main.textContent = text;
     }
   }
 
-  function renderVacancies() {
-    const open = core.step === "window_open";
+  /** What the person can do now, from the view's actions. */
+  function renderActions(v) {
+    const todo = $("todo");
+    const buttons = $("actions");
+    todo.replaceChildren();
+    buttons.replaceChildren();
+    const has = (action) => v.actions.some((a) => a.action === action);
+    for (const a of v.actions) {
+      if (a.action === "bring_originals" || a.action === "bring_documents") {
+        todo.append(el("li", "", a.untilText ? `${a.label} — ${page.t("tracker.by", { at: a.untilText })}` : a.label));
+      }
+    }
+    const button = (id, label, className, onClick) => {
+      const b = el("button", `button ${className}`, label);
+      b.type = "button";
+      b.id = id;
+      b.disabled = busy;
+      b.addEventListener("click", onClick);
+      buttons.append(b);
+    };
+    for (const a of v.actions) {
+      if (a.action === "confirm_interest") button("confirm-interest", a.label, "", () => interest(true));
+      if (a.action === "decline_seats") button("decline-seats", a.label, "secondary", () => interest(false));
+    }
+    if (has("withdraw")) {
+      button("withdraw", v.actions.find((a) => a.action === "withdraw").label, "warning", () => {
+        $("withdraw-confirm").hidden = false;
+        $("withdraw-yes").focus();
+      });
+    } else {
+      $("withdraw-confirm").hidden = true;
+    }
+    $("withdraw-yes").disabled = $("withdraw-no").disabled = busy;
+    todo.hidden = todo.childElementCount === 0;
+    $("actions-panel").hidden = todo.childElementCount === 0 && buttons.childElementCount === 0;
+  }
+
+  function renderVacancies(v) {
+    const open = v.actions.some((a) => a.action === "claim_seat");
     $("vacancies-panel").hidden = !open;
     const list = $("vacancies");
     list.replaceChildren();
     if (!open) return;
-    const today = page.today();
-    const schoolYear = `${Number(today.slice(5, 7)) >= 9 ? today.slice(0, 4) : Number(today.slice(0, 4)) - 1}-09-01`;
-    const age = fullYears(child.birthDate, schoolYear);
-    const fits = (v) => v.localityCode === child.localityCode && v.stayMode === child.stayMode && v.ageGroup === age && v.groupKind === "general";
-    const vacancies = (receipt.vacancies?.vacancies ?? []).filter(fits);
-    if (vacancies.length === 0) list.append(el("li", "hint", page.t("tracker.no_vacancies")));
-    for (const v of vacancies) {
+    if (view.seats.length === 0) list.append(el("li", "hint", page.t("tracker.no_vacancies")));
+    for (const seat of view.seats) {
       const li = el("li", "vacancy");
-      const text = el("span", "", page.t("tracker.vacancy", { kindergarten: v.kindergarten, group: v.ageGroup, free: v.free }));
-      text.id = `vacancy-${v.id}`;
+      const text = el("span", "", page.t("tracker.vacancy", { kindergarten: seat.kindergarten, group: seat.ageGroup, free: seat.free }));
+      text.id = `vacancy-${seat.vacancyId}`;
       const button = el("button", "button", page.t("tracker.claim"));
       button.type = "button";
+      button.dataset.vacancy = seat.vacancyId;
       button.setAttribute("aria-describedby", text.id);
-      button.disabled = v.free <= 0 || claiming;
-      button.addEventListener("click", () => claim(v.id, button));
+      button.disabled = !seat.claimable || seat.free <= 0 || busy;
+      button.addEventListener("click", () => claim(seat.vacancyId, button));
       li.append(text, button);
       list.append(li);
     }
   }
 
-  /** A backend refusal in the page's language when the catalog knows its code. */
-  function refusal(error) {
-    const code = error.body?.errors?.[0]?.code;
-    const text = code ? page.t(code) : "";
-    return text && text !== code ? text : page.t("backend.rejected");
-  }
-
-  /** One claim at a time: the buttons lock on the first click, so a double click sends one. */
-  async function claim(vacancyId, button) {
-    if (claiming) return;
-    claiming = true;
-    for (const b of document.querySelectorAll(".vacancy button")) b.disabled = true;
-    button.setAttribute("aria-busy", "true");
-    $("track-status").textContent = page.t("tracker.claiming");
-    const key = newKey(); // the same key for every retry of this claim
-    const attempt = async () => {
-      try {
-        await api.claim(receipt.number, receipt.token, vacancyId, key);
-        $("track-status").textContent = page.t("tracker.claimed");
-        claiming = false;
-        await reload();
-        $("referral-panel").focus();
-      } catch (error) {
-        button.removeAttribute("aria-busy");
-        if (error.kind === "rejected") {
-          claiming = false;
-          $("track-status").textContent = refusal(error);
-          await reload();
-        } else {
-          $("track-status").textContent = "";
-          page.fail(error, attempt);
-        }
-      }
-    };
-    await attempt();
-  }
-
-  function renderReferral() {
-    const referral = status.referral?.state === "active" ? status.referral : null;
+  function renderReferral(v) {
+    const referral = view.referral?.state === "active" && v.state === "referred" ? view.referral : null;
     $("referral-panel").hidden = !referral;
     if (!referral) return;
     const facts = $("referral-facts");
     facts.replaceChildren();
-    const vacancy = receipt.vacancies?.vacancies?.find((v) => v.id === referral.vacancyId);
-    const rows = [
-      ["referral.kindergarten", vacancy?.kindergarten ?? referral.vacancyId],
-      ["referral.valid_until", referral.validUntilLocal.slice(0, 16).replace("T", " ")],
-    ];
+    const vacancy = bulletin?.vacancies?.find((x) => x.id === referral.vacancyId);
+    const rows = [["referral.kindergarten", vacancy?.kindergarten ?? referral.vacancyId]];
+    if (v.deadlineText) rows.push(["referral.valid_until", v.deadlineText]);
+    if (referral.extensionReason) rows.push(["referral.extend_reason", page.t(`referral.reason_${referral.extensionReason}`)]);
     for (const [key, value] of rows) facts.append(el("dt", "", page.t(key)), el("dd", "", value));
-    const canCancel = page.now().getTime() < Date.parse(referral.cancellableUntil);
-    $("cancel-referral").hidden = !canCancel;
-    $("extend-referral").disabled = referral.extended;
+    const cancelAction = v.actions.find((a) => a.action === "cancel_referral");
+    $("cancel-referral").hidden = !cancelAction;
+    $("cancel-referral").title = cancelAction?.untilText ? page.t("tracker.by", { at: cancelAction.untilText }) : "";
+    $("extend-form").hidden = !v.actions.some((a) => a.action === "extend_referral");
+    for (const id of ["cancel-referral", "extend-referral"]) $(id).disabled = busy;
   }
 
-  async function cancel() {
-    try {
-      await api.cancel(receipt.number, receipt.token, status.referral.id);
-      $("track-status").textContent = page.t("referral.cancelled");
-      await reload();
-    } catch (error) {
-      if (error.kind === "rejected") $("track-status").textContent = refusal(error);
-      else page.fail(error, cancel);
-    }
+  /** A backend refusal in the page's language: the catalog's text for its code. */
+  function refusal(error) {
+    const code = error.code;
+    const text = code ? page.t(code) : "";
+    return text && text !== code ? text : error.body?.errors?.[0]?.message ?? page.t("backend.rejected");
   }
+
+  /** Runs one write at a time: the buttons lock on the first click, so a double click sends one.
+   * `done` is what to say after it worked. */
+  async function act(write, done, { focus } = {}) {
+    if (busy) return;
+    busy = true;
+    for (const b of $("track").querySelectorAll("#actions button, #vacancies button, #referral-panel button, #withdraw-confirm button")) b.disabled = true;
+    const attempt = async () => {
+      try {
+        await write();
+        busy = false;
+        $("track-status").textContent = typeof done === "function" ? done() : done;
+        await reload();
+        focus?.()?.focus();
+      } catch (error) {
+        if (error.kind === "rejected") {
+          busy = false;
+          $("track-status").textContent = refusal(error);
+          await reload();
+          return error;
+        }
+        $("track-status").textContent = "";
+        page.fail(error, attempt);
+      }
+      return null;
+    };
+    return attempt();
+  }
+
+  function claim(vacancyId, button) {
+    button.setAttribute("aria-busy", "true");
+    $("track-status").textContent = page.t("tracker.claiming");
+    const key = newKey(); // the same key for every retry of this claim
+    return act(() => api.claim(number, token, vacancyId, key), () => page.t("tracker.claimed"), { focus: () => $("referral-panel") });
+  }
+
+  const cancel = () => act(() => api.cancel(number, token, view.referral.id), () => page.t("referral.cancelled"));
 
   async function extend() {
-    try {
-      await api.extend(receipt.number, receipt.token, status.referral.id, $("extend-reason").value);
-      $("track-status").textContent = page.t("referral.extended");
-      await reload();
-    } catch (error) {
-      if (error.kind === "rejected") $("track-status").textContent = refusal(error);
-      else page.fail(error, extend);
+    const until = $("extend-until").value || undefined;
+    const error = await act(() => api.extend(number, token, view.referral.id, $("extend-reason").value, until), () => page.t("referral.extended"));
+    const slot = $("extend-until-error");
+    const field = $("extend-until-field");
+    const onDate = error?.code?.startsWith("status.extension_too");
+    slot.hidden = !onDate;
+    field.classList.toggle("has-error", Boolean(onDate));
+    if (onDate) {
+      slot.textContent = refusal(error);
+      $("extend-until").setAttribute("aria-invalid", "true");
+      $("extend-until").focus();
+    } else {
+      $("extend-until").removeAttribute("aria-invalid");
     }
   }
 
-  /** The next 07:00 in Kazakhstan on a working day, as an instant. */
-  function nextWindowInstant() {
-    const local = kazakhstanTime(page.nowIso()); // 2026-11-23T06:55:00+05:00
-    let day = local.slice(0, 10);
-    if (local.slice(11, 16) >= "07:00" || !isWorkingDay(day)) day = nextWorkingDay(day);
-    return new Date(`${day}T07:00:30${local.slice(19)}`).toISOString();
+  const interest = (interested) => act(() => api.interest(number, token, interested), () => statusNow().title);
+
+  const withdraw = () => act(() => api.withdraw(number, token), () => page.t("tracker.withdrawn"), { focus: () => $("status-title") });
+
+  /** The notification settings, when the service has them (hidden otherwise). */
+  async function loadNotifications() {
+    const form = $("notify-form");
+    const asked = number;
+    try {
+      const choice = await api.notifications(number, token);
+      if (asked !== number) return;
+      $("notify-email").checked = Boolean(choice.email);
+      $("notify-sms").checked = Boolean(choice.sms);
+      $("notify-lang").value = ["kk", "ru", "en"].includes(choice.lang) ? choice.lang : page.lang;
+      form.hidden = false;
+    } catch {
+      form.hidden = true;
+    }
+  }
+
+  async function saveNotifications() {
+    const choice = { email: $("notify-email").checked, sms: $("notify-sms").checked, lang: $("notify-lang").value };
+    $("notify-save").disabled = true;
+    try {
+      const saved = await api.saveNotifications(number, token, choice);
+      $("notify-email").checked = Boolean(saved?.email ?? choice.email);
+      $("notify-sms").checked = Boolean(saved?.sms ?? choice.sms);
+      $("notify-status").textContent = page.t("notify.saved");
+    } catch (error) {
+      if (error.kind === "rejected") $("notify-status").textContent = refusal(error);
+      else page.fail(error, saveNotifications);
+    } finally {
+      $("notify-save").disabled = false;
+    }
+  }
+
+  /** The next access to referrals, as the core computes it (a queued, interested status's next
+   * event): the demo clock moves just past it. */
+  function nextAccess() {
+    const next = statusView({ state: "queued", interested: true }, page.nowIso(), page.lang).nextEvents.find((e) => e.event === "access_window");
+    return new Date(Date.parse(next.at) + 30_000).toISOString();
   }
 
   async function advance(how) {
     try {
-      await api.advanceClock(how === "next_window" ? { to: nextWindowInstant() } : { advance: how });
-      const clock = await api.clock();
-      page.clockOffset = Date.parse(clock.now) - Date.now();
+      await api.advanceClock(how === "next_window" ? { to: nextAccess() } : { advance: how });
+      await page.syncClock();
       await reload();
     } catch (error) {
       page.fail(error, () => advance(how));
     }
   }
 
-  async function confirmOriginals() {
-    try {
-      await api.confirmOriginals(receipt.number);
-      await reload();
-    } catch (error) {
-      page.fail(error, confirmOriginals);
-    }
-  }
-
-  return { start };
+  return { open, close, reload };
 }

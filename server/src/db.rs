@@ -133,7 +133,7 @@ impl Db {
             Backend::Postgres => "BEGIN",
         };
         conn.execute(begin).await?;
-        Ok(WriteTx { conn: Some(conn) })
+        Ok(WriteTx { conn: Some(conn), notifies: true })
     }
 }
 
@@ -181,9 +181,22 @@ fn split_statements(sql: &str) -> Vec<String> {
 /// back in the pool, and the database rolls the transaction back on close.
 pub struct WriteTx {
     conn: Option<PoolConnection<Any>>,
+    /// Whether the changes of this transaction notify applicants (`store/notices.rs`): off for
+    /// bulk loading (demo data, tests, benchmarks), whose applications are not new events.
+    notifies: bool,
 }
 
 impl WriteTx {
+    /// Changes made in this transaction send no notification (bulk loading).
+    pub fn without_notifications(&mut self) {
+        self.notifies = false;
+    }
+
+    /// Whether changes made in this transaction notify applicants.
+    pub fn notifies(&self) -> bool {
+        self.notifies
+    }
+
     /// The connection to run statements on.
     pub fn conn(&mut self) -> &mut AnyConnection {
         match self.conn.as_mut() {

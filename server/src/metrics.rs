@@ -9,6 +9,8 @@
 //! | `kezek_job_runs_total` | `job`, `outcome` = `ok`, `failed` | scheduled job runs |
 //! | `kezek_rate_limited_total` | `limit` | requests refused with 429 |
 //! | `kezek_rate_limit_keys` | `limit` | keys a limit holds (bounded, see `ratelimit.rs`) |
+//! | `kezek_notifications_total` | `outcome` = `sent`, `retried`, `dead` | notification deliveries (`notify/`) |
+//! | `kezek_notification_outbox` | `state` = `pending`, `retrying`, `sending`, `dead` | outbox rows, after each sender round |
 //!
 //! Labels never carry an application number, a token, an IIN or a raw path: `route` is the
 //! route's template (`/api/applications/{number}/status`), `unmatched` for a path no route
@@ -29,6 +31,8 @@ pub struct Metrics {
     job_runs: IntCounterVec,
     rate_limited: IntCounterVec,
     limit_keys: IntGaugeVec,
+    notifications: IntCounterVec,
+    outbox: IntGaugeVec,
 }
 
 /// What became of a claim.
@@ -61,10 +65,17 @@ impl Metrics {
         registry.register(Box::new(job_runs.clone()))?;
         registry.register(Box::new(rate_limited.clone()))?;
         registry.register(Box::new(limit_keys.clone()))?;
+        let notifications = IntCounterVec::new(Opts::new("kezek_notifications_total", "Notification deliveries by outcome"), &["outcome"])?;
+        let outbox = IntGaugeVec::new(Opts::new("kezek_notification_outbox", "Notification outbox rows by state"), &["state"])?;
+        registry.register(Box::new(notifications.clone()))?;
+        registry.register(Box::new(outbox.clone()))?;
         for outcome in ["created", "replayed", "refused"] {
             claims.with_label_values(&[outcome]);
         }
-        Ok(Metrics { registry, requests, latency, connections_open, claims, job_runs, rate_limited, limit_keys })
+        for outcome in ["sent", "retried", "dead"] {
+            notifications.with_label_values(&[outcome]);
+        }
+        Ok(Metrics { registry, requests, latency, connections_open, claims, job_runs, rate_limited, limit_keys, notifications, outbox })
     }
 
     /// One answered request.
@@ -86,6 +97,20 @@ impl Metrics {
     /// One run of the job `name` (a registry name, never data).
     pub fn job_run(&self, name: &str, ok: bool) {
         self.job_runs.with_label_values(&[name, if ok { "ok" } else { "failed" }]).inc();
+    }
+
+    /// One sender round's deliveries.
+    pub fn notifications(&self, sent: u32, retried: u32, dead: u32) {
+        for (outcome, n) in [("sent", sent), ("retried", retried), ("dead", dead)] {
+            self.notifications.with_label_values(&[outcome]).inc_by(u64::from(n));
+        }
+    }
+
+    /// The outbox's rows by state, as counted after a sender round.
+    pub fn outbox(&self, counts: &crate::notify::outbox::Counts) {
+        for (state, n) in [("pending", counts.pending), ("retrying", counts.retrying), ("sending", counts.sending), ("dead", counts.dead)] {
+            self.outbox.with_label_values(&[state]).set(n);
+        }
     }
 
     pub fn rate_limited(&self, limit: Limit) {

@@ -220,11 +220,23 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, Box<dyn std::erro
 
 /// Runs the scheduler and serves until SIGTERM or Ctrl-C, then drains the open connections.
 pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    // Notification settings are checked before anything is written.
+    let notify = config.notify.clone().build()?;
+    let transports = crate::notify::service::transports(&notify)?;
     let state = prepare(&config).await?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
     let address = listener.local_addr()?;
     let jobs = if config.tick_ms > 0 {
-        crate::scheduler::spawn(state.clone(), Registry::standard(), Duration::from_millis(config.tick_ms))
+        let mut registry = Registry::standard();
+        if transports.email.is_some() || transports.sms.is_some() {
+            // The sender runs on the server's clock: in demo mode a reminder follows the demo clock.
+            let sender = Arc::new(crate::notify::Sender::new(state.store.db.clone(), state.clock.clone(), transports, notify.retry));
+            registry = registry.with(crate::notify::service::job(sender, state.clone()));
+            tracing::info!(email = notify.smtp.is_some(), sms = notify.sms.is_some(), "notifications: sender started");
+        } else {
+            tracing::info!("notifications: no SMTP server or SMS gateway configured; messages wait in the outbox");
+        }
+        crate::scheduler::spawn(state.clone(), registry, Duration::from_millis(config.tick_ms))
     } else {
         Vec::new()
     };

@@ -59,6 +59,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Each scheduled job's last success and failure (see `scheduler.rs`).
     pub jobs: JobBoard,
+    /// The notification sender's channels, for health (`notify/service.rs`).
+    pub notifications: crate::notify::service::Board,
     /// Sign-in and sessions (issue 12); the extractors find it through `FromRef`.
     pub auth: Auth,
     /// The civil registry: which children an applicant may apply for.
@@ -120,6 +122,7 @@ impl AppState {
             request_timeout: config.request_timeout,
             metrics: Metrics::new()?,
             jobs: JobBoard::default(),
+            notifications: Default::default(),
         })
     }
 }

@@ -294,7 +294,7 @@ fn openapi_documents_every_route() {
         "/api/queues/{key}/snapshot:", "/api/bulletin:", "/api/time:", "/api/demo/clock:", "/api/bulletin/withdrawn:",
         "/api/applications/{number}/register:", "/api/log/checkpoint:", "/api/log/key:", "/api/log/entries/{index}:",
         "/api/log/proof/inclusion:", "/api/log/proof/consistency:", "/api/health:", "/metrics:",
-        "/api/applications/{number}/token:", "/api/me/applications:", "/api/policy:", "/api/me:", "/auth/login:", "/auth/callback:", "/auth/logout:",
+        "/api/applications/{number}/token:", "/api/applications/{number}/notifications:", "/api/me/applications:", "/api/policy:", "/api/me:", "/auth/login:", "/auth/callback:", "/auth/logout:",
         // The service provider's staff (issue 11).
         "/api/staff/kindergartens/{id}:", "/api/staff/kindergartens/{id}/seats:", "/api/staff/kindergartens/{id}/referrals:",
         "/api/staff/kindergartens/{id}/queues:", "/api/staff/seats/{id}/withdraw:", "/api/staff/referrals/{id}/admit:",
@@ -323,6 +323,7 @@ async fn demo_endpoints_are_off_outside_demo_mode_and_the_owner_is_not_locked_ou
     assert_eq!(status, StatusCode::NOT_FOUND);
     let time: Value = client.get(format!("{base}/api/time")).send().await.unwrap().json().await.unwrap();
     assert_eq!(time["demo"], false);
+    assert_eq!(time["signIn"], false, "the page asks for sign-in only where it is set up");
 
     // Someone hammering this number with a wrong token gets 429 ...
     let status_url = format!("{base}/api/applications/{}/status", seeded[0].number);

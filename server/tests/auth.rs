@@ -214,7 +214,7 @@ async fn staff_roles_come_from_the_role_table_and_are_checked_with_their_scope()
         let auth = setup(url, &listener, &provider.address).await;
         let base = serve(listener, app(auth.clone()));
         let client = browser();
-        sign_in(&client, &base, "kg-1-head", "/").await;
+        sign_in(&client, &base, "kg1-head", "/").await;
         let me: serde_json::Value = client.get(format!("{base}/api/me")).send().await.unwrap().json().await.unwrap();
         assert_eq!(me["roles"], serde_json::json!([{ "role": "kindergarten", "kindergarten": "kg1" }]), "{me}");
         assert_eq!(client.get(format!("{base}/test/kindergarten/kg1")).send().await.unwrap().status(), StatusCode::OK);

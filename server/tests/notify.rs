@@ -133,9 +133,9 @@ async fn a_rolled_back_event_sends_nothing_and_a_committed_one_arrives_exactly_o
         let key = idempotency_key("log:1", "email", 0);
         assert_eq!(services::header(mail, "Message-ID"), Some(format!("<{key}@kezek.test>").as_str()));
         assert_eq!(services::header(mail, "X-Envelope-To"), Some("parent@example.kz"));
-        assert_eq!(services::header(mail, "Subject"), Some(format!("Application {NUMBER}: you can take a referral").as_str()));
+        assert_eq!(services::header(mail, "Subject"), Some(format!("Application {NUMBER}: access to referrals is open").as_str()));
         let body = services::body_text(mail);
-        assert!(body.contains(NUMBER) && body.contains("by the end of 25.11.2026"), "{body}");
+        assert!(body.contains(NUMBER) && body.contains("by 25.11.2026, 23:59 (Astana time)"), "{body}");
         let rows = f.rows(NUMBER).await;
         assert_eq!((rows[0].state.as_str(), rows[0].attempts), ("sent", 1));
         let recipient: (String,) = sqlx::query_as("SELECT recipient FROM notification_outbox").fetch_one(&f.db.pool).await.unwrap();
@@ -202,7 +202,7 @@ async fn after_the_last_attempt_or_a_permanent_refusal_a_message_is_dead_lettere
         // The gateway refuses the number for good (400): dead at the first attempt.
         order(&gateway, serde_json::json!({ "fail": 2, "status": 400 })).await;
         let other = "2418211947264";
-        f.enqueue("log:4", other, Message::Admitted, &phones_only()).await;
+        f.enqueue("log:4", other, Message::Admitted { temporary_until: None }, &phones_only()).await;
         assert_eq!(sender.run_once().await.unwrap(), SendReport { sent: 0, retried: 0, dead: 2 });
         assert!(f.rows(other).await.iter().all(|r| r.state == "dead" && r.attempts == 1));
         assert_eq!(services::mails(&f.dir).len(), 0);
@@ -240,7 +240,7 @@ async fn sms_goes_through_the_gateway_after_failures_each_request_carrying_the_i
             assert_eq!(statuses, vec![503, 200], "{phone}");
             assert!(mine.iter().all(|r| r["bodyKey"] == key.as_str() && r["to"] == phone));
             let text = mine[1]["text"].as_str().unwrap();
-            assert!(text.contains(NUMBER) && text.contains("by the end of 30.11.2026"), "{text}");
+            assert!(text.contains(NUMBER) && text.contains("by 30.11.2026, 23:59 (Astana time)"), "{text}");
         }
         assert!(f.rows(NUMBER).await.iter().all(|r| r.state == "sent" && r.attempts == 2));
     }
@@ -286,7 +286,7 @@ async fn a_sender_that_dies_mid_way_loses_nothing_and_a_second_copy_is_recognisa
         order(&gateway, serde_json::json!({ "hang": 1 })).await;
         let other = "2418211947264";
         let one_phone = Notifications { phones: vec![parse_mobile("+77010000003").unwrap()], email: None };
-        f.enqueue("log:20", other, Message::Admitted, &one_phone).await;
+        f.enqueue("log:20", other, Message::Admitted { temporary_until: None }, &one_phone).await;
         let dying = Arc::new(f.sender(transports.clone(), policy()));
         let task = tokio::spawn({
             let dying = dying.clone();
@@ -338,9 +338,9 @@ async fn the_applicants_choice_sets_channels_and_language_and_reminders_can_be_c
         let number = ApplicationNumber::parse(NUMBER).unwrap();
         let mut tx = f.db.begin_write().await.unwrap();
         notify::set_preferences(&mut tx, number, Preferences { email: false, sms: true, lang: Lang::Ru }, f.clock.now()).await.unwrap();
-        assert_eq!(notify::preferences(&mut tx, number).await.unwrap(), Some(Preferences { email: false, sms: true, lang: Lang::Ru }));
+        assert_eq!(notify::preferences(tx.conn(), number).await.unwrap(), Some(Preferences { email: false, sms: true, lang: Lang::Ru }));
         tx.commit().await.unwrap();
-        assert_eq!(f.enqueue("log:41", NUMBER, Message::Admitted, &both).await, 1);
+        assert_eq!(f.enqueue("log:41", NUMBER, Message::Admitted { temporary_until: None }, &both).await, 1);
         let rows = f.rows(NUMBER).await;
         let admitted: Vec<&RowState> = rows.iter().filter(|r| r.event_key == "log:41").collect();
         assert_eq!((admitted[0].channel.as_str(), admitted[0].kind.as_str()), ("sms", "admitted"));
@@ -368,7 +368,7 @@ async fn the_applicants_choice_sets_channels_and_language_and_reminders_can_be_c
 
         // A number that reads as an IIN is refused: no message may carry one.
         let mut tx = f.db.begin_write().await.unwrap();
-        let iin_like = outgoing("log:50", "920514441016", Message::Admitted, &both, f.clock.now());
+        let iin_like = outgoing("log:50", "920514441016", Message::Admitted { temporary_until: None }, &both, f.clock.now());
         assert!(matches!(notify::enqueue(&mut tx, &iin_like, f.clock.now()).await, Err(EnqueueError::NumberLooksLikeIin)));
         tx.rollback().await;
     }

@@ -1,12 +1,12 @@
 //! The form as a person typed it: every field optional text, nothing checked yet.
 //!
-//! A draft is read from JSON by hand ([`Draft::from_json`], [`Draft::from_value`]) rather than
-//! by a derived `Deserialize`, because a derived one fails the whole form on the first surprise
-//! and the person would lose everything. Here:
+//! A draft is read from JSON text by hand ([`Draft::from_json`], with the tolerant one-pass
+//! reader of [`crate::json`]) rather than by a derived `Deserialize`, because a derived one fails
+//! the whole form on the first surprise and the person would lose everything. Here:
 //!
 //! * a missing field, `null`, or a value of the wrong JSON type (an object where text belongs)
 //!   is read as absent, so it becomes a "Enter …" / "Choose …" error of that field;
-//! * a number where text belongs is read as its decimal text (`"iin": 200229600006` works);
+//! * a number where text belongs is read as its JSON text (`"iin": 200229600006` works);
 //! * unknown fields are ignored; unknown enum values stay as text and become errors later;
 //! * every text is cut to [`MAX_TEXT_CHARS`] + 1 characters on reading, so a 10 MB paste costs
 //!   one linear pass and still fails its length rule;
@@ -14,11 +14,11 @@
 //!   more were sent.
 //!
 //! Only a document that is not JSON at all, or whose top level is not an object, is refused
-//! (code `form.format`); `serde_json` limits nesting to 128 levels, so hostile depth is refused
-//! the same way instead of overflowing the stack.
+//! (code `form.format`); nesting is limited to 128 levels ([`crate::json`]), so hostile depth
+//! is refused the same way instead of overflowing the stack.
 
+use crate::json::{Invalid, Reader};
 use serde::Serialize;
-use serde_json::{Map, Value};
 use tsify::Tsify;
 
 /// Texts longer than this are cut on reading (every limit in the form is far below it).
@@ -155,114 +155,263 @@ pub struct DocumentDraft {
 pub struct Unreadable;
 
 impl Draft {
-    /// Reads a form from JSON text; only text that is not a JSON object is refused.
+    /// Reads a form from JSON text, in one pass; only text that is not a JSON object is
+    /// refused. The wasm exports and the backend both read forms here.
     pub fn from_json(json: &str) -> Result<Draft, Unreadable> {
-        let value: Value = serde_json::from_str(json).map_err(|_| Unreadable)?;
-        Draft::from_value(&value)
+        let mut reader = Reader::new(json);
+        let mut draft = Draft::default();
+        let object = read_object(&mut reader, &mut draft, FORM).map_err(|_: Invalid| Unreadable)?;
+        reader.end().map_err(|_| Unreadable)?;
+        if object { Ok(draft) } else { Err(Unreadable) }
     }
 
-    /// Reads a form from a parsed JSON value; only a non-object is refused.
-    pub fn from_value(value: &Value) -> Result<Draft, Unreadable> {
-        let root = value.as_object().ok_or(Unreadable)?;
-        let map = Some(root);
-        let documents = list(root, "documents");
-        Ok(Draft {
-            applicant: ApplicantDraft::from_map(object(map, "applicant")),
-            child: PersonDraft::from_map(object(map, "child")),
-            category: text(map, "category"),
-            queue: QueueDraft::from_map(object(map, "queue")),
-            notifications: NotificationsDraft::from_map(object(map, "notifications")),
-            consent: root.get("consent").and_then(Value::as_bool),
-            channel: text(map, "channel"),
-            too_many_documents: documents.len() > MAX_DOCUMENTS,
-            documents: documents
-                .iter()
-                .take(MAX_DOCUMENTS)
-                .map(|d| {
-                    let d = d.as_object();
-                    DocumentDraft { kind: text(d, "kind"), issued_on: text(d, "issuedOn") }
-                })
-                .collect(),
-        })
+    /// Reads a form from a parsed JSON value (a backend's request body), the same way: written
+    /// back as text with every string first cut by [`cap`] (as reading would cut it anyway), so
+    /// a 10 MB field is not copied and read again.
+    pub fn from_value(value: &serde_json::Value) -> Result<Draft, Unreadable> {
+        fn capped(value: &serde_json::Value, depth: usize) -> Result<serde_json::Value, Unreadable> {
+            use serde_json::Value as J;
+            if depth > crate::json::MAX_DEPTH {
+                return Err(Unreadable);
+            }
+            Ok(match value {
+                J::String(s) => J::String(cap(s)),
+                J::Array(items) => J::Array(items.iter().map(|v| capped(v, depth + 1)).collect::<Result<_, _>>()?),
+                J::Object(members) => {
+                    J::Object(members.iter().map(|(k, v)| Ok((k.clone(), capped(v, depth + 1)?))).collect::<Result<_, _>>()?)
+                }
+                other => other.clone(),
+            })
+        }
+        Draft::from_json(&capped(value, 0)?.to_string())
     }
 }
 
-impl PersonDraft {
-    fn from_map(map: Option<&Map<String, Value>>) -> PersonDraft {
-        PersonDraft {
-            last_name: text(map, "lastName"),
-            first_name: text(map, "firstName"),
-            middle_name: text(map, "middleName"),
-            iin: text(map, "iin"),
+/// Where a member of the form's JSON goes in the [`Draft`]. The form's shape is this data
+/// ([`FORM`]): one line per field, read by one loop ([`read_object`]).
+enum Field {
+    Text(fn(&mut Draft) -> &mut Option<String>),
+    Flag(fn(&mut Draft) -> &mut Option<bool>),
+    Object(&'static [(&'static str, Field)]),
+    Phones,
+    Documents,
+}
+
+static FORM: &[(&str, Field)] = &[
+    ("applicant", Field::Object(&[
+        ("lastName", Field::Text(|d| &mut d.applicant.last_name)),
+        ("firstName", Field::Text(|d| &mut d.applicant.first_name)),
+        ("middleName", Field::Text(|d| &mut d.applicant.middle_name)),
+        ("iin", Field::Text(|d| &mut d.applicant.iin)),
+        ("address", Field::Text(|d| &mut d.applicant.address)),
+        ("locality", Field::Object(&[
+            ("code", Field::Text(|d| &mut d.applicant.locality.code)),
+            ("name", Field::Text(|d| &mut d.applicant.locality.name)),
+        ])),
+    ])),
+    ("child", Field::Object(&[
+        ("lastName", Field::Text(|d| &mut d.child.last_name)),
+        ("firstName", Field::Text(|d| &mut d.child.first_name)),
+        ("middleName", Field::Text(|d| &mut d.child.middle_name)),
+        ("iin", Field::Text(|d| &mut d.child.iin)),
+    ])),
+    ("category", Field::Text(|d| &mut d.category)),
+    ("queue", Field::Object(&[
+        ("kind", Field::Text(|d| &mut d.queue.kind)),
+        ("disorder", Field::Text(|d| &mut d.queue.disorder)),
+        ("profile", Field::Text(|d| &mut d.queue.profile)),
+        ("kindergarten", Field::Text(|d| &mut d.queue.kindergarten)),
+        ("language", Field::Text(|d| &mut d.queue.language)),
+        ("stayMode", Field::Text(|d| &mut d.queue.stay_mode)),
+    ])),
+    ("notifications", Field::Object(&[("phones", Field::Phones), ("email", Field::Text(|d| &mut d.notifications.email))])),
+    ("consent", Field::Flag(|d| &mut d.consent)),
+    ("channel", Field::Text(|d| &mut d.channel)),
+    ("documents", Field::Documents),
+];
+
+/// Reads an object's members into their fields, unknown ones skipped; a value that is not an
+/// object leaves every field absent. The draft starts empty, so a field is emptied only when its
+/// key comes again: then the last one counts, as in `JSON.parse`.
+fn read_object(r: &mut Reader, draft: &mut Draft, fields: &[(&str, Field)]) -> Result<bool, Invalid> {
+    let mut seen = 0u32; // bit i: fields[i] was read already (every table is shorter than 32)
+    r.object(|r, key| {
+        let Some(i) = fields.iter().position(|(name, _)| *name == key) else { return r.skip() };
+        let Some((_, field)) = fields.get(i) else { return r.skip() };
+        let bit = 1u32.checked_shl(i as u32).unwrap_or(0);
+        if seen & bit != 0 || bit == 0 {
+            clear(draft, field);
+        }
+        seen |= bit;
+        read_field(r, draft, field)
+    })
+}
+
+fn read_field(r: &mut Reader, draft: &mut Draft, field: &Field) -> Result<(), Invalid> {
+    match field {
+        Field::Text(at) => *at(draft) = r.text()?.map(|t| cap(&t)),
+        Field::Flag(at) => *at(draft) = r.flag()?,
+        Field::Object(fields) => {
+            read_object(r, draft, fields)?;
+        }
+        Field::Phones => {
+            let n = &mut draft.notifications;
+            r.list(|r, index| {
+                if index < MAX_PHONES {
+                    n.phones.push(r.text()?.map(|t| cap(&t)));
+                    Ok(())
+                } else {
+                    n.too_many_phones = true;
+                    r.skip()
+                }
+            })?;
+        }
+        Field::Documents => {
+            let (documents, too_many) = (&mut draft.documents, &mut draft.too_many_documents);
+            r.list(|r, index| {
+                if index >= MAX_DOCUMENTS {
+                    *too_many = true;
+                    return r.skip();
+                }
+                let mut d = DocumentDraft::default();
+                r.object(|r, key| {
+                    let at = match key {
+                        "kind" => &mut d.kind,
+                        "issuedOn" => &mut d.issued_on,
+                        _ => return r.skip(),
+                    };
+                    *at = r.text()?.map(|t| cap(&t));
+                    Ok(())
+                })?;
+                documents.push(d);
+                Ok(())
+            })?;
         }
     }
+    Ok(())
 }
 
-impl ApplicantDraft {
-    fn from_map(map: Option<&Map<String, Value>>) -> ApplicantDraft {
-        let locality = object(map, "locality");
-        ApplicantDraft {
-            last_name: text(map, "lastName"),
-            first_name: text(map, "firstName"),
-            middle_name: text(map, "middleName"),
-            iin: text(map, "iin"),
-            address: text(map, "address"),
-            locality: LocalityDraft { code: text(locality, "code"), name: text(locality, "name") },
+/// Empties a field (and every field under it).
+fn clear(draft: &mut Draft, field: &Field) {
+    match field {
+        Field::Text(at) => *at(draft) = None,
+        Field::Flag(at) => *at(draft) = None,
+        Field::Object(fields) => fields.iter().for_each(|(_, f)| clear(draft, f)),
+        Field::Phones => {
+            draft.notifications.phones.clear();
+            draft.notifications.too_many_phones = false;
         }
-    }
-}
-
-impl QueueDraft {
-    fn from_map(map: Option<&Map<String, Value>>) -> QueueDraft {
-        QueueDraft {
-            kind: text(map, "kind"),
-            disorder: text(map, "disorder"),
-            profile: text(map, "profile"),
-            kindergarten: text(map, "kindergarten"),
-            language: text(map, "language"),
-            stay_mode: text(map, "stayMode"),
+        Field::Documents => {
+            draft.documents.clear();
+            draft.too_many_documents = false;
         }
-    }
-}
-
-impl NotificationsDraft {
-    fn from_map(map: Option<&Map<String, Value>>) -> NotificationsDraft {
-        let phones = map.map_or(&[][..], |m| list(m, "phones"));
-        NotificationsDraft {
-            too_many_phones: phones.len() > MAX_PHONES,
-            phones: phones.iter().take(MAX_PHONES).map(as_text).collect(),
-            email: text(map, "email"),
-        }
-    }
-}
-
-/// The object under `key`, if there is one and it is an object.
-fn object<'a>(map: Option<&'a Map<String, Value>>, key: &str) -> Option<&'a Map<String, Value>> {
-    map?.get(key)?.as_object()
-}
-
-/// The list under `key`, or an empty one when absent or not a list.
-fn list<'a>(map: &'a Map<String, Value>, key: &str) -> &'a [Value] {
-    map.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
-}
-
-fn text(map: Option<&Map<String, Value>>, key: &str) -> Option<String> {
-    map?.get(key).and_then(as_text)
-}
-
-/// A string (cut to [`MAX_TEXT_CHARS`] + 1 characters) or a number as text; else absent.
-fn as_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(cap(s)),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
     }
 }
 
 /// The first `MAX_TEXT_CHARS + 1` characters: enough to fail any length rule, never more.
 pub(crate) fn cap(text: &str) -> String {
+    // No text has more characters than bytes: a short one needs no counting.
+    if text.len() <= MAX_TEXT_CHARS + 1 {
+        return text.to_owned();
+    }
     match text.char_indices().nth(MAX_TEXT_CHARS + 1) {
         Some((cut, _)) => text.get(..cut).unwrap_or_default().to_owned(),
         None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read(text: &str) -> Draft {
+        Draft::from_json(text).unwrap()
+    }
+
+    #[test]
+    fn reads_every_field() {
+        let form = json!({
+            "applicant": { "lastName": "Омарова", "firstName": "Айгүл", "middleName": "Серікқызы", "iin": "900510400011",
+                           "address": "Алматы", "locality": { "code": "750000000", "name": "Алматы" } },
+            "child": { "lastName": "Омаров", "firstName": "Нұрлан", "middleName": null, "iin": 220315600007_u64 },
+            "category": "teacher",
+            "queue": { "kind": "special", "disorder": "speech", "profile": "other", "language": "kk", "stayMode": "full_day" },
+            "notifications": { "phones": ["+7 701 123 45 67", null, 7011234567_u64], "email": "a@b.kz" },
+            "consent": true, "channel": "portal",
+            "documents": [{ "kind": "pmpc_conclusion", "issuedOn": "2026-11-01" }, "not an object"],
+            "unknown": { "deep": [1, 2, { "x": null }] }
+        });
+        let d = read(&form.to_string());
+        assert_eq!(d.applicant.middle_name.as_deref(), Some("Серікқызы"));
+        assert_eq!(d.applicant.locality, LocalityDraft { code: Some("750000000".into()), name: Some("Алматы".into()) });
+        assert_eq!(d.child.middle_name, None);
+        assert_eq!(d.child.iin.as_deref(), Some("220315600007"));
+        assert_eq!(d.queue.stay_mode.as_deref(), Some("full_day"));
+        assert_eq!(d.notifications.phones, [Some("+7 701 123 45 67".into()), None, Some("7011234567".into())]);
+        assert_eq!(d.consent, Some(true));
+        assert_eq!(d.documents, [
+            DocumentDraft { kind: Some("pmpc_conclusion".into()), issued_on: Some("2026-11-01".into()) },
+            DocumentDraft::default(),
+        ]);
+        assert_eq!(Draft::from_value(&form), Ok(d));
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_kind_is_absent() {
+        let d = read(r#"{ "applicant": 5, "child": { "lastName": {"a": 1}, "iin": [1] }, "category": true,
+                          "queue": "general", "notifications": { "phones": "+77011234567", "email": 1 },
+                          "consent": "yes", "documents": { "kind": "referral" } }"#);
+        assert_eq!(d.applicant, ApplicantDraft::default());
+        assert_eq!(d.child, PersonDraft::default());
+        assert_eq!(d.category, None);
+        assert_eq!(d.queue, QueueDraft::default());
+        assert!(d.notifications.phones.is_empty());
+        assert_eq!(d.notifications.email.as_deref(), Some("1"));
+        assert_eq!(d.consent, None);
+        assert!(d.documents.is_empty());
+    }
+
+    #[test]
+    fn a_repeated_key_counts_as_its_last_value_as_in_json_parse() {
+        let d = read(r#"{ "category": "teacher", "category": null, "channel": 1, "channel": "portal",
+                          "applicant": { "lastName": "A", "iin": "1" }, "applicant": { "firstName": "B" },
+                          "notifications": { "phones": ["1", "2"], "phones": ["3"] } }"#);
+        assert_eq!(d.category, None);
+        assert_eq!(d.channel.as_deref(), Some("portal"));
+        assert_eq!(d.applicant, ApplicantDraft { first_name: Some("B".into()), ..ApplicantDraft::default() });
+        assert_eq!(d.notifications.phones, [Some("3".into())]);
+    }
+
+    #[test]
+    fn long_lists_and_texts_are_cut_on_reading() {
+        let phones: Vec<String> = (0..MAX_PHONES + 1).map(|i| format!("+7701123456{}", i % 10)).collect();
+        let documents: Vec<_> = (0..MAX_DOCUMENTS + 5).map(|_| json!({ "kind": "referral" })).collect();
+        let long = "ә".repeat(MAX_TEXT_CHARS + 50);
+        let d = read(&json!({ "notifications": { "phones": phones }, "documents": documents, "applicant": { "address": long } }).to_string());
+        assert_eq!(d.notifications.phones.len(), MAX_PHONES);
+        assert!(d.notifications.too_many_phones);
+        assert_eq!(d.documents.len(), MAX_DOCUMENTS);
+        assert!(d.too_many_documents);
+        assert_eq!(d.applicant.address.map(|a| a.chars().count()), Some(MAX_TEXT_CHARS + 1));
+        let exact = read(&json!({ "notifications": { "phones": vec!["1"; MAX_PHONES] } }).to_string());
+        assert!(!exact.notifications.too_many_phones);
+    }
+
+    #[test]
+    fn only_text_that_is_not_a_json_object_is_unreadable() {
+        for text in ["", "[]", "5", "\"form\"", "null", "{", "{} {}", "{\"a\":}", "{\"consent\": tru}"] {
+            assert_eq!(Draft::from_json(text), Err(Unreadable), "{text:?}");
+        }
+        let deep = format!("{{\"applicant\":{}{}}}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(Draft::from_json(&deep), Err(Unreadable));
+        assert_eq!(Draft::from_value(&json!([1])), Err(Unreadable));
+        assert_eq!(Draft::from_json(" {} "), Ok(Draft::default()));
+    }
+
+    #[test]
+    fn a_lone_surrogate_is_a_replacement_character_in_its_field() {
+        let d = read(r#"{ "applicant": { "lastName": "Ом\ud83dарова" } }"#);
+        assert_eq!(d.applicant.last_name.as_deref(), Some("Ом\u{FFFD}арова"));
     }
 }

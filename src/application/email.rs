@@ -42,28 +42,36 @@ impl EmailError {
 /// Parses an address (the caller treats blank as "no e-mail").
 pub fn parse_email(text: &str) -> Result<Email, EmailError> {
     let text = text.trim();
-    if text.chars().nth(MAX_EMAIL_CHARS).is_some() {
+    if text.len() > MAX_EMAIL_CHARS && text.chars().nth(MAX_EMAIL_CHARS).is_some() {
         return Err(EmailError::TooLong);
     }
     let (local, domain) = text.split_once('@').ok_or(EmailError::Format)?;
-    let local_ok = (1..=64).contains(&local.chars().count())
+    let local_ok = !local.is_empty()
+        && chars_at_most(local, 64)
         && !local.starts_with('.')
         && !local.ends_with('.')
-        && !local.contains("..")
-        && local.chars().all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
-    let labels: Vec<&str> = domain.split('.').collect();
-    let label_ok = |label: &&str| {
-        (1..=63).contains(&label.chars().count())
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        && !local.as_bytes().windows(2).any(|pair| pair == b"..")
+        && local.chars().all(|c| c.is_alphanumeric() || matches!(c, '!' | '#'..='\'' | '*' | '+' | '/' | '=' | '?' | '^' | '_' | '`' | '{'..='~' | '.' | '-'));
+    let label_ok = |label: &str| {
+        !label.is_empty() && chars_at_most(label, 63) && !label.starts_with('-') && !label.ends_with('-') && label.chars().all(|c| c.is_alphanumeric() || c == '-')
     };
-    let top_ok = labels.last().is_some_and(|top| top.chars().count() >= 2 && top.chars().all(char::is_alphabetic));
-    if local_ok && labels.len() >= 2 && labels.iter().all(label_ok) && top_ok {
+    let (mut labels, mut top) = (0, "");
+    let domain_ok = domain.split('.').all(|label| {
+        labels += 1;
+        top = label;
+        label_ok(label)
+    });
+    let top_ok = top.chars().nth(1).is_some() && top.chars().all(char::is_alphabetic);
+    if local_ok && domain_ok && labels >= 2 && top_ok {
         Ok(Email(text.to_owned()))
     } else {
         Err(EmailError::Format)
     }
+}
+
+/// Whether `text` has at most `max` characters (counted only when its length in bytes cannot tell).
+fn chars_at_most(text: &str, max: usize) -> bool {
+    text.len() <= max || text.chars().nth(max).is_none()
 }
 
 #[cfg(test)]
@@ -101,3 +109,4 @@ mod tests {
         assert_eq!(parse_email(&"a".repeat(10_000_000)), Err(EmailError::TooLong));
     }
 }
+

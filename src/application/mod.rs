@@ -85,6 +85,7 @@ pub use phone::MobilePhone;
 
 use crate::i18n::{self, Lang};
 use chrono::{Datelike, NaiveDate};
+use std::borrow::Cow;
 use serde::Serialize;
 use tsify::Tsify;
 
@@ -128,23 +129,18 @@ impl Issue {
 
     /// The message in `lang`: what the person should do.
     pub fn message(&self, lang: Lang) -> String {
-        let args: Vec<(&str, String)> = self
-            .args
-            .iter()
-            .map(|(name, arg)| {
-                let value = match arg {
-                    Arg::Label(key) => i18n::text(lang, key),
-                    Arg::Date(date) => long_date(lang, *date),
-                };
-                (*name, value)
+        i18n::format_with(lang, self.code, |name| {
+            let (_, arg) = self.args.iter().find(|(n, _)| *n == name)?;
+            Some(match arg {
+                Arg::Label(key) => Cow::Borrowed(i18n::resolve(lang, key)),
+                Arg::Date(date) => Cow::Owned(long_date(lang, *date)),
             })
-            .collect();
-        let borrowed: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        i18n::format(lang, self.code, &borrowed)
+        })
     }
 
-    fn to_message(&self, lang: Lang) -> Message {
-        Message { field: self.field.clone(), code: self.code.to_owned(), message: self.message(lang) }
+    fn into_message(self, lang: Lang) -> Message {
+        let message = self.message(lang);
+        Message { field: self.field, code: self.code.to_owned(), message }
     }
 }
 
@@ -195,20 +191,23 @@ pub struct FieldReport {
     pub warnings: Vec<Message>,
 }
 
-fn report(issues: &[Issue], lang: Lang) -> Report {
-    let of = |severity| issues.iter().filter(|i| i.severity == severity).map(|i| i.to_message(lang)).collect::<Vec<_>>();
-    let errors = of(Severity::Error);
-    Report { ok: errors.is_empty(), errors, warnings: of(Severity::Warning) }
+fn report(issues: Vec<Issue>, lang: Lang) -> Report {
+    let (mut errors, mut warnings) = (Vec::with_capacity(issues.len()), Vec::new());
+    for issue in issues {
+        let list = if issue.severity == Severity::Error { &mut errors } else { &mut warnings };
+        list.push(issue.into_message(lang));
+    }
+    Report { ok: errors.is_empty(), errors, warnings }
 }
 
 /// Every error and warning of the form (errors in form order), with messages in `lang`.
 pub fn validate(draft: &Draft, today: NaiveDate, lang: Lang) -> Report {
-    report(&rules::check(draft, today).1, lang)
+    report(rules::check(draft, today).1, lang)
 }
 
 /// The report for a form that could not be read at all.
 pub fn unreadable_report(lang: Lang) -> Report {
-    report(&[Issue::new("", "form.format", Severity::Error)], lang)
+    report(vec![Issue::new("", "form.format", Severity::Error)], lang)
 }
 
 /// No field path of the form is longer; a longer one is not a field, and echoing it back in
@@ -253,7 +252,7 @@ pub fn validate_field(draft: &Draft, field: &str, today: NaiveDate, lang: Lang) 
     let checked = affected_fields(field);
     let issues: Vec<Issue> =
         rules::check(draft, today).1.into_iter().filter(|i| checked.iter().any(|c| is_under(&i.field, c))).collect();
-    let Report { ok, errors, warnings } = report(&issues, lang);
+    let Report { ok, errors, warnings } = report(issues, lang);
     FieldReport { checked, ok, errors, warnings }
 }
 

@@ -28,28 +28,42 @@ impl MobilePhone {
 
 /// Reads a mobile number, or `None` when the text is not a Kazakhstan mobile.
 pub fn parse_mobile(text: &str) -> Option<MobilePhone> {
-    if text.chars().nth(MAX_INPUT_CHARS).is_some() {
+    if text.len() > MAX_INPUT_CHARS && text.chars().nth(MAX_INPUT_CHARS).is_some() {
         return None;
     }
-    let compact: String = text
-        .chars()
-        .filter(|c| !(c.is_whitespace() || matches!(c, '-' | '(' | ')' | '.' | '\u{2010}'..='\u{2013}')))
-        .collect();
-    let (plus, digits) = match compact.strip_prefix('+') {
-        Some(rest) => (true, rest),
-        None => (false, compact.as_str()),
-    };
-    if !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+    // The digits without separators, in a fixed buffer: no more than 11 can be a number.
+    let mut digits = [0u8; 11];
+    let mut count = 0usize;
+    let mut plus = false;
+    for c in text.chars() {
+        if c.is_whitespace() || matches!(c, '-' | '(' | ')' | '.' | '\u{2010}'..='\u{2013}') {
+            continue;
+        }
+        match c {
+            // A plus only before everything else.
+            '+' if count == 0 && !plus => plus = true,
+            '0'..='9' => {
+                *digits.get_mut(count)? = c as u8;
+                count += 1;
+            }
+            _ => return None,
+        }
     }
-    let national = match (plus, digits.len()) {
-        (true, 11) => digits.strip_prefix('7')?,
-        (false, 11) => digits.strip_prefix('8').or_else(|| digits.strip_prefix('7'))?,
+    let digits = digits.get(..count)?;
+    let national = match (plus, count) {
+        (true, 11) => digits.strip_prefix(b"7")?,
+        (false, 11) => digits.strip_prefix(b"8").or_else(|| digits.strip_prefix(b"7"))?,
         (false, 10) => digits,
         _ => return None,
     };
     let code = national.get(..3)?;
-    MOBILE_CODES.contains(&code).then(|| MobilePhone(format!("+7{national}")))
+    if !MOBILE_CODES.iter().any(|m| m.as_bytes() == code) {
+        return None;
+    }
+    let mut number = String::with_capacity(12);
+    number.push_str("+7");
+    number.extend(national.iter().map(|&d| char::from(d)));
+    Some(MobilePhone(number))
 }
 
 #[cfg(test)]

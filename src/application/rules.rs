@@ -133,8 +133,6 @@ fn person_name(c: &mut Checker, prefix: &str, p: &PersonDraft) -> Option<FullNam
 
 fn full_name(c: &mut Checker, prefix: &str, last: &Option<String>, first: &Option<String>, middle: &Option<String>) -> Option<FullName> {
     let mut one = |key: &str, text: &Option<String>, required: bool| {
-        let field = format!("{prefix}.{key}");
-        let label = name_label(prefix, key);
         let result = if required {
             parse_name(text.as_deref().unwrap_or("")).map(Some)
         } else {
@@ -143,7 +141,8 @@ fn full_name(c: &mut Checker, prefix: &str, last: &Option<String>, first: &Optio
         match result {
             Ok(name) => Some(name),
             Err(e) => {
-                c.issue(Issue::new(field, e.code(), Severity::Error).with("what", Arg::Label(label)));
+                let label = name_label(prefix, key);
+                c.issue(Issue::new(format!("{prefix}.{key}"), e.code(), Severity::Error).with("what", Arg::Label(label)));
                 None
             }
         }
@@ -177,7 +176,7 @@ fn address(c: &mut Checker, text: Option<&str>) -> Option<String> {
     if text.is_empty() {
         c.error("applicant.address", "address.empty");
         None
-    } else if text.chars().nth(MAX_ADDRESS_CHARS).is_some() {
+    } else if text.len() > MAX_ADDRESS_CHARS && text.chars().nth(MAX_ADDRESS_CHARS).is_some() {
         c.error("applicant.address", "address.too_long");
         None
     } else {
@@ -196,8 +195,11 @@ fn locality(c: &mut Checker, code: Option<&str>, name: Option<&str>) -> Option<L
         c.error("applicant.locality", "locality.code");
         return None;
     }
-    let name = name.unwrap_or("").trim().chars().take(MAX_ADDRESS_CHARS).collect();
-    Some(Locality { code: code.to_owned(), name })
+    let name = name.unwrap_or("").trim();
+    // At most MAX_ADDRESS_CHARS characters (a name shorter in bytes needs no counting).
+    let cut = if name.len() > MAX_ADDRESS_CHARS { name.char_indices().nth(MAX_ADDRESS_CHARS) } else { None };
+    let name = cut.and_then(|(at, _)| name.get(..at)).unwrap_or(name);
+    Some(Locality { code: code.to_owned(), name: name.to_owned() })
 }
 
 /// The rules between the two IINs, all reported on `child.iin` (the field a person corrects).
@@ -302,19 +304,19 @@ fn notifications(c: &mut Checker, draft: &Draft) -> Option<Notifications> {
             continue;
         }
         filled += 1;
-        let field = format!("notifications.phones.{index}");
+        let field = || format!("notifications.phones.{index}");
         if filled > 2 {
-            c.error(field, "phone.too_many");
+            c.error(field(), "phone.too_many");
             all_ok = false;
             continue;
         }
         match parse_mobile(text) {
             None => {
-                c.error(field, "phone.not_mobile");
+                c.error(field(), "phone.not_mobile");
                 all_ok = false;
             }
             Some(phone) if phones.contains(&phone) => {
-                c.error(field, "phone.duplicate");
+                c.error(field(), "phone.duplicate");
                 all_ok = false;
             }
             Some(phone) => phones.push(phone),

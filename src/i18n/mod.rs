@@ -28,6 +28,8 @@ mod kk;
 mod ru;
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::sync::OnceLock;
 use tsify::Tsify;
 
 /// A language of the interface.
@@ -92,8 +94,10 @@ impl Lang {
     }
 }
 
+/// The citizen's catalog through its index, then the service provider's (native builds only; a
+/// short walk, used by the backend's staff refusals).
 fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
-    lang.catalogs().find(|(k, _)| *k == key).map(|(_, text)| *text)
+    lookup_indexed(lang, key).or_else(|| lang.staff_catalog().iter().find(|(k, _)| *k == key).map(|(_, text)| *text))
 }
 
 /// The service provider's texts in `lang` (`(key, text)`), which the backend serves to the
@@ -102,9 +106,66 @@ pub fn staff_texts(lang: Lang) -> &'static [(&'static str, &'static str)] {
     lang.staff_catalog()
 }
 
+fn lookup_indexed(lang: Lang, key: &str) -> Option<&'static str> {
+    let catalog = lang.catalog();
+    let index = key_index(lang);
+    let mask = index.len().wrapping_sub(1);
+    let mut slot = hash(key) & mask;
+    // The table is at most half full, so an empty slot ends every search.
+    loop {
+        let entry = usize::from(*index.get(slot)?);
+        let (k, text) = catalog.get(entry.checked_sub(1)?)?;
+        if *k == key {
+            return Some(text);
+        }
+        slot = (slot + 1) & mask;
+    }
+}
+
+/// FNV-1a: short keys, no attacker, fast in WebAssembly.
+fn hash(key: &str) -> usize {
+    let mut h = 0x811C_9DC5_u32;
+    for &b in key.as_bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    h as usize
+}
+
+/// An open-addressing table of a catalog's keys (entry number + 1, 0 for empty), built the first
+/// time the language is used: a message costs a hash and a comparison or two, not a walk through
+/// hundreds of keys (which was most of the time `validateApplication` took on a form with errors).
+fn key_index(lang: Lang) -> &'static [u16] {
+    static INDEX: [OnceLock<Box<[u16]>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let cell = match lang {
+        Lang::Kk => &INDEX[0],
+        Lang::Ru => &INDEX[1],
+        Lang::En => &INDEX[2],
+    };
+    cell.get_or_init(|| {
+        let catalog = lang.catalog();
+        let mut index = vec![0u16; (catalog.len() * 2).next_power_of_two().max(16)];
+        let mask = index.len() - 1;
+        for (entry, (key, _)) in catalog.iter().enumerate().take(usize::from(u16::MAX - 1)) {
+            let mut slot = hash(key) & mask;
+            while index.get(slot).is_some_and(|&e| e != 0) {
+                slot = (slot + 1) & mask;
+            }
+            if let Some(free) = index.get_mut(slot) {
+                *free = entry as u16 + 1;
+            }
+        }
+        index.into_boxed_slice()
+    })
+}
+
 /// The text for `key` in `lang`, falling back to Kazakh, then to the key itself.
 pub fn text(lang: Lang, key: &str) -> String {
-    lookup(lang, key).or_else(|| lookup(Lang::Kk, key)).map(str::to_owned).unwrap_or_else(|| key.to_owned())
+    resolve(lang, key).to_owned()
+}
+
+/// The text for `key` in `lang`, falling back to Kazakh, then to the key itself, borrowed.
+pub(crate) fn resolve(lang: Lang, key: &str) -> &str {
+    lookup(lang, key).or_else(|| lookup(Lang::Kk, key)).unwrap_or(key)
 }
 
 /// Whether `key` has a text in `lang`.
@@ -113,8 +174,35 @@ pub fn has(lang: Lang, key: &str) -> bool {
 }
 
 /// The text for `key` with each `{name}` replaced by its value from `args`.
+///
+/// One pass over the text: a placeholder whose name is not in `args` stays as it is.
 pub fn format(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    args.iter().fold(text(lang, key), |acc, (name, value)| acc.replace(&format!("{{{name}}}"), value))
+    format_with(lang, key, |name| args.iter().find(|(n, _)| *n == name).map(|(_, value)| Cow::Borrowed(*value)))
+}
+
+/// [`format`] with each placeholder's value from `value(name)`, made only when the text uses it.
+pub(crate) fn format_with<'v>(lang: Lang, key: &str, value: impl Fn(&str) -> Option<Cow<'v, str>>) -> String {
+    // Messages are short: a byte loop finds a brace sooner than a general string search.
+    let find = |text: &str, byte: u8| text.as_bytes().iter().position(|&b| b == byte);
+    let mut rest = resolve(lang, key);
+    let mut out = String::with_capacity(rest.len() + 32);
+    while let Some(open) = find(rest, b'{') {
+        out.push_str(rest.get(..open).unwrap_or_default());
+        let after = rest.get(open + 1..).unwrap_or_default();
+        let filled = find(after, b'}').and_then(|close| Some((value(after.get(..close)?)?, after.get(close + 1..)?)));
+        match filled {
+            Some((value, next)) => {
+                out.push_str(&value);
+                rest = next;
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Every key of every catalog, for completeness checks.
@@ -308,6 +396,18 @@ mod tests {
     }
 
     #[test]
+    fn the_key_index_finds_every_key_and_nothing_else() {
+        for lang in Lang::ALL {
+            for (key, text) in lang.catalog() {
+                assert_eq!(lookup(lang, key), Some(*text), "{key} [{}]", lang.code());
+            }
+            for missing in ["", "no.such.key", "iin.empty.", "IIN.EMPTY"] {
+                assert_eq!(lookup(lang, missing), None, "{missing:?}");
+            }
+        }
+    }
+
+    #[test]
     fn unknown_language_falls_back_to_kazakh() {
         assert_eq!(Lang::parse("de"), Lang::Kk);
         assert_eq!(Lang::parse(""), Lang::Kk);
@@ -320,6 +420,18 @@ mod tests {
     #[test]
     fn placeholders_are_filled() {
         assert_eq!(format(Lang::En, "iin.empty", &[("unused", "x")]), text(Lang::En, "iin.empty"));
+        // Every placeholder of every text filled in one pass gives what replacing each in turn gives.
+        for lang in Lang::ALL {
+            for (key, text) in lang.catalog() {
+                let names: Vec<&str> = text.split('{').skip(1).filter_map(|s| s.split('}').next()).collect();
+                let values: Vec<String> = names.iter().map(|n| format!("<{n}>")).collect();
+                let args: Vec<(&str, &str)> = names.iter().copied().zip(values.iter().map(String::as_str)).collect();
+                let by_replacing = args.iter().fold(text.to_string(), |acc, (n, v)| acc.replace(&format!("{{{n}}}"), v));
+                assert_eq!(format(lang, key, &args), by_replacing, "{key}");
+            }
+        }
+        assert_eq!(format(Lang::En, "{a} {b} {a}", &[("a", "1")]), "1 {b} 1");
+        assert_eq!(format(Lang::En, "{ {a}} {", &[("a", "ә")]), "{ ә} {");
         let keys_with_placeholders: Vec<&str> = all_keys().filter(|k| text(Lang::En, k).contains('{')).collect();
         for key in keys_with_placeholders {
             // The same placeholders in every language.

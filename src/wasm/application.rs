@@ -1,23 +1,85 @@
 //! The application form and its checklist: `validateField`, `validateApplication`, `checklist`.
 //!
 //! Forms arrive as whatever object the page built. Each is turned into JSON text with
-//! `JSON.stringify` and read tolerantly by the core ([`Draft::from_value`]), so a missing field,
+//! `JSON.stringify` and read tolerantly by the core ([`Draft::from_json`]), so a missing field,
 //! a wrong type or an unknown value becomes a validation error, never a thrown exception; only
 //! an input `JSON.stringify` cannot write (a cycle, a `BigInt`) or that is not an object at all
 //! is refused: the form gets the single error `form.format`, the checklist throws
-//! `checklist.input`. Nesting deeper than 128 levels is refused the same way (serde_json's
-//! limit), so no input can overflow the stack.
+//! `checklist.input`. Nesting deeper than 128 levels is refused the same way, so no input can
+//! overflow the stack.
+//!
+//! Speed: these run on every keystroke, and a report of twenty errors is sixty strings. The form
+//! crosses into WebAssembly as one string (native `JSON.stringify`) and the report crosses back
+//! as one string parsed by native `JSON.parse`, instead of a boundary crossing per field.
 
 use super::{js_error, json_of, optional_string_arg, parse_date_arg, string_arg, to_js, with_deadlines};
-use crate::application::{self, Draft, FieldReport, Report};
+use crate::application::{self, Draft, FieldReport, Message, Report};
 use crate::checklist::{self, Checklist, ChecklistInput};
 use crate::i18n::Lang;
+use crate::json::write::push_string;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-
 fn draft_of(form: &Ts<Draft>) -> Option<Draft> {
-    json_of(&form.js_value()).and_then(|v| Draft::from_value(&v).ok())
+    let text = js_sys::JSON::stringify(&form.js_value()).ok()?.as_string()?;
+    Draft::from_json(&text).ok()
+}
+
+/// `"key":[{ "field", "code", "message" }, …]`, in the order serde would write them.
+fn push_messages(out: &mut String, key: &str, messages: &[Message]) {
+    push_string(out, key);
+    out.push_str(":[");
+    for (i, m) in messages.iter().enumerate() {
+        out.push_str(if i == 0 { "{\"field\":" } else { ",{\"field\":" });
+        push_string(out, &m.field);
+        out.push_str(",\"code\":");
+        push_string(out, &m.code);
+        out.push_str(",\"message\":");
+        push_string(out, &m.message);
+        out.push('}');
+    }
+    out.push(']');
+}
+
+/// A report as its JavaScript object: `{ checked?, ok, errors, warnings }` written as JSON and
+/// parsed once. `JSON.parse` cannot fail on this text; if it ever did, that is
+/// `internal.serialize`, not a trap.
+fn report_to_js<T: tsify::Tsify>(checked: Option<&[String]>, ok: bool, errors: &[Message], warnings: &[Message]) -> Result<Ts<T>, JsValue> {
+    if checked.is_none() && errors.is_empty() && warnings.is_empty() {
+        // The commonest answer: parsed from text already in JavaScript, not decoded again.
+        return CLEAN_REPORT.with(parse_js).map(Ts::new_unchecked).map_err(|_| js_error("internal.serialize", "the report"));
+    }
+    let mut out = String::with_capacity(64 + 160 * (errors.len() + warnings.len()));
+    out.push('{');
+    if let Some(checked) = checked {
+        out.push_str("\"checked\":[");
+        for (i, field) in checked.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_string(&mut out, field);
+        }
+        out.push_str("],");
+    }
+    out.push_str(if ok { "\"ok\":true," } else { "\"ok\":false," });
+    push_messages(&mut out, "errors", errors);
+    out.push(',');
+    push_messages(&mut out, "warnings", warnings);
+    out.push('}');
+    js_sys::JSON::parse(&out).map(Ts::new_unchecked).map_err(|_| js_error("internal.serialize", "the report"))
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` of a string already in JavaScript (js_sys's takes a Rust `&str`, decoded on
+    /// every call).
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse_js(text: &js_sys::JsString) -> Result<JsValue, JsValue>;
+}
+
+thread_local! {
+    /// The report on a form without errors or warnings.
+    static CLEAN_REPORT: js_sys::JsString = js_sys::JsString::from("{\"ok\":true,\"errors\":[],\"warnings\":[]}");
 }
 
 fn lang_of(lang: &JsValue) -> Lang {
@@ -40,14 +102,14 @@ pub fn validate_field(
     let field = field.as_str();
     let today = parse_date_arg(&today, "today")?;
     let lang = lang_of(&lang);
-    let report = match draft_of(&form) {
+    let FieldReport { checked, ok, errors, warnings } = match draft_of(&form) {
         Some(draft) => application::validate_field(&draft, field, today, lang),
         None => {
             let Report { ok, errors, warnings } = application::unreadable_report(lang);
             FieldReport { checked: vec![String::new()], ok, errors, warnings }
         }
     };
-    to_js(&report)
+    report_to_js(Some(&checked), ok, &errors, &warnings)
 }
 
 /// Checks the whole form: `{ ok, errors, warnings }`, errors in form order, each
@@ -60,10 +122,11 @@ pub fn validate_application(
 ) -> Result<Ts<Report>, JsValue> {
     let today = parse_date_arg(&today, "today")?;
     let lang = lang_of(&lang);
-    to_js(&match draft_of(&form) {
+    let Report { ok, errors, warnings } = match draft_of(&form) {
         Some(draft) => application::validate(&draft, today, lang),
         None => application::unreadable_report(lang),
-    })
+    };
+    report_to_js(None, ok, &errors, &warnings)
 }
 
 /// The documents needed for service `00403001` (queue registration) or `00403002`

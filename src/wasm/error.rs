@@ -46,9 +46,10 @@ pub(crate) fn to_js<T: Tsify + Serialize>(value: &T) -> Result<Ts<T>, JsValue> {
     Ts::from_rust(value).map_err(|e| js_error("internal.serialize", &e.to_string()))
 }
 
-/// The JSON value of a JavaScript value, or `None` when it has none. Every structured input is
-/// read this way and then walked by hand (see `crate::json`): `JSON.stringify` refuses cycles,
-/// serde_json limits nesting depth, and no derived deserializer is carried in the package.
+/// The JSON value of a JavaScript value, or `None` when it has none. The structured inputs other
+/// than the form (which `crate::json::Reader` reads from the text in one pass) are read this way
+/// and then walked by hand (see `crate::json`): `JSON.stringify` refuses cycles, serde_json
+/// limits nesting depth, and no derived deserializer is carried in the package.
 pub(crate) fn json_of(value: &JsValue) -> Option<serde_json::Value> {
     let text = js_sys::JSON::stringify(value).ok()?.as_string()?;
     serde_json::from_str(&text).ok()

@@ -28,29 +28,56 @@ export function freePort() {
   });
 }
 
-/** Starts the reference backend in demo mode (built by scripts/test.sh) and resolves once it
- * prints its URL. Each start has its own fresh database. */
-export async function startServer() {
-  const port = await freePort();
-  const binary = join(ROOT, "target/server/kezek-server");
-  const child = spawn(binary, ["--demo", "--port", String(port), "--www", join(ROOT, "www"), "--pkg", join(ROOT, "pkg"),
-    "--log-key-file", join(ROOT, "server/demo/log-demo.key"),
-    // The tests submit the same synthetic family from 127.0.0.1 again and again; the limits on
-    // submissions per address and per applicant (server/src/ratelimit.rs) are not what they test.
-    "--limit-submit-ip", "1000/s", "--limit-submit-applicant", "1000/s", "--limit-write-ip", "1000/s"], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, KEZEK_LOG: "warn" },
-  });
-  child.stderr.on("data", () => {}); // drained so the server never blocks on a full pipe
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("server did not start in 60 s")), 60_000);
+/** Starts a process that prints "… listening on URL" once it accepts connections; resolves
+ * with the URL. Its output is drained so it never blocks on a full pipe. */
+function startListening(name, command, args, env = {}) {
+  const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  let errors = "";
+  child.stderr.on("data", (chunk) => { errors = (errors + chunk).slice(-4000); });
+  const url = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in 60 s: ${errors}`)), 60_000);
+    let out = "";
     child.stdout.on("data", (chunk) => {
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(chunk));
-      if (m) { clearTimeout(timer); resolve(m[0]); }
+      out += chunk;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/?)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]); out = ""; }
     });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`${name} exited with ${code}: ${errors}`)); });
   });
-  return { url, stop: () => child.kill("SIGTERM") };
+  return { child, url };
+}
+
+/** The local OpenID provider (scripts/services/oidc.mjs, panva's oidc-provider with the demo
+ * people of server/demo/people.json), accepting sign-ins that return to `redirectUris`. */
+export async function startOidc(redirectUris) {
+  const args = ["scripts/services/oidc.mjs", "--port", "0"];
+  for (const uri of redirectUris) args.push("--redirect-uri", uri);
+  const { child, url } = startListening("oidc-provider", process.execPath, args);
+  const issuer = await url;
+  return { issuer, stop: () => child.kill("SIGTERM") };
+}
+
+/** Starts the reference backend in demo mode (built by scripts/test.sh) and resolves once it
+ * prints its URL. Each start has its own fresh database. With `signIn` (the default) it signs
+ * citizens in through its own local OpenID provider, as `scripts/run.sh` does. */
+export async function startServer({ signIn = true } = {}) {
+  const port = await freePort();
+  const callback = `http://127.0.0.1:${port}/auth/callback`;
+  const oidc = signIn ? await startOidc([callback]) : null;
+  const binary = join(ROOT, "target/server/kezek-server");
+  const { child, url } = startListening("kezek-server", binary, ["--demo", "--port", String(port), "--www", join(ROOT, "www"),
+    "--pkg", join(ROOT, "pkg"), "--log-key-file", join(ROOT, "server/demo/log-demo.key"),
+    ...(oidc ? ["--oidc-issuer", oidc.issuer, "--oidc-client-id", "kezek", "--oidc-redirect-url", callback] : []),
+    // The tests submit from 127.0.0.1 again and again; the limits on submissions per address and
+    // per applicant (server/src/ratelimit.rs) are not what they test.
+    "--limit-submit-ip", "1000/s", "--limit-submit-applicant", "1000/s", "--limit-write-ip", "1000/s"],
+  { KEZEK_LOG: "warn" });
+  try {
+    return { url: await url, issuer: oidc?.issuer, stop: () => { child.kill("SIGTERM"); oidc?.stop(); } };
+  } catch (error) {
+    oidc?.stop();
+    throw error;
+  }
 }
 
 /** Launches Chromium; Playwright gives every launch a fresh, temporary profile of its own. */
@@ -68,7 +95,10 @@ export async function openPage(browser, url, viewport = { width: 1280, height: 9
   const page = await browser.newPage({ viewport });
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  // A 4xx answer is one the page expects and handles (401 before sign-in, a refusal with its
+  // reasons), though the browser logs it; anything else logged as an error fails the test.
+  const expected = /^Failed to load resource: the server responded with a status of 4\d\d/;
+  page.on("console", (m) => { if (m.type() === "error" && !expected.test(m.text())) errors.push(m.text()); });
   await page.goto(url);
   return { page, errors };
 }

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** The demo staff of server/demo/people.json, by role. */
-export const DEMO_STAFF = { department: "edu-750000000", kindergarten1: "kg-1-head", kindergarten2: "kg-2-head" };
+export const DEMO_STAFF = { department: "edu-750000000", kindergarten1: "kg1-head", kindergarten2: "kg2-head" };
 
 function freePort() {
   return new Promise((resolve, reject) => {

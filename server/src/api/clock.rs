@@ -1,4 +1,5 @@
-//! The server's clock: `GET /api/time` for everyone, `POST /api/demo/clock` in demo mode.
+//! The server's clock: `GET /api/time` for everyone (with whether it is the demo's and whether
+//! citizens sign in), `POST /api/demo/clock` in demo mode.
 
 use super::detached;
 use super::input::{parse_body, JsonBytes};
@@ -15,12 +16,20 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-fn time_body(now: DateTime<Utc>, demo: bool) -> Value {
-    json!({ "now": rfc3339(now), "local": local_rfc3339(now), "localDate": local_date(now).to_string(), "demo": demo })
+/// The clock, whether it is the demo's, and whether citizens sign in (then the page asks for
+/// sign-in before the form: only a signed-in citizen submits).
+fn time_body(state: &AppState, now: DateTime<Utc>) -> Value {
+    json!({
+        "now": rfc3339(now),
+        "local": local_rfc3339(now),
+        "localDate": local_date(now).to_string(),
+        "demo": state.demo_clock.is_some(),
+        "signIn": state.auth.config().oidc.is_some(),
+    })
 }
 
 pub(super) async fn time(State(state): State<Arc<AppState>>) -> Json<Value> {
-    Json(time_body(state.clock.now(), state.demo_clock.is_some()))
+    Json(time_body(&state, state.clock.now()))
 }
 
 #[derive(Deserialize)]
@@ -51,5 +60,5 @@ pub(super) async fn demo_clock(State(state): State<Arc<AppState>>, JsonBytes(bod
     let store = state.store.clone();
     detached(async move { crate::jobs::tick(&store, now).await }).await?;
     tracing::info!(now = %rfc3339(now), "demo clock moved");
-    Ok(Json(time_body(now, true)))
+    Ok(Json(time_body(&state, now)))
 }

@@ -1,5 +1,5 @@
 //! Health and metrics for the operator: `GET /api/health` (each job's last success and
-//! failure, the database reachable) and `GET /metrics` (Prometheus, see `metrics.rs`).
+//! failure, the database reachable, the notification outbox) and `GET /metrics` (Prometheus, see `metrics.rs`).
 //! Neither carries personal data; put `/metrics` behind the proxy's access rules anyway.
 
 use crate::error::ApiError;
@@ -16,8 +16,8 @@ use std::time::Duration;
 /// How long the health check waits for the database.
 const DATABASE_PROBE: Duration = Duration::from_secs(2);
 
-/// 200 when the database answers (`status` `ok`, or `degraded` while a job's last run failed),
-/// 503 `down` when it does not.
+/// 200 when the database answers (`status` `ok`, or `degraded` while a job's last run failed or
+/// a notification waits for a retry), 503 `down` when it does not.
 pub(super) async fn health(State(state): State<Arc<AppState>>) -> Response {
     let probe = async {
         let mut connection = state.store.db.pool.acquire().await?;
@@ -25,7 +25,14 @@ pub(super) async fn health(State(state): State<Arc<AppState>>) -> Response {
     };
     let database = matches!(tokio::time::timeout(DATABASE_PROBE, probe).await, Ok(Ok(())));
     let failing = state.jobs.records().values().any(|r| r.failures_in_a_row > 0);
-    let (code, status) = match (database, failing) {
+    // Notifications: the channels sent on and the outbox; a message waiting for a retry (the
+    // SMTP server or the SMS gateway refusing or down) makes the service degraded.
+    let notifications = match database {
+        true => tokio::time::timeout(DATABASE_PROBE, state.notifications.to_json(&state.store.db.pool)).await.ok().and_then(Result::ok),
+        false => None,
+    };
+    let retrying = notifications.as_ref().is_some_and(|(_, retrying)| *retrying);
+    let (code, status) = match (database, failing || retrying) {
         (false, _) => (StatusCode::SERVICE_UNAVAILABLE, "down"),
         (true, true) => (StatusCode::OK, "degraded"),
         (true, false) => (StatusCode::OK, "ok"),
@@ -34,6 +41,7 @@ pub(super) async fn health(State(state): State<Arc<AppState>>) -> Response {
         "status": status,
         "database": { "reachable": database, "backend": format!("{:?}", state.store.db.backend) },
         "jobs": state.jobs.to_json(),
+        "notifications": notifications.map(|(body, _)| body),
         "now": crate::wire::rfc3339(state.clock.now()),
     });
     (code, Json(body)).into_response()

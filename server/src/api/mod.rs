@@ -4,6 +4,7 @@
 //! | module | endpoints |
 //! | --- | --- |
 //! | [`applications`] | `POST /api/applications`, `GET …/{number}/status`, `POST …/{number}/withdraw`, `POST …/{number}/interest`, `POST …/{number}/token`, `GET /api/me/applications` |
+//! | [`notifications`] | `GET`, `POST /api/applications/{number}/notifications` (channels and language) |
 //! | [`claims`] | `POST /api/claims` |
 //! | [`referrals`] | `POST /api/referrals/{id}/cancel`, `POST /api/referrals/{id}/extend` |
 //! | [`queues`] | `GET /api/queues/{key}/snapshot`, `GET /api/policy` |
@@ -40,6 +41,7 @@ mod clock;
 mod health;
 mod input;
 mod log;
+mod notifications;
 mod output;
 mod queues;
 mod referrals;
@@ -74,6 +76,7 @@ pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
         .route("/api/applications/{number}/withdraw", post(applications::withdraw))
         .route("/api/applications/{number}/interest", post(applications::interest))
         .route("/api/applications/{number}/token", post(applications::rotate_token))
+        .route("/api/applications/{number}/notifications", get(notifications::get).post(notifications::set))
         .route("/api/me/applications", get(applications::mine))
         .route("/api/policy", get(queues::policy))
         .route("/api/texts/staff", get(texts::staff))

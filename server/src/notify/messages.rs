@@ -1,83 +1,83 @@
 //! The notifications' texts, in Kazakh, Russian and English (rules 23, 24.9; the Rules'
 //! "notification of changes of the application's and referral's status").
 //!
-//! A [`Message`] holds no string at all: only dates, instants and reason codes. So a message
+//! A [`Message`] holds no string at all: only instants and the core's own reason types
+//! ([`ArchiveReason`], [`StopReason`], [`AdmissionRefusal`], [`RefusalReason`]). So a message
 //! can carry the application number (added by [`render`]) and never a person's name or IIN;
-//! a test renders every message in every language and checks it.
+//! a test renders every message in every language and checks it. Which event sends which
+//! message, and when a reminder is due, is decided in [`super::plan`].
 //!
 //! | kind | when | carries |
 //! |---|---|---|
-//! | `accepted` | submitted (rule 29) | the last day to bring the originals |
-//! | `originals_confirmed` | the provider confirmed them; the application is in the queue | |
-//! | `window_opened` | 07:00, access to referrals (rule 24.4) | when the window closes |
-//! | `window_closing` | one working day before it closes | when it closes |
-//! | `referral_issued` | a referral was taken (App. 4 item 8) | when it expires |
-//! | `referral_expiring` | one day before the referral expires | when it expires |
-//! | `referral_expired` | it expired | |
-//! | `referral_cancelled` | cancelled by the applicant (rule 30), a withdrawn seat (rule 25), a refused admission (rule 34) | the reason |
-//! | `admitted` | admitted (Appendix 4) | |
-//! | `stop_listed` | moved to the stop-list (rule 20.6) | the reason |
-//! | `priority_changed` | the priority status changed (rule 20.3) | the new class |
-//! | `archived` | archived (rule 24.9, withdrawal, other) | the reason |
+//! | `accepted` | submitted (rules 22, 24.1) | the originals deadline when they are to be brought |
+//! | `originals_confirmed` | the service provider confirmed them; the application is in the queue (22) | |
+//! | `refused` | not put in the queue after the originals were checked (22, Appendix 2) | the reasons |
+//! | `window_opened` | access to referrals opened (24.4, 24.10) | when it closes |
+//! | `window_closing` | reminder, one working day before it closes | when it closes |
+//! | `referral_issued` | a referral was taken (24.5, Appendix 4 item 8) | when it expires |
+//! | `referral_expiring` | reminder, 24 hours before the referral expires | when it expires |
+//! | `referral_extended` | extended once (rule 30) | when it now expires |
+//! | `referral_expired` | it ran out unused (Appendix 4 item 8) | |
+//! | `referral_cancelled` | by the applicant (30), the place withdrawn (25), admission refused (34), the application ended | the reason |
+//! | `admitted` | admitted (31-35), or to a temporary place (25.4) | the temporary stay's end |
+//! | `stop_listed` | placed on the stop-list (3.13, 20.6) | the reason |
+//! | `restored` | restored to the queue from the stop-list | |
+//! | `priority_changed` | the priority right changed (20.3) | |
+//! | `withdrawn` | withdrawn by the applicant (20.4, 23) | |
+//! | `archived` | archived (18/24.9 age limit, 22 originals missed, 22 grounds failed) | the reason |
 //!
-//! Deadlines are written in Kazakhstan local time. A deadline at local midnight is "the end of"
-//! the day before (the Rules count to the end of a day: `kezek::status::deadline`); any other
-//! is a date and a time.
+//! Instants are written as the page writes them ([`format_moment`]:
+//! `30.11.2026, 23:59 (Astana time)`); the words follow `docs/glossary.md` (a test checks its
+//! forbidden list against every text). The reasons reuse the core's catalog texts where it has
+//! them (stop-list and refusal reasons).
 
-use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
-use kezek::calendar::zone;
+use chrono::{DateTime, Utc};
 use kezek::i18n::Lang;
-use kezek::queue::{ApplicationNumber, Class};
-use kezek::status::StopReason;
+use kezek::queue::ApplicationNumber;
+use kezek::status::{format_moment, AdmissionRefusal, ArchiveReason, RefusalReason, StopReason};
 
 /// Something to tell an applicant about their application.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
-    Accepted { originals_last_day: NaiveDate },
+    /// `originals_due`: when the originals are late (rule 22), if they are to be brought.
+    Accepted { originals_due: Option<DateTime<Utc>> },
     OriginalsConfirmed,
+    Refused { reasons: Vec<RefusalReason> },
     WindowOpened { closes_at: DateTime<Utc> },
     WindowClosing { closes_at: DateTime<Utc> },
     ReferralIssued { valid_until: DateTime<Utc> },
     ReferralExpiring { valid_until: DateTime<Utc> },
+    ReferralExtended { valid_until: DateTime<Utc> },
     ReferralExpired,
-    ReferralCancelled { reason: CancelReason },
-    Admitted,
+    ReferralCancelled { reason: ReferralCancellation },
+    /// `temporary_until`: the end of a temporary stay (rule 25.4), else a permanent place.
+    Admitted { temporary_until: Option<DateTime<Utc>> },
     StopListed { reason: StopReason },
-    PriorityChanged { class: Class },
+    Restored,
+    PriorityChanged,
+    Withdrawn,
     Archived { reason: ArchiveReason },
 }
 
-/// Why a referral was cancelled. (The lifecycle's own reason type should replace this once the
-/// core has one; the texts stay here.)
+/// Why a referral ended before it was used: the core event that ended it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CancelReason {
-    /// The applicant cancelled it within one day (rule 30).
+pub enum ReferralCancellation {
+    /// The applicant cancelled it within 24 hours (rule 30): the application keeps its place.
     ByApplicant,
-    /// The kindergarten withdrew the seat (rule 25): major repair, quarantine, cancelled state
-    /// order, closure. The application keeps its place.
-    MajorRepair,
-    Quarantine,
-    StateOrderCancelled,
-    KindergartenClosed,
-    /// Admission refused (rule 34).
-    DocumentsMissingOrExpired,
-    MedicalContraindications,
+    /// The kindergarten withdrew the place (rule 25): the application keeps its place.
+    SeatWithdrawn,
+    /// The kindergarten refused admission (rule 34).
+    AdmissionRefused(AdmissionRefusal),
+    /// The application itself ended; its own message follows.
+    ApplicationEnded(Ending),
 }
 
-impl CancelReason {
-    fn seat_withdrawn(self) -> bool {
-        matches!(self, CancelReason::MajorRepair | CancelReason::Quarantine | CancelReason::StateOrderCancelled | CancelReason::KindergartenClosed)
-    }
-}
-
-/// Why an application went to the archive.
+/// How an application ended while it held a referral.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ArchiveReason {
-    /// The child reached the age limit (rules 18, 24.9).
-    AgedOut,
-    /// The applicant withdrew it.
+pub enum Ending {
     Withdrawn,
-    Other,
+    StopListed,
+    Archived,
 }
 
 impl Message {
@@ -86,15 +86,19 @@ impl Message {
         match self {
             Message::Accepted { .. } => "accepted",
             Message::OriginalsConfirmed => "originals_confirmed",
+            Message::Refused { .. } => "refused",
             Message::WindowOpened { .. } => "window_opened",
             Message::WindowClosing { .. } => "window_closing",
             Message::ReferralIssued { .. } => "referral_issued",
             Message::ReferralExpiring { .. } => "referral_expiring",
+            Message::ReferralExtended { .. } => "referral_extended",
             Message::ReferralExpired => "referral_expired",
             Message::ReferralCancelled { .. } => "referral_cancelled",
-            Message::Admitted => "admitted",
+            Message::Admitted { .. } => "admitted",
             Message::StopListed { .. } => "stop_listed",
-            Message::PriorityChanged { .. } => "priority_changed",
+            Message::Restored => "restored",
+            Message::PriorityChanged => "priority_changed",
+            Message::Withdrawn => "withdrawn",
             Message::Archived { .. } => "archived",
         }
     }
@@ -110,9 +114,9 @@ pub struct Rendered {
 /// The footer of every e-mail.
 pub fn email_footer(lang: Lang) -> &'static str {
     match lang {
-        Lang::Kk => "Бұл хабарды kezek жіберді: өтініште хабарлама үшін осы мекенжай көрсетілген. Хабарлама арналарын өтініш бетінде өзгертуге болады.",
-        Lang::Ru => "Это сообщение отправил kezek: в заявлении этот адрес указан для уведомлений. Каналы уведомлений можно изменить на странице заявления.",
-        Lang::En => "kezek sent this message because the application gives this address for notifications. You can change the channels on the application's page.",
+        Lang::Kk => "Бұл хабарламаны kezek жіберді: өтініште хабарлама үшін осы электрондық пошта мекенжайы көрсетілген. Хабарлама арналарын өтініш бетінде өзгертуге болады.",
+        Lang::Ru => "Это уведомление отправил kezek: в заявлении этот адрес электронной почты указан для уведомлений. Каналы уведомлений можно изменить на странице заявления.",
+        Lang::En => "kezek sent this notification because the application gives this email address for notifications. You can change the channels on the application's page.",
     }
 }
 
@@ -128,79 +132,98 @@ pub fn render(message: &Message, number: ApplicationNumber, lang: Lang) -> Rende
 }
 
 fn english(message: &Message, n: &str) -> (String, String) {
-    let lang = Lang::En;
-    match *message {
-        Message::Accepted { originals_last_day } => (
+    let at = |instant: DateTime<Utc>| format_moment(instant, Lang::En);
+    match message {
+        Message::Accepted { originals_due: Some(due) } => (
+            format!("Application {n} accepted: bring the original documents"),
+            format!("Kezek: application {n} is accepted. Bring the original documents to the service provider for comparison by {}: the application is put in the queue once they are confirmed.", at(*due)),
+        ),
+        Message::Accepted { originals_due: None } => (
             format!("Application {n} accepted"),
-            format!("Kezek: application {n} is accepted. Bring the original documents to the education department {}: the application joins the queue once they are confirmed.", by_end_of(originals_last_day, lang)),
+            format!("Kezek: application {n} is accepted and put in the queue. Its queue number is on the application's page."),
         ),
         Message::OriginalsConfirmed => (
-            format!("Application {n}: documents confirmed"),
-            format!("Kezek: the documents of application {n} are confirmed and the application is in the queue. Follow its place on egov.kz."),
+            format!("Application {n}: original documents confirmed"),
+            format!("Kezek: the service provider confirmed the original documents of application {n}; the application is put in the queue."),
+        ),
+        Message::Refused { reasons } => (
+            format!("Application {n}: refused"),
+            format!("Kezek: application {n} was not put in the queue. Reason: {}.", refusal_reasons(reasons, Lang::En)),
         ),
         Message::WindowOpened { closes_at } => (
-            format!("Application {n}: you can take a referral"),
-            format!("Kezek: application {n} can take a referral to a kindergarten now. Choose a place {}.", by(closes_at, lang)),
+            format!("Application {n}: access to referrals is open"),
+            format!("Kezek: access to referrals is open for application {n}. Choose a kindergarten and take a referral by {}.", at(*closes_at)),
         ),
         Message::WindowClosing { closes_at } => (
-            format!("Application {n}: one working day left to take a referral"),
-            format!("Kezek: one working day is left for application {n} to take a referral. Choose a place {}.", by(closes_at, lang)),
+            format!("Application {n}: access to referrals closes soon"),
+            format!("Kezek: one working day is left: access to referrals for application {n} closes at {}. Choose a kindergarten and take a referral before then.", at(*closes_at)),
         ),
         Message::ReferralIssued { valid_until } => (
             format!("Application {n}: referral issued"),
-            format!("Kezek: a referral is issued for application {n}. Bring it and the documents to the kindergarten {}.", by(valid_until, lang)),
+            format!("Kezek: a referral is issued for application {n}. Bring the referral and documents to the kindergarten by {}. You can cancel the referral within 24 hours of its issue.", at(*valid_until)),
         ),
         Message::ReferralExpiring { valid_until } => (
-            format!("Application {n}: the referral expires soon"),
-            format!("Kezek: the referral of application {n} expires soon. Bring it and the documents to the kindergarten {}.", by(valid_until, lang)),
+            format!("Application {n}: the referral expires in 24 hours"),
+            format!("Kezek: the referral of application {n} is valid until {}. Bring the referral and documents to the kindergarten before then.", at(*valid_until)),
+        ),
+        Message::ReferralExtended { valid_until } => (
+            format!("Application {n}: the referral is extended"),
+            format!("Kezek: the referral of application {n} is extended and valid until {}.", at(*valid_until)),
         ),
         Message::ReferralExpired => (
             format!("Application {n}: the referral has expired"),
-            format!("Kezek: the referral of application {n} has expired; the seat is no longer held."),
+            format!("Kezek: the referral of application {n} has expired and its place is released. Confirm on the application's page that you are still interested in a place, and places are offered to you again."),
         ),
-        Message::ReferralCancelled { reason } => (
-            format!("Application {n}: referral cancelled"),
-            format!(
-                "Kezek: the referral of application {n} is cancelled. Reason: {}.{}",
-                match reason {
-                    CancelReason::ByApplicant => "at your request",
-                    CancelReason::MajorRepair => "the kindergarten withdrew the seat for major repair",
-                    CancelReason::Quarantine => "the kindergarten withdrew the seat because of quarantine",
-                    CancelReason::StateOrderCancelled => "the state order for the seat was cancelled",
-                    CancelReason::KindergartenClosed => "the kindergarten is closing",
-                    CancelReason::DocumentsMissingOrExpired => "documents for admission were missing or out of date",
-                    CancelReason::MedicalContraindications => "medical contraindications",
-                },
-                if reason.seat_withdrawn() { " The application keeps its place in the queue." } else { "" }
-            ),
-        ),
-        Message::Admitted => (
+        Message::ReferralCancelled { reason } => {
+            let (why, then) = match reason {
+                ReferralCancellation::ByApplicant => ("at your request", " The application keeps its queue number."),
+                ReferralCancellation::SeatWithdrawn => ("the kindergarten withdrew the place", " The application keeps its queue number, and places are offered to it again."),
+                ReferralCancellation::AdmissionRefused(refusal) => (
+                    match refusal {
+                        AdmissionRefusal::MissingDocuments => "admission refused: documents were missing",
+                        AdmissionRefusal::ExpiredDocuments => "admission refused: documents were out of date",
+                        AdmissionRefusal::MedicalContraindications => "admission refused: medical contraindications",
+                    },
+                    " The application keeps its queue number; confirm on the application's page that you are still interested in a place.",
+                ),
+                ReferralCancellation::ApplicationEnded(Ending::Withdrawn) => ("the application was withdrawn", ""),
+                ReferralCancellation::ApplicationEnded(Ending::StopListed) => ("the application was placed on the stop-list", ""),
+                ReferralCancellation::ApplicationEnded(Ending::Archived) => ("the application was moved to the archive", ""),
+            };
+            (format!("Application {n}: referral cancelled"), format!("Kezek: the referral of application {n} is cancelled. Reason: {why}.{then}"))
+        }
+        Message::Admitted { temporary_until: None } => (
             format!("Application {n}: admitted to the kindergarten"),
-            format!("Kezek: the child of application {n} is admitted to the kindergarten; the application moves to the archive."),
+            format!("Kezek: the child of application {n} is admitted to the kindergarten; the application is moved to the archive."),
+        ),
+        Message::Admitted { temporary_until: Some(until) } => (
+            format!("Application {n}: admitted to a temporary place"),
+            format!("Kezek: the child of application {n} is admitted to a temporary place until {}; the application keeps its queue number.", at(*until)),
         ),
         Message::StopListed { reason } => (
-            format!("Application {n}: on the stop-list"),
-            format!("Kezek: application {n} is on the stop-list: referrals are suspended. {}", stop_reason(reason, lang)),
+            format!("Application {n}: placed on the stop-list"),
+            format!("Kezek: application {n} is placed on the stop-list: no referrals are offered to it. {}.", stop_reason(*reason, Lang::En)),
         ),
-        Message::PriorityChanged { class } => (
-            format!("Application {n}: queue right changed"),
-            format!(
-                "Kezek: the queue right of application {n} changed to: {}. Its place in the queue is recalculated.",
-                match class {
-                    Class::Extraordinary => "out of turn",
-                    Class::Priority => "priority",
-                    Class::General => "general",
-                }
-            ),
+        Message::Restored => (
+            format!("Application {n}: restored to the queue"),
+            format!("Kezek: application {n} is restored to the queue from the stop-list."),
+        ),
+        Message::PriorityChanged => (
+            format!("Application {n}: priority right changed"),
+            format!("Kezek: the priority right of application {n} has changed; its queue number is recalculated. See the application's page."),
+        ),
+        Message::Withdrawn => (
+            format!("Application {n}: application withdrawn"),
+            format!("Kezek: application {n} is withdrawn and removed from the queue."),
         ),
         Message::Archived { reason } => (
             format!("Application {n}: moved to the archive"),
             format!(
-                "Kezek: application {n} is moved to the archive and leaves the queue. {}",
+                "Kezek: application {n} is moved to the archive and removed from the queue. {}",
                 match reason {
                     ArchiveReason::AgedOut => "The child has reached the age limit of the queue.",
-                    ArchiveReason::Withdrawn => "The application was withdrawn.",
-                    ArchiveReason::Other => "Ask the education department for the reason.",
+                    ArchiveReason::OriginalsMissed => "The original documents were not brought within 5 working days.",
+                    ArchiveReason::GroundsFailed => "The monthly check did not confirm the grounds of the application.",
                 }
             ),
         ),
@@ -208,79 +231,98 @@ fn english(message: &Message, n: &str) -> (String, String) {
 }
 
 fn russian(message: &Message, n: &str) -> (String, String) {
-    let lang = Lang::Ru;
-    match *message {
-        Message::Accepted { originals_last_day } => (
+    let at = |instant: DateTime<Utc>| format_moment(instant, Lang::Ru);
+    match message {
+        Message::Accepted { originals_due: Some(due) } => (
+            format!("Заявление {n} принято: принесите оригиналы документов"),
+            format!("Кезек: заявление {n} принято. Принесите оригиналы документов услугодателю для сверки до {}: после их подтверждения заявление будет поставлено на очередь.", at(*due)),
+        ),
+        Message::Accepted { originals_due: None } => (
             format!("Заявление {n} принято"),
-            format!("Кезек: заявление {n} принято. Принесите оригиналы документов в отдел образования {}: после их подтверждения заявление встанет в очередь.", by_end_of(originals_last_day, lang)),
+            format!("Кезек: заявление {n} принято и поставлено на очередь. Порядковый номер — на странице заявления."),
         ),
         Message::OriginalsConfirmed => (
-            format!("Заявление {n}: документы подтверждены"),
-            format!("Кезек: документы по заявлению {n} подтверждены, заявление в очереди. Следите за местом на egov.kz."),
+            format!("Заявление {n}: оригиналы документов подтверждены"),
+            format!("Кезек: услугодатель подтвердил оригиналы документов по заявлению {n}; заявление поставлено на очередь."),
+        ),
+        Message::Refused { reasons } => (
+            format!("Заявление {n}: отказано в постановке на очередь"),
+            format!("Кезек: по заявлению {n} отказано в постановке на очередь. Причина: {}.", refusal_reasons(reasons, Lang::Ru)),
         ),
         Message::WindowOpened { closes_at } => (
-            format!("Заявление {n}: можно получить направление"),
-            format!("Кезек: по заявлению {n} можно получить направление в детский сад. Выберите место {}.", by(closes_at, lang)),
+            format!("Заявление {n}: открыт доступ к получению направления"),
+            format!("Кезек: по заявлению {n} открыт доступ к получению направления. Выберите детский сад и получите направление до {}.", at(*closes_at)),
         ),
         Message::WindowClosing { closes_at } => (
-            format!("Заявление {n}: остался один рабочий день, чтобы получить направление"),
-            format!("Кезек: чтобы получить направление по заявлению {n}, остался один рабочий день. Выберите место {}.", by(closes_at, lang)),
+            format!("Заявление {n}: доступ к получению направления скоро закроется"),
+            format!("Кезек: остался один рабочий день: доступ к получению направления по заявлению {n} закроется {}. Выберите детский сад и получите направление до этого времени.", at(*closes_at)),
         ),
         Message::ReferralIssued { valid_until } => (
             format!("Заявление {n}: направление выдано"),
-            format!("Кезек: по заявлению {n} выдано направление. Принесите его и документы в детский сад {}.", by(valid_until, lang)),
+            format!("Кезек: по заявлению {n} выдано направление. Принесите направление и документы в детский сад до {}. Отменить направление можно в течение суток с момента его выдачи.", at(*valid_until)),
         ),
         Message::ReferralExpiring { valid_until } => (
-            format!("Заявление {n}: срок направления истекает"),
-            format!("Кезек: срок направления по заявлению {n} скоро истекает. Принесите направление и документы в детский сад {}.", by(valid_until, lang)),
+            format!("Заявление {n}: срок действия направления истекает через сутки"),
+            format!("Кезек: направление по заявлению {n} действует до {}. Принесите направление и документы в детский сад до этого времени.", at(*valid_until)),
+        ),
+        Message::ReferralExtended { valid_until } => (
+            format!("Заявление {n}: срок действия направления продлён"),
+            format!("Кезек: срок действия направления по заявлению {n} продлён; направление действует до {}.", at(*valid_until)),
         ),
         Message::ReferralExpired => (
-            format!("Заявление {n}: срок направления истёк"),
-            format!("Кезек: срок направления по заявлению {n} истёк; место больше не закреплено."),
+            format!("Заявление {n}: срок действия направления истёк"),
+            format!("Кезек: срок действия направления по заявлению {n} истёк, место освобождено. Подтвердите на странице заявления заинтересованность в получении места, и места снова будут вам предлагаться."),
         ),
-        Message::ReferralCancelled { reason } => (
-            format!("Заявление {n}: направление отменено"),
-            format!(
-                "Кезек: направление по заявлению {n} отменено. Причина: {}.{}",
-                match reason {
-                    CancelReason::ByApplicant => "по вашему заявлению",
-                    CancelReason::MajorRepair => "детский сад отозвал место на время капитального ремонта",
-                    CancelReason::Quarantine => "детский сад отозвал место из-за карантина",
-                    CancelReason::StateOrderCancelled => "государственный заказ на место отменён",
-                    CancelReason::KindergartenClosed => "детский сад закрывается",
-                    CancelReason::DocumentsMissingOrExpired => "документы для приёма отсутствовали или просрочены",
-                    CancelReason::MedicalContraindications => "медицинские противопоказания",
-                },
-                if reason.seat_withdrawn() { " Заявление сохраняет место в очереди." } else { "" }
-            ),
+        Message::ReferralCancelled { reason } => {
+            let (why, then) = match reason {
+                ReferralCancellation::ByApplicant => ("по вашему запросу", " Порядковый номер заявления в очереди сохраняется."),
+                ReferralCancellation::SeatWithdrawn => ("детский сад отозвал место", " Порядковый номер заявления в очереди сохраняется, места будут предлагаться снова."),
+                ReferralCancellation::AdmissionRefused(refusal) => (
+                    match refusal {
+                        AdmissionRefusal::MissingDocuments => "отказ в зачислении: не хватало документов",
+                        AdmissionRefusal::ExpiredDocuments => "отказ в зачислении: срок действия документов истёк",
+                        AdmissionRefusal::MedicalContraindications => "отказ в зачислении: медицинские противопоказания",
+                    },
+                    " Порядковый номер заявления в очереди сохраняется; подтвердите на странице заявления заинтересованность в получении места.",
+                ),
+                ReferralCancellation::ApplicationEnded(Ending::Withdrawn) => ("заявление отозвано", ""),
+                ReferralCancellation::ApplicationEnded(Ending::StopListed) => ("заявление помещено в стоп-лист", ""),
+                ReferralCancellation::ApplicationEnded(Ending::Archived) => ("заявление помещено в архив", ""),
+            };
+            (format!("Заявление {n}: направление отменено"), format!("Кезек: направление по заявлению {n} отменено. Причина: {why}.{then}"))
+        }
+        Message::Admitted { temporary_until: None } => (
+            format!("Заявление {n}: ребёнок зачислен в детский сад"),
+            format!("Кезек: ребёнок по заявлению {n} зачислен в детский сад; заявление помещено в архив."),
         ),
-        Message::Admitted => (
-            format!("Заявление {n}: ребёнок принят в детский сад"),
-            format!("Кезек: ребёнок по заявлению {n} принят в детский сад; заявление переходит в архив."),
+        Message::Admitted { temporary_until: Some(until) } => (
+            format!("Заявление {n}: ребёнок зачислен на временное место"),
+            format!("Кезек: ребёнок по заявлению {n} зачислен на временное место до {}; порядковый номер заявления в очереди сохраняется.", at(*until)),
         ),
         Message::StopListed { reason } => (
-            format!("Заявление {n}: в стоп-листе"),
-            format!("Кезек: заявление {n} помещено в стоп-лист: выдача направлений приостановлена. {}", stop_reason(reason, lang)),
+            format!("Заявление {n}: помещено в стоп-лист"),
+            format!("Кезек: заявление {n} помещено в стоп-лист: направления по нему не предлагаются. {}.", stop_reason(*reason, Lang::Ru)),
         ),
-        Message::PriorityChanged { class } => (
-            format!("Заявление {n}: право в очереди изменено"),
-            format!(
-                "Кезек: право заявления {n} в очереди изменено на: {}. Место в очереди пересчитано.",
-                match class {
-                    Class::Extraordinary => "внеочередное",
-                    Class::Priority => "первоочередное",
-                    Class::General => "общая очередь",
-                }
-            ),
+        Message::Restored => (
+            format!("Заявление {n}: восстановлено в очереди"),
+            format!("Кезек: заявление {n} восстановлено в очереди из стоп-листа."),
+        ),
+        Message::PriorityChanged => (
+            format!("Заявление {n}: изменилось право на первоочередное получение места"),
+            format!("Кезек: по заявлению {n} изменилось право на первоочередное получение места; порядковый номер в очереди пересчитан. Подробности — на странице заявления."),
+        ),
+        Message::Withdrawn => (
+            format!("Заявление {n}: заявление отозвано"),
+            format!("Кезек: заявление {n} отозвано и исключено из очереди."),
         ),
         Message::Archived { reason } => (
-            format!("Заявление {n}: перенесено в архив"),
+            format!("Заявление {n}: помещено в архив"),
             format!(
-                "Кезек: заявление {n} перенесено в архив и больше не стоит в очереди. {}",
+                "Кезек: заявление {n} помещено в архив и исключено из очереди. {}",
                 match reason {
                     ArchiveReason::AgedOut => "Ребёнок достиг предельного возраста очереди.",
-                    ArchiveReason::Withdrawn => "Заявление отозвано.",
-                    ArchiveReason::Other => "Причину уточните в отделе образования.",
+                    ArchiveReason::OriginalsMissed => "Оригиналы документов не принесены в течение 5 рабочих дней.",
+                    ArchiveReason::GroundsFailed => "Ежемесячная проверка не подтвердила основания заявления.",
                 }
             ),
         ),
@@ -288,153 +330,159 @@ fn russian(message: &Message, n: &str) -> (String, String) {
 }
 
 fn kazakh(message: &Message, n: &str) -> (String, String) {
-    let lang = Lang::Kk;
-    match *message {
-        Message::Accepted { originals_last_day } => (
+    let at = |instant: DateTime<Utc>| format_moment(instant, Lang::Kk);
+    match message {
+        Message::Accepted { originals_due: Some(due) } => (
+            format!("{n} өтініші қабылданды: құжаттардың түпнұсқаларын әкеліңіз"),
+            format!("Кезек: {n} өтініші қабылданды. Құжаттардың түпнұсқаларын салыстырып тексеру үшін көрсетілетін қызметті берушіге {} дейін әкеліңіз: олар расталғаннан кейін өтініш кезекке қойылады.", at(*due)),
+        ),
+        Message::Accepted { originals_due: None } => (
             format!("{n} өтініші қабылданды"),
-            format!("Кезек: {n} өтініші қабылданды. Құжаттардың түпнұсқаларын білім беру бөліміне {} әкеліңіз: олар расталғаннан кейін өтініш кезекке тұрады.", by_end_of(originals_last_day, lang)),
+            format!("Кезек: {n} өтініші қабылданды және кезекке қойылды. Реттік нөмірі өтініш бетінде көрсетілген."),
         ),
         Message::OriginalsConfirmed => (
-            format!("{n} өтініші: құжаттар расталды"),
-            format!("Кезек: {n} өтінішінің құжаттары расталды, өтініш кезекте тұр. Орныңызды egov.kz сайтында бақылаңыз."),
+            format!("{n} өтініші: құжаттардың түпнұсқалары расталды"),
+            format!("Кезек: көрсетілетін қызметті беруші {n} өтінішінің құжаттарының түпнұсқаларын растады; өтініш кезекке қойылды."),
+        ),
+        Message::Refused { reasons } => (
+            format!("{n} өтініші: кезекке қоюдан бас тартылды"),
+            format!("Кезек: {n} өтінішін кезекке қоюдан бас тартылды. Себебі: {}.", refusal_reasons(reasons, Lang::Kk)),
         ),
         Message::WindowOpened { closes_at } => (
-            format!("{n} өтініші: жолдама алуға болады"),
-            format!("Кезек: {n} өтініші бойынша балабақшаға жолдама алуға болады. Орынды {} таңдаңыз.", by(closes_at, lang)),
+            format!("{n} өтініші: жолдама алуға қолжетімділік ашық"),
+            format!("Кезек: {n} өтініші бойынша жолдама алуға қолжетімділік ашылды. Балабақшаны таңдап, жолдаманы {} дейін алыңыз.", at(*closes_at)),
         ),
         Message::WindowClosing { closes_at } => (
-            format!("{n} өтініші: жолдама алуға бір жұмыс күні қалды"),
-            format!("Кезек: {n} өтініші бойынша жолдама алуға бір жұмыс күні қалды. Орынды {} таңдаңыз.", by(closes_at, lang)),
+            format!("{n} өтініші: жолдама алуға қолжетімділік жақында жабылады"),
+            format!("Кезек: бір жұмыс күні қалды: {n} өтініші бойынша жолдама алуға қолжетімділік {} жабылады. Балабақшаны таңдап, жолдаманы осы уақытқа дейін алыңыз.", at(*closes_at)),
         ),
         Message::ReferralIssued { valid_until } => (
             format!("{n} өтініші: жолдама берілді"),
-            format!("Кезек: {n} өтініші бойынша жолдама берілді. Жолдаманы және құжаттарды балабақшаға {} әкеліңіз.", by(valid_until, lang)),
+            format!("Кезек: {n} өтініші бойынша жолдама берілді. Жолдама мен құжаттарды балабақшаға {} дейін әкеліңіз. Жолдаманы ол берілген сәттен бастап бір тәулік ішінде жоюға болады.", at(*valid_until)),
         ),
         Message::ReferralExpiring { valid_until } => (
-            format!("{n} өтініші: жолдаманың мерзімі аяқталуда"),
-            format!("Кезек: {n} өтініші бойынша жолдаманың мерзімі жақында аяқталады. Жолдаманы және құжаттарды балабақшаға {} әкеліңіз.", by(valid_until, lang)),
+            format!("{n} өтініші: жолдаманың қолданылу мерзімі бір тәуліктен кейін өтеді"),
+            format!("Кезек: {n} өтініші бойынша жолдама {} дейін жарамды. Жолдама мен құжаттарды балабақшаға осы уақытқа дейін әкеліңіз.", at(*valid_until)),
+        ),
+        Message::ReferralExtended { valid_until } => (
+            format!("{n} өтініші: жолдаманың қолданылу мерзімі ұзартылды"),
+            format!("Кезек: {n} өтініші бойынша жолдаманың қолданылу мерзімі ұзартылды; жолдама {} дейін жарамды.", at(*valid_until)),
         ),
         Message::ReferralExpired => (
-            format!("{n} өтініші: жолдаманың мерзімі өтті"),
-            format!("Кезек: {n} өтініші бойынша жолдаманың мерзімі өтті; орын енді сақталмайды."),
+            format!("{n} өтініші: жолдаманың қолданылу мерзімі өтті"),
+            format!("Кезек: {n} өтініші бойынша жолдаманың қолданылу мерзімі өтті, орын босатылды. Өтініш бетінде орын алуға мүдделі екеніңізді растаңыз: сонда сізге орын қайта ұсынылады."),
         ),
-        Message::ReferralCancelled { reason } => (
-            format!("{n} өтініші: жолдаманың күші жойылды"),
-            format!(
-                "Кезек: {n} өтініші бойынша жолдаманың күші жойылды. Себебі: {}.{}",
-                match reason {
-                    CancelReason::ByApplicant => "сіздің өтінішіңіз бойынша",
-                    CancelReason::MajorRepair => "балабақша күрделі жөндеуге байланысты орынды қайтарып алды",
-                    CancelReason::Quarantine => "балабақша карантинге байланысты орынды қайтарып алды",
-                    CancelReason::StateOrderCancelled => "орынға мемлекеттік тапсырыстың күші жойылды",
-                    CancelReason::KindergartenClosed => "балабақша жабылады",
-                    CancelReason::DocumentsMissingOrExpired => "қабылдауға қажетті құжаттар болмады немесе мерзімі өтіп кеткен",
-                    CancelReason::MedicalContraindications => "медициналық қарсы көрсетілімдер",
-                },
-                if reason.seat_withdrawn() { " Өтініш кезектегі орнын сақтайды." } else { "" }
-            ),
-        ),
-        Message::Admitted => (
+        Message::ReferralCancelled { reason } => {
+            let (why, then) = match reason {
+                ReferralCancellation::ByApplicant => ("сіздің сұрауыңыз бойынша", " Өтініштің кезектегі реттік нөмірі сақталады."),
+                ReferralCancellation::SeatWithdrawn => ("балабақша орынды қайтарып алды", " Өтініштің кезектегі реттік нөмірі сақталады, орын қайта ұсынылады."),
+                ReferralCancellation::AdmissionRefused(refusal) => (
+                    match refusal {
+                        AdmissionRefusal::MissingDocuments => "оқуға қабылдаудан бас тарту: құжаттар жетіспеді",
+                        AdmissionRefusal::ExpiredDocuments => "оқуға қабылдаудан бас тарту: құжаттардың мерзімі өтті",
+                        AdmissionRefusal::MedicalContraindications => "оқуға қабылдаудан бас тарту: медициналық қарсы көрсетілімдер",
+                    },
+                    " Өтініштің кезектегі реттік нөмірі сақталады; өтініш бетінде орын алуға мүдделі екеніңізді растаңыз.",
+                ),
+                ReferralCancellation::ApplicationEnded(Ending::Withdrawn) => ("өтініш кері қайтарып алынды", ""),
+                ReferralCancellation::ApplicationEnded(Ending::StopListed) => ("өтініш стоп-параққа орналастырылды", ""),
+                ReferralCancellation::ApplicationEnded(Ending::Archived) => ("өтініш мұрағатқа орналастырылды", ""),
+            };
+            (format!("{n} өтініші: жолдама жойылды"), format!("Кезек: {n} өтініші бойынша жолдама жойылды. Себебі: {why}.{then}"))
+        }
+        Message::Admitted { temporary_until: None } => (
             format!("{n} өтініші: бала балабақшаға қабылданды"),
-            format!("Кезек: {n} өтініші бойынша бала балабақшаға қабылданды; өтініш мұрағатқа көшіріледі."),
+            format!("Кезек: {n} өтініші бойынша бала балабақшаға қабылданды; өтініш мұрағатқа орналастырылды."),
+        ),
+        Message::Admitted { temporary_until: Some(until) } => (
+            format!("{n} өтініші: бала уақытша орынға қабылданды"),
+            format!("Кезек: {n} өтініші бойынша бала {} дейін уақытша орынға қабылданды; өтініштің кезектегі реттік нөмірі сақталады.", at(*until)),
         ),
         Message::StopListed { reason } => (
-            format!("{n} өтініші: стоп-параққа енгізілді"),
-            format!("Кезек: {n} өтініші стоп-параққа енгізілді: жолдама беру тоқтатылды. {}", stop_reason(reason, lang)),
+            format!("{n} өтініші: стоп-параққа орналастырылды"),
+            format!("Кезек: {n} өтініші стоп-параққа орналастырылды: ол бойынша жолдама ұсынылмайды. {}.", stop_reason(*reason, Lang::Kk)),
         ),
-        Message::PriorityChanged { class } => (
-            format!("{n} өтініші: кезектегі құқығы өзгерді"),
-            format!(
-                "Кезек: {n} өтінішінің кезектегі құқығы өзгерді: {}. Кезектегі орны қайта есептеледі.",
-                match class {
-                    Class::Extraordinary => "кезектен тыс",
-                    Class::Priority => "бірінші кезекте",
-                    Class::General => "жалпы кезек",
-                }
-            ),
+        Message::Restored => (
+            format!("{n} өтініші: кезекте қалпына келтірілді"),
+            format!("Кезек: {n} өтініші стоп-парақтан кезекте қалпына келтірілді."),
+        ),
+        Message::PriorityChanged => (
+            format!("{n} өтініші: бірінші кезекте орын алу құқығы өзгерді"),
+            format!("Кезек: {n} өтінішінің бірінші кезекте орын алу құқығы өзгерді; кезектегі реттік нөмірі қайта есептелді. Толығырақ өтініш бетінде."),
+        ),
+        Message::Withdrawn => (
+            format!("{n} өтініші: өтініш кері қайтарып алынды"),
+            format!("Кезек: {n} өтініші кері қайтарып алынды және кезектен шығарылды."),
         ),
         Message::Archived { reason } => (
-            format!("{n} өтініші: мұрағатқа көшірілді"),
+            format!("{n} өтініші: мұрағатқа орналастырылды"),
             format!(
-                "Кезек: {n} өтініші мұрағатқа көшірілді және енді кезекте тұрмайды. {}",
+                "Кезек: {n} өтініші мұрағатқа орналастырылды және кезектен шығарылды. {}",
                 match reason {
-                    ArchiveReason::AgedOut => "Бала кезектің жас шегіне жетті.",
-                    ArchiveReason::Withdrawn => "Өтініш кері қайтарылды.",
-                    ArchiveReason::Other => "Себебін білім беру бөлімінен біліңіз.",
+                    ArchiveReason::AgedOut => "Бала кезектің шекті жасына толды.",
+                    ArchiveReason::OriginalsMissed => "Құжаттардың түпнұсқалары 5 жұмыс күні ішінде әкелінбеді.",
+                    ArchiveReason::GroundsFailed => "Ай сайынғы тексеру өтініштің негіздерін растамады.",
                 }
             ),
         ),
     }
 }
 
-/// The stop-list reason, as the tracker words it (the core's catalog).
+/// The stop-list reason, as the tracker words it (the core's catalog: "Reason: …").
 fn stop_reason(reason: StopReason, lang: Lang) -> String {
     kezek::i18n::text(lang, &format!("status.stop.{}", reason.code()))
 }
 
-/// "by the end of 27.11.2026", for a last day.
-fn by_end_of(day: NaiveDate, lang: Lang) -> String {
-    let date = day.format("%d.%m.%Y");
-    match lang {
-        Lang::En => format!("by the end of {date}"),
-        Lang::Ru => format!("до конца дня {date}"),
-        Lang::Kk => format!("{date} күнінің соңына дейін"),
+/// The refusal reasons, as the tracker words them (the core's catalog), joined.
+fn refusal_reasons(reasons: &[RefusalReason], lang: Lang) -> String {
+    let texts: Vec<String> = reasons.iter().map(|r| kezek::i18n::text(lang, &format!("status.refusal.{}", r.code()))).collect();
+    let joined = texts.join("; ");
+    // The catalog's texts start a sentence; after "Reason:" they continue one.
+    let mut chars = joined.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => joined,
     }
 }
 
-/// "by the end of 25.11.2026" for a deadline at local midnight, else "by 25.11.2026 18:00".
-fn by(deadline: DateTime<Utc>, lang: Lang) -> String {
-    let local = zone::to_local(deadline);
-    if local.hour() == 0 && local.minute() == 0 {
-        return by_end_of(local.date_naive() - Duration::days(1), lang);
-    }
-    let when = local.format("%d.%m.%Y %H:%M");
-    match lang {
-        Lang::En => format!("by {when}"),
-        Lang::Ru => format!("до {when}"),
-        Lang::Kk => format!("{when} дейін"),
-    }
-}
-
-/// One of each message, for tests and previews.
+/// One of each message (every reason), for tests and previews.
 pub fn every_message(at: DateTime<Utc>) -> Vec<Message> {
-    let day = zone::to_local(at).date_naive();
     let mut all = vec![
-        Message::Accepted { originals_last_day: day },
+        Message::Accepted { originals_due: Some(at) },
+        Message::Accepted { originals_due: None },
         Message::OriginalsConfirmed,
+        Message::Refused { reasons: RefusalReason::ALL.to_vec() },
         Message::WindowOpened { closes_at: at },
         Message::WindowClosing { closes_at: at },
         Message::ReferralIssued { valid_until: at },
         Message::ReferralExpiring { valid_until: at },
+        Message::ReferralExtended { valid_until: at },
         Message::ReferralExpired,
-        Message::Admitted,
+        Message::Admitted { temporary_until: None },
+        Message::Admitted { temporary_until: Some(at) },
+        Message::Restored,
+        Message::PriorityChanged,
+        Message::Withdrawn,
     ];
-    for reason in [
-        CancelReason::ByApplicant,
-        CancelReason::MajorRepair,
-        CancelReason::Quarantine,
-        CancelReason::StateOrderCancelled,
-        CancelReason::KindergartenClosed,
-        CancelReason::DocumentsMissingOrExpired,
-        CancelReason::MedicalContraindications,
-    ] {
-        all.push(Message::ReferralCancelled { reason });
-    }
-    for reason in [StopReason::UnreliableData, StopReason::ReferralNotUsed, StopReason::Other] {
-        all.push(Message::StopListed { reason });
-    }
-    for class in Class::ALL {
-        all.push(Message::PriorityChanged { class });
-    }
-    for reason in [ArchiveReason::AgedOut, ArchiveReason::Withdrawn, ArchiveReason::Other] {
-        all.push(Message::Archived { reason });
-    }
+    all.extend(RefusalReason::ALL.iter().map(|r| Message::Refused { reasons: vec![*r] }));
+    let mut cancellations = vec![
+        ReferralCancellation::ByApplicant,
+        ReferralCancellation::SeatWithdrawn,
+        ReferralCancellation::ApplicationEnded(Ending::Withdrawn),
+        ReferralCancellation::ApplicationEnded(Ending::StopListed),
+        ReferralCancellation::ApplicationEnded(Ending::Archived),
+    ];
+    cancellations.extend(AdmissionRefusal::ALL.iter().map(|r| ReferralCancellation::AdmissionRefused(*r)));
+    all.extend(cancellations.into_iter().map(|reason| Message::ReferralCancelled { reason }));
+    all.extend(StopReason::ALL.iter().map(|reason| Message::StopListed { reason: *reason }));
+    all.extend(ArchiveReason::ALL.iter().map(|reason| Message::Archived { reason: *reason }));
     all
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
     use kezek::iin::Iin;
 
     fn instant(text: &str) -> DateTime<Utc> {
@@ -461,7 +509,7 @@ mod tests {
                     }
                     assert!(!part.contains('{') && !part.contains('}'), "unfilled placeholder: {part}");
                 }
-                assert!(r.text.len() < 400, "{} {} is short enough for a few SMS parts", message.kind(), lang.code());
+                assert!(r.text.chars().count() < 400, "{} {} is short enough for a few SMS parts", message.kind(), lang.code());
             }
         }
     }
@@ -476,22 +524,36 @@ mod tests {
     }
 
     #[test]
-    fn a_deadline_at_local_midnight_reads_as_the_end_of_the_day_before() {
-        // 19:00 UTC on 25 Nov 2026 is 00:00 on 26 Nov in Kazakhstan (UTC+5).
+    fn instants_are_written_as_the_page_writes_them() {
+        // 19:00 UTC on 25 Nov 2026 is 00:00 on 26 Nov in Astana (UTC+5): the end of the 25th.
         let m = Message::WindowOpened { closes_at: instant("2026-11-25T19:00:00Z") };
-        assert!(render(&m, number(), Lang::En).text.contains("by the end of 25.11.2026"));
-        assert!(render(&m, number(), Lang::Ru).text.contains("до конца дня 25.11.2026"));
-        assert!(render(&m, number(), Lang::Kk).text.contains("25.11.2026 күнінің соңына дейін"));
+        assert!(render(&m, number(), Lang::En).text.contains("by 25.11.2026, 23:59 (Astana time)."));
+        assert!(render(&m, number(), Lang::Ru).text.contains("до 25.11.2026, 23:59 (время Астаны)."));
+        assert!(render(&m, number(), Lang::Kk).text.contains("25.11.2026, 23:59 (Астана уақыты) дейін"));
         let m = Message::ReferralIssued { valid_until: instant("2026-11-25T13:00:00Z") };
-        assert!(render(&m, number(), Lang::En).text.contains("by 25.11.2026 18:00"));
+        let text = render(&m, number(), Lang::En).text;
+        assert!(text.contains(&format_moment(instant("2026-11-25T13:00:00Z"), Lang::En)) && text.contains("25.11.2026, 18:00"), "{text}");
     }
 
     #[test]
-    fn a_cancelled_referral_says_why_and_a_withdrawn_seat_keeps_the_place() {
-        let quarantine = render(&Message::ReferralCancelled { reason: CancelReason::Quarantine }, number(), Lang::En).text;
-        assert!(quarantine.contains("quarantine") && quarantine.contains("keeps its place"), "{quarantine}");
-        let own = render(&Message::ReferralCancelled { reason: CancelReason::ByApplicant }, number(), Lang::En).text;
-        assert!(own.contains("at your request") && !own.contains("keeps its place"), "{own}");
+    fn a_cancelled_referral_says_why_and_who_keeps_the_queue_number() {
+        let text = |reason| render(&Message::ReferralCancelled { reason }, number(), Lang::En).text;
+        let withdrawn = text(ReferralCancellation::SeatWithdrawn);
+        assert!(withdrawn.contains("withdrew the place") && withdrawn.contains("keeps its queue number"), "{withdrawn}");
+        let own = text(ReferralCancellation::ByApplicant);
+        assert!(own.contains("at your request"), "{own}");
+        let refused = text(ReferralCancellation::AdmissionRefused(AdmissionRefusal::MedicalContraindications));
+        assert!(refused.contains("medical contraindications"), "{refused}");
+        let ended = text(ReferralCancellation::ApplicationEnded(Ending::Withdrawn));
+        assert!(ended.contains("the application was withdrawn") && !ended.contains("keeps"), "{ended}");
+    }
+
+    #[test]
+    fn reasons_come_from_the_cores_catalog() {
+        let stop = render(&Message::StopListed { reason: StopReason::UnreliableData }, number(), Lang::Ru).text;
+        assert!(stop.contains(&kezek::i18n::text(Lang::Ru, "status.stop.unreliable_data")), "{stop}");
+        let refused = render(&Message::Refused { reasons: vec![RefusalReason::NotEligible] }, number(), Lang::En).text;
+        assert!(refused.contains("Reason: the child or the applicant does not meet the requirements"), "{refused}");
     }
 
     #[test]
@@ -499,6 +561,49 @@ mod tests {
         let mut kinds: Vec<&str> = every_message(instant("2026-11-25T19:00:00Z")).iter().map(Message::kind).collect();
         kinds.sort();
         kinds.dedup();
-        assert_eq!(kinds.len(), 12);
+        assert_eq!(kinds.len(), 16);
+    }
+
+    /// `docs/glossary.md`'s forbidden words (the table the core's catalogs are checked against)
+    /// appear in no message either.
+    #[test]
+    fn messages_follow_the_glossary() {
+        const GLOSSARY: &str = include_str!("../../../docs/glossary.md");
+        let begin = "<!-- glossary-check:forbidden:begin -->";
+        let start = GLOSSARY.find(begin).expect("the forbidden table") + begin.len();
+        let stop = GLOSSARY[start..].find("<!-- glossary-check:forbidden:end -->").expect("its end") + start;
+        let rows: Vec<Vec<&str>> = GLOSSARY[start..stop]
+            .lines()
+            .filter(|l| l.trim_start().starts_with('|'))
+            .skip(2)
+            .map(|l| l.trim().trim_matches('|').split('|').map(str::trim).collect())
+            .collect();
+        assert!(rows.len() >= 20, "the table was read");
+        let at_word_start = |text: &str, pattern: &str| {
+            let (text, pattern) = (text.to_lowercase(), pattern.to_lowercase());
+            let boundary = pattern.chars().next().is_some_and(char::is_alphabetic);
+            text.match_indices(&pattern).any(|(i, _)| !boundary || !text[..i].chars().next_back().is_some_and(char::is_alphabetic))
+        };
+        let mut broken = Vec::new();
+        for row in &rows {
+            let lang = match row[0] {
+                "kk" => Lang::Kk,
+                "ru" => Lang::Ru,
+                _ => Lang::En,
+            };
+            let patterns: Vec<&str> = row[1].split('`').skip(1).step_by(2).collect();
+            for message in every_message(instant("2026-11-25T19:00:00Z")) {
+                let r = render(&message, number(), lang);
+                let footer = email_footer(lang);
+                for text in [r.subject.as_str(), r.text.as_str(), footer] {
+                    for pattern in &patterns {
+                        if at_word_start(text, pattern) {
+                            broken.push(format!("{} [{}] says «{pattern}»: {text}", message.kind(), lang.code()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(broken.is_empty(), "{}", broken.join("\n"));
     }
 }

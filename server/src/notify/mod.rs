@@ -29,20 +29,26 @@
 //!   the choice's, else the one the caller passes (the application's).
 //! - **Time**: due times, leases and back-off run on the clock passed in (the server's clock:
 //!   a reminder due at a domain instant follows the demo clock too).
-//! - **What a message says**: see [`messages`]: the application number, dates and reasons;
-//!   never a name or an IIN (the message type holds no text, and [`enqueue`] refuses an
-//!   application "number" that reads as an IIN).
+//! - **What a message says**: see [`messages`]: the application number, instants and the
+//!   core's reasons; never a name or an IIN (the message type holds no text, and [`enqueue`]
+//!   refuses an application "number" that reads as an IIN).
+//! - **Which change sends what**: [`plan`], a pure function of the core's status before and
+//!   after a change; the store calls it in the change's transaction (`store/notices.rs`).
+//! - **In the server**: [`service`] builds the configured transports and runs the [`Sender`] as
+//!   a supervised scheduler job (`notifications` in `GET /api/health`, counted in `/metrics`).
 
 mod config;
 mod email;
 pub mod messages;
 pub mod outbox;
+pub mod plan;
 mod sender;
+pub mod service;
 mod sms;
 
 pub use config::{NotifyConfig, NotifySettings, SmtpConfig, SmsConfig, TlsMode, USAGE};
 pub use email::SmtpTransport;
-pub use messages::{render, ArchiveReason, CancelReason, Message, Rendered};
+pub use messages::{render, Ending, Message, ReferralCancellation, Rendered};
 pub use sender::{Delivery, RetryPolicy, SendError, SendReport, Sender, Transport, TransportFuture, Transports};
 pub use sms::SmsGateway;
 
@@ -166,8 +172,8 @@ pub async fn cancel(tx: &mut WriteTx, event_key: &str) -> Result<u64, sqlx::Erro
 }
 
 /// The applicant's channel choice for `application`, if they made one.
-pub async fn preferences(tx: &mut WriteTx, application: ApplicationNumber) -> Result<Option<Preferences>, sqlx::Error> {
-    let row = outbox::preferences(tx.conn(), &application.to_string()).await?;
+pub async fn preferences(conn: &mut sqlx::AnyConnection, application: ApplicationNumber) -> Result<Option<Preferences>, sqlx::Error> {
+    let row = outbox::preferences(conn, &application.to_string()).await?;
     Ok(row.map(|r| Preferences { email: r.email == 1, sms: r.sms == 1, lang: Lang::parse(&r.language) }))
 }
 

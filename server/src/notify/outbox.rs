@@ -224,3 +224,38 @@ pub async fn set_preferences(
     .await?;
     Ok(())
 }
+
+/// How many rows wait, are being sent, failed at least once and wait for a retry, or are dead:
+/// for health and metrics (no personal data).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Pending, including reminders not due yet.
+    pub pending: i64,
+    /// Pending after at least one failed attempt (the server or gateway is refusing or down).
+    pub retrying: i64,
+    pub sending: i64,
+    pub dead: i64,
+}
+
+pub async fn counts(pool: &sqlx::AnyPool) -> Result<Counts, sqlx::Error> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT CASE WHEN state = 'pending' AND attempts > 0 THEN 'retrying' ELSE state END AS s, COUNT(*) \
+         FROM notification_outbox WHERE state IN ('pending', 'sending', 'dead') GROUP BY 1",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut counts = Counts::default();
+    for (state, n) in rows {
+        match state.as_str() {
+            "pending" => counts.pending += n,
+            "retrying" => {
+                counts.pending += n;
+                counts.retrying += n;
+            }
+            "sending" => counts.sending += n,
+            "dead" => counts.dead += n,
+            _ => {}
+        }
+    }
+    Ok(counts)
+}

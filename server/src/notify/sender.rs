@@ -10,6 +10,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// A round of [`Sender::run_once`] claims no new row after this long (wall time): well inside
+/// the scheduler's job timeout, so a round is never abandoned half-way by it.
+pub const ROUND_BUDGET: Duration = Duration::from_secs(60);
+
 /// One message to deliver.
 #[derive(Clone, Debug)]
 pub struct Delivery {
@@ -127,6 +131,11 @@ impl Sender {
         &self.policy
     }
 
+    /// Whether this sender has a transport for e-mail and for SMS.
+    pub fn has_channels(&self) -> (bool, bool) {
+        (self.transports.email.is_some(), self.transports.sms.is_some())
+    }
+
     fn channels(&self) -> Vec<&'static str> {
         let mut channels = Vec::new();
         if self.transports.email.is_some() {
@@ -138,11 +147,16 @@ impl Sender {
         channels
     }
 
-    /// Sends due rows until none is left or the batch is done.
+    /// Sends due rows until none is left, the batch is done or the round has taken
+    /// [`ROUND_BUDGET`] (a hanging server must not hold a round past the scheduler's timeout).
     pub async fn run_once(&self) -> Result<SendReport, sqlx::Error> {
         let mut report = SendReport::default();
         let channels = self.channels();
+        let started = std::time::Instant::now();
         for _ in 0..self.policy.batch {
+            if started.elapsed() >= ROUND_BUDGET {
+                break;
+            }
             let Some(row) = self.claim(&channels).await? else { break };
             match self.deliver(&row).await {
                 Ok(()) => {

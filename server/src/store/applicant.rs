@@ -21,9 +21,11 @@ impl Store {
         self.applicant_event(stored, Event::NotInterested, now, |n| EventBody::NotInterested { application: n }).await
     }
 
-    /// Rule 20.7 for many applications at once, in one transaction (demo seeding).
+    /// Rule 20.7 for many applications at once, in one transaction (demo seeding: no
+    /// notifications).
     pub async fn not_interested_all(&self, numbers: &[String], at: DateTime<Utc>) -> Result<(), ApiError> {
         in_write_tx!(self, |tx| {
+            tx.without_notifications();
             for number in numbers {
                 let current = rows::application(tx.conn(), number).await?.ok_or(ApiError::Internal)?;
                 let entry = EventBody::NotInterested { application: number.clone() };

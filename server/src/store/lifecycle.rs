@@ -8,6 +8,10 @@
 //! referral that ran out gives its seat back and logs `referral_expired` at its deadline; missed
 //! originals log `archived` at theirs. So the register replays to the same status whichever
 //! came first ([`kezek::tlog::lifecycle`]).
+//!
+//! Every change also writes its notifications in the same transaction (`notices.rs`): the
+//! message of the event, keyed by the event's log index, and the reminders it schedules or
+//! cancels ([`crate::notify::plan`]). A deadline's effect notifies once, whichever came first.
 
 use super::rows::Stored;
 use super::{log, Store};
@@ -15,6 +19,7 @@ use crate::db::WriteTx;
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use kezek::queue::distribution::Pool;
+use crate::notify::plan::Cause;
 use kezek::status::{ArchiveReason, Event, Status, WindowRound};
 use kezek::tlog::{Event as LogEntry, EventBody};
 
@@ -95,10 +100,10 @@ impl Store {
         Ok(())
     }
 
-    /// Appends `body` about `stored` at `at` (the event's instant) to the public log.
-    pub(crate) async fn log_event(&self, tx: &mut WriteTx, stored: &Stored, body: EventBody, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), ApiError> {
-        log::append(tx, &LogEntry { at, queue: stored.queue.to_string(), body }, now).await?;
-        Ok(())
+    /// Appends `body` about `stored` at `at` (the event's instant) to the public log; returns
+    /// its index.
+    pub(crate) async fn log_event(&self, tx: &mut WriteTx, stored: &Stored, body: EventBody, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<u64, ApiError> {
+        log::append(tx, &LogEntry { at, queue: stored.queue.to_string(), body }, now).await
     }
 
     /// Ends `stored`'s active referral, if it has one; the seat returns unless the child was
@@ -131,20 +136,21 @@ impl Store {
         }
         let settled = stored.status_at(now, &d)?;
         let application = stored.number.to_string();
-        match (&stored.status, &settled) {
-            (Status::Referred { .. }, _) => {
-                if let Some(referral) = self.end_referral(tx, stored, ReferralEnd::Expired, due).await? {
-                    self.log_event(tx, stored, EventBody::ReferralExpired { application, referral }, due, now).await?;
-                }
-            }
+        let logged = match (&stored.status, &settled) {
+            (Status::Referred { .. }, _) => match self.end_referral(tx, stored, ReferralEnd::Expired, due).await? {
+                Some(referral) => Some(self.log_event(tx, stored, EventBody::ReferralExpired { application, referral }, due, now).await?),
+                None => None,
+            },
             (Status::AwaitingOriginals { .. }, Status::Archived { reason: ArchiveReason::OriginalsMissed, .. }) => {
                 let body = EventBody::Archived { application, reason: ArchiveReason::OriginalsMissed.code().to_owned() };
-                self.log_event(tx, stored, body, due, now).await?;
+                Some(self.log_event(tx, stored, body, due, now).await?)
             }
             // A window or a temporary stay that ran out changes nothing outside the status.
-            _ => {}
-        }
+            _ => None,
+        };
         self.save_status(tx, stored, &settled, None).await?;
+        let key = event_key(stored, logged, "deadline", due);
+        self.notify_change(tx, stored, Cause::Deadline, &settled, &key, now).await?;
         Ok(Stored { status: settled, ..stored.clone() })
     }
 
@@ -170,9 +176,22 @@ impl Store {
             Err(error) => return Err(error.into()),
         };
         self.save_status(tx, &settled, &next, window).await?;
-        if let Some(body) = entry {
-            self.log_event(tx, &settled, body, now, now).await?;
-        }
+        let logged = match entry {
+            Some(body) => Some(self.log_event(tx, &settled, body, now, now).await?),
+            None => None,
+        };
+        let key = event_key(&settled, logged, event.name(), now);
+        self.notify_change(tx, &settled, Cause::Event(event), &next, &key, now).await?;
         Ok(Stored { status: next, ..settled })
+    }
+}
+
+/// The key naming a change for its notifications: its log entry's index, which the log writes
+/// exactly once; for a change the log does not record, the application, the event and its
+/// instant.
+fn event_key(stored: &Stored, logged: Option<u64>, event: &str, at: DateTime<Utc>) -> String {
+    match logged {
+        Some(index) => format!("log:{index}"),
+        None => format!("{}:{event}:{}", stored.number, at.timestamp_millis()),
     }
 }

@@ -5,7 +5,8 @@
 //! | module | what |
 //! |---|---|
 //! | [`rows`] | typed rows decoded into core types at the edge |
-//! | `lifecycle` | the one way a status changes: settle the deadlines that ran out, apply the event, save, log |
+//! | `lifecycle` | the one way a status changes: settle the deadlines that ran out, apply the event, save, log, notify |
+//! | `notices` | the notifications of each change, written in its transaction (rules 23, 24.9) |
 //! | `submit` | accepting an application (rules 5-6, 13, 17, 22, 24.1) |
 //! | `claims` | referrals: claim (group-committed, `batch`), cancel, extend (rules 24.5, 30) |
 //! | `windows` | the daily distribution of seats (rules 24.4, 24.10, 28, 29) |
@@ -68,6 +69,7 @@ mod applicant;
 mod jobs;
 mod lifecycle;
 pub mod log;
+mod notices;
 mod operator;
 mod provider;
 mod reads;

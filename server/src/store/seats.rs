@@ -77,16 +77,6 @@ pub struct WithdrawnBulletin {
     pub seats: Vec<WithdrawnSeat>,
 }
 
-/// The contacts the application gave for notifications (Appendix 1), read from the stored
-/// application; `None` when none reads as a mobile number or an e-mail address.
-async fn contacts_of(tx: &mut crate::db::WriteTx, stored: &super::Stored) -> Result<Option<kezek::application::Notifications>, ApiError> {
-    let personal: Option<(String,)> = sqlx::query_as("SELECT personal FROM applications WHERE number = $1").bind(stored.number.to_string()).fetch_optional(tx.conn()).await?;
-    let Some(draft) = personal.and_then(|(text,)| kezek::application::Draft::from_json(&text).ok()) else { return Ok(None) };
-    let phones: Vec<_> = draft.notifications.phones.iter().flatten().filter_map(|p| kezek::application::phone::parse_mobile(p)).collect();
-    let email = draft.notifications.email.as_deref().and_then(|e| kezek::application::email::parse_email(e).ok());
-    Ok((!phones.is_empty() || email.is_some()).then_some(kezek::application::Notifications { phones, email }))
-}
-
 /// The withdrawn-seats bulletin's id in the log (`bulletin_published`).
 pub fn withdrawn_bulletin_id(day: NaiveDate) -> String {
     format!("withdrawn/{day}")
@@ -180,9 +170,9 @@ impl Store {
                 }
                 let Some(referral) = super::claims::active_referral(tx.conn(), &number).await? else { continue };
                 let entry = EventBody::ReferralCancelled { application: number.clone(), referral: referral.id.clone(), reason: ReferralEnd::SeatWithdrawn.reason().to_owned() };
+                // With notice (rule 25.2): the transition writes the applicant's message.
                 self.transition(tx, &settled, &Event::SeatWithdrawn, Some(entry), None, now).await?;
                 self.end_referral(tx, &settled, ReferralEnd::SeatWithdrawn, now).await?;
-                self.notify_withdrawal(tx, &settled, &referral.id, reason, now).await?;
                 cancelled.push(referral.id);
             }
             let vacancy = rows::vacancy(tx.conn(), vacancy_id).await?.ok_or(ApiError::Internal)?;
@@ -191,26 +181,6 @@ impl Store {
             let answer = StaffAnswer::ok(&json!({ "seat": SeatGroupView::from(&vacancy), "cancelledReferrals": cancelled }))?;
             Ok((answer, Record { action: "seats_withdrawn", target: vacancy_id.to_owned(), application: None, detail, elapsed_ms: None }))
         })
-    }
-
-    /// Rule 25.2 "with notice": the applicant is told, in the same transaction (the outbox,
-    /// `crate::notify`), that the referral was cancelled because its seat was withdrawn, and why.
-    async fn notify_withdrawal(&self, tx: &mut crate::db::WriteTx, stored: &super::Stored, referral: &str, reason: WithdrawalReason, now: DateTime<Utc>) -> Result<(), ApiError> {
-        use crate::notify::{enqueue, CancelReason, Message, Outgoing};
-        let Some(contacts) = contacts_of(tx, stored).await? else { return Ok(()) };
-        let reason = match reason {
-            WithdrawalReason::MajorRepair => CancelReason::MajorRepair,
-            WithdrawalReason::Quarantine => CancelReason::Quarantine,
-            WithdrawalReason::StateOrderCancelled => CancelReason::StateOrderCancelled,
-            WithdrawalReason::Closure => CancelReason::KindergartenClosed,
-        };
-        let event_key = format!("referral:{referral}:seat_withdrawn");
-        let outgoing = Outgoing { event_key: &event_key, application: stored.number, message: Message::ReferralCancelled { reason }, contacts: &contacts, lang: stored.lang, due_at: now };
-        enqueue(tx, &outgoing, now).await.map_err(|error| {
-            tracing::error!(%error, "a notice could not be queued");
-            ApiError::Internal
-        })?;
-        Ok(())
     }
 
     /// Rule 24.6: early-booking seats whose day has come are free seats from now on (the core's

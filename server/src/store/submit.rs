@@ -8,7 +8,9 @@
 //!
 //! Its first status is the core's [`Status::accepted`]: awaiting the originals when the
 //! checklist lists anything the state systems do not hold (rule 22), else registered in the
-//! queue at once.
+//! queue at once. The `accepted` notification (with the originals deadline) is written in the
+//! same transaction (`notices.rs`); a retry with the same Idempotency-Key inserts nothing, so
+//! it notifies nothing again.
 
 use super::{log, Store};
 use crate::db::{is_unique_violation, WriteTx};
@@ -155,7 +157,11 @@ impl Store {
         if taken.is_some() {
             return Err(Inserted::Duplicate);
         }
-        self.insert_row(tx, number, token, new, now).await?;
+        let accepted = self.insert_row(tx, number, token, new, now).await?;
+        // Rules 23, 29: the applicant is told it was accepted (and when the originals are due),
+        // keyed by the acceptance's log entry.
+        let parsed = kezek::queue::ApplicationNumber::parse(number).map_err(|_| Inserted::Failed(ApiError::Internal))?;
+        self.notify_accepted(tx, parsed, &new.status, &new.app.notifications, new.lang, &format!("log:{accepted}"), now).await?;
         if let (Some(key), Some(key_hash)) = (idempotency_key, key_hash) {
             let sealed = seal_token(token, key).ok_or(Inserted::Failed(ApiError::Internal))?;
             sqlx::query("INSERT INTO idempotency_keys (key_hash, body_hash, application_number, token_sealed, created_at) VALUES ($1, $2, $3, $4, $5)")
@@ -171,8 +177,9 @@ impl Store {
     }
 
     /// Inserts the `applications` row of `new`, submitted at `at`, and its
-    /// `application_accepted` log entry: one statement for submissions and bulk loading.
-    async fn insert_row(&self, tx: &mut WriteTx, number: &str, token: &str, new: &NewApplication<'_>, at: DateTime<Utc>) -> Result<(), Inserted> {
+    /// `application_accepted` log entry (returns its index): one statement for submissions and
+    /// bulk loading.
+    async fn insert_row(&self, tx: &mut WriteTx, number: &str, token: &str, new: &NewApplication<'_>, at: DateTime<Utc>) -> Result<u64, Inserted> {
         let salt = random_bytes::<32>().map_err(|_| Inserted::Failed(ApiError::Internal))?;
         let d = self.deadlines();
         let app = new.app;
@@ -206,8 +213,7 @@ impl Store {
         let details = Commitment::new(&salt, new.normalised.as_bytes());
         let awaiting_originals = matches!(new.status, Status::AwaitingOriginals { .. });
         let body = EventBody::ApplicationAccepted { application: number.to_owned(), details, awaiting_originals };
-        log::append(tx, &Event { at, queue: new.queue.clone(), body }, at).await?;
-        Ok(())
+        Ok(log::append(tx, &Event { at, queue: new.queue.clone(), body }, at).await?)
     }
 
     /// The typed application and what its row needs, from a body, as of `today`.
@@ -248,6 +254,8 @@ impl Store {
     async fn load(&self, applications: &[(Value, DateTime<Utc>)], today_at: DateTime<Utc>, confirm_originals: bool) -> Result<Vec<Seeded>, ApiError> {
         let today = kezek::status::deadline::local_date(today_at);
         let mut tx = self.db.begin_write().await?;
+        // Loaded applications are not news to anyone: no notifications.
+        tx.without_notifications();
         log::lock(&mut tx).await?;
         let mut seeded = Vec::with_capacity(applications.len());
         for (body, submitted_at) in applications {

@@ -1,16 +1,30 @@
-//! Strict reading of JSON documents from a `serde_json::Value`, without derived `Deserialize`.
+//! Reading and writing JSON at the wasm boundary, without derived `Deserialize`.
 //!
 //! Why: every `#[derive(Deserialize)]` that the browser package instantiates costs kilobytes of
 //! WebAssembly (visitors per struct, serde's buffering for tagged enums, error formatting that
-//! pulls in float printing). The package reads every input once as a `Value` (depth-limited by
-//! serde_json) and then walks it with this small reader, which names the exact path of a wrong
-//! field in its error.
+//! pulls in float printing). Inputs are read by hand instead, in one of two modes:
+//!
+//! * **strict** ([`Object`], over a `serde_json::Value`): documents a program writes (the
+//!   calendar, a status); a wrong or unknown field is an error naming its exact path;
+//! * **tolerant** ([`Reader`]): what a person typed (the application form), read in one pass
+//!   over the JSON text without building a tree; a missing field, a field of the wrong type or
+//!   an unknown one reads as absent, so it becomes that field's validation error.
+//!
+//! Results go out as JSON text ([`write`]), parsed by `JSON.parse` in one call.
 
-use serde_json::{Map, Value};
+mod parse;
+pub(crate) mod write;
+
+pub(crate) use parse::{Invalid, Reader, MAX_DEPTH};
+
+use serde_json::Map;
+
+/// A parsed document for strict reading.
+type Json = serde_json::Value;
 
 /// An object being read, with its path for error messages (`transfers[2]`).
 pub(crate) struct Object<'a> {
-    map: &'a Map<String, Value>,
+    map: &'a Map<String, Json>,
     path: String,
 }
 
@@ -19,9 +33,9 @@ pub(crate) type Result<T> = core::result::Result<T, String>;
 
 impl<'a> Object<'a> {
     /// `value` as an object, or an error naming `path`.
-    pub(crate) fn new(value: &'a Value, path: &str) -> Result<Object<'a>> {
+    pub(crate) fn new(value: &'a Json, path: &str) -> Result<Object<'a>> {
         match value {
-            Value::Object(map) => Ok(Object { map, path: path.to_owned() }),
+            Json::Object(map) => Ok(Object { map, path: path.to_owned() }),
             _ => Err(format!("{}: expected an object", shown(path))),
         }
     }
@@ -39,14 +53,14 @@ impl<'a> Object<'a> {
     }
 
     /// The field, treating `null` as absent.
-    fn get(&self, key: &str) -> Option<&'a Value> {
+    fn get(&self, key: &str) -> Option<&'a Json> {
         self.map.get(key).filter(|v| !v.is_null())
     }
 
     pub(crate) fn opt_str(&self, key: &str) -> Result<Option<&'a str>> {
         match self.get(key) {
             None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
+            Some(Json::String(s)) => Ok(Some(s)),
             Some(_) => Err(format!("{}: expected a string", self.at(key))),
         }
     }
@@ -69,16 +83,16 @@ impl<'a> Object<'a> {
     pub(crate) fn bool_or(&self, key: &str, default: bool) -> Result<bool> {
         match self.get(key) {
             None => Ok(default),
-            Some(Value::Bool(b)) => Ok(*b),
+            Some(Json::Bool(b)) => Ok(*b),
             Some(_) => Err(format!("{}: expected true or false", self.at(key))),
         }
     }
 
     /// An array field (absent is empty), with each element's path.
-    pub(crate) fn array(&self, key: &str) -> Result<Vec<(String, &'a Value)>> {
+    pub(crate) fn array(&self, key: &str) -> Result<Vec<(String, &'a Json)>> {
         match self.get(key) {
             None => Ok(Vec::new()),
-            Some(Value::Array(items)) => Ok(items.iter().enumerate().map(|(i, v)| (format!("{}[{i}]", self.at(key)), v)).collect()),
+            Some(Json::Array(items)) => Ok(items.iter().enumerate().map(|(i, v)| (format!("{}[{i}]", self.at(key)), v)).collect()),
             Some(_) => Err(format!("{}: expected an array", self.at(key))),
         }
     }

@@ -1,0 +1,154 @@
+//! Notifications written with the change they tell about (rules 23, 24.9): every status change
+//! of `lifecycle.rs` and every accepted submission calls [`Store::notify_change`] /
+//! [`Store::notify_accepted`] inside its own transaction, which turns the core's
+//! [`plan`](crate::notify::plan) into outbox rows ([`crate::notify::enqueue`]) and cancels the
+//! reminders the change made moot. So a message exists if and only if its event committed, and
+//! a retried operation (which changes nothing and logs nothing) enqueues nothing again.
+//!
+//! Addressed by the application's own contacts (the phones and e-mail of its normalised
+//! Appendix 1 JSON, read here and nowhere else), in the application's language unless the
+//! applicant chose channels and a language (`api/notifications.rs`). Bulk loading turns this
+//! off for its transaction ([`WriteTx::without_notifications`]).
+
+use super::rows::Stored;
+use super::Store;
+use crate::db::WriteTx;
+use crate::error::ApiError;
+use crate::notify::plan::{self, Cause};
+use crate::notify::{self, EnqueueError, Message, Outgoing, Preferences};
+use chrono::{DateTime, Utc};
+use kezek::application::email::parse_email;
+use kezek::application::phone::parse_mobile;
+use kezek::application::{Draft, Notifications};
+use kezek::i18n::Lang;
+use kezek::queue::ApplicationNumber;
+use kezek::status::Status;
+use sqlx::AnyConnection;
+
+impl From<EnqueueError> for ApiError {
+    fn from(error: EnqueueError) -> ApiError {
+        match error {
+            EnqueueError::Database(error) => error.into(),
+            EnqueueError::NumberLooksLikeIin => {
+                tracing::error!("an application number reads as an IIN; no notification written");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
+/// The contacts of a normalised Appendix 1 application (`applications.personal`), parsed by the
+/// core's own rules; one that no longer parses is left out.
+pub(crate) fn contacts_of(personal: &str) -> Notifications {
+    let draft = serde_json::from_str(personal).ok().and_then(|value| Draft::from_value(&value).ok()).unwrap_or_default();
+    Notifications {
+        phones: draft.notifications.phones.iter().flatten().filter_map(|p| parse_mobile(p)).take(2).collect(),
+        email: draft.notifications.email.as_deref().and_then(|e| parse_email(e).ok()),
+    }
+}
+
+/// The contacts of application `number`.
+pub(crate) async fn contacts(conn: &mut AnyConnection, number: &str) -> Result<Notifications, ApiError> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT personal FROM applications WHERE number = $1").bind(number).fetch_optional(conn).await?;
+    Ok(row.map(|(personal,)| contacts_of(&personal)).unwrap_or(Notifications { phones: Vec::new(), email: None }))
+}
+
+impl Store {
+    /// The applicant's notification settings for `stored`: their choice, else the sender's
+    /// default (each channel the application gives a contact for, in its language).
+    pub async fn notification_settings(&self, stored: &Stored) -> Result<Preferences, ApiError> {
+        let mut conn = self.db.pool.acquire().await?;
+        if let Some(choice) = notify::preferences(&mut conn, stored.number).await? {
+            return Ok(choice);
+        }
+        let contacts = contacts(&mut conn, &stored.number.to_string()).await?;
+        Ok(Preferences { email: contacts.email.is_some(), sms: !contacts.phones.is_empty(), lang: stored.lang })
+    }
+
+    /// Stores the applicant's choice for `stored` at `now`; answers it.
+    pub async fn set_notification_settings(&self, stored: &Stored, choice: Preferences, now: DateTime<Utc>) -> Result<Preferences, ApiError> {
+        let mut tx = self.db.begin_write().await?;
+        notify::set_preferences(&mut tx, stored.number, choice, now).await?;
+        tx.commit().await?;
+        Ok(choice)
+    }
+
+    /// Writes the notifications of `before` (its status as it was) changing to `after` by
+    /// `cause`: `event_key` names the change (its log entry), `now` is when it happened.
+    pub(crate) async fn notify_change(&self, tx: &mut WriteTx, before: &Stored, cause: Cause<'_>, after: &Status, event_key: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
+        if !tx.notifies() {
+            return Ok(());
+        }
+        let d = self.deadlines();
+        let stored = before;
+        let plan = plan::plan(stored.number, &stored.status, cause, after, now, &d).map_err(|_| ApiError::Internal)?;
+        for key in &plan.cancel {
+            notify::cancel(tx, key).await?;
+        }
+        if plan.send.is_empty() {
+            return Ok(());
+        }
+        let contacts = contacts(tx.conn(), &stored.number.to_string()).await?;
+        for planned in plan.send {
+            let (key, due) = match planned.reminder {
+                Some((key, due)) => (key, due),
+                None => (format!("{event_key}:{}", planned.message.kind()), now),
+            };
+            self.enqueue_one(tx, stored.number, planned.message, &contacts, stored.lang, &key, due, now).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes the `accepted` notification of a submission whose `application_accepted` entry is
+    /// `event_key`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn notify_accepted(
+        &self,
+        tx: &mut WriteTx,
+        number: ApplicationNumber,
+        status: &Status,
+        contacts: &Notifications,
+        lang: Lang,
+        event_key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
+        if !tx.notifies() {
+            return Ok(());
+        }
+        let message = plan::accepted(status, &self.deadlines()).map_err(|_| ApiError::Internal)?;
+        let key = format!("{event_key}:{}", message.kind());
+        self.enqueue_one(tx, number, message, contacts, lang, &key, now, now).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn enqueue_one(
+        &self,
+        tx: &mut WriteTx,
+        number: ApplicationNumber,
+        message: Message,
+        contacts: &Notifications,
+        lang: Lang,
+        key: &str,
+        due: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
+        let outgoing = Outgoing { event_key: key, application: number, message, contacts, lang, due_at: due };
+        notify::enqueue(tx, &outgoing, now).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contacts_come_from_the_normalised_application_and_bad_ones_are_left_out() {
+        let personal = r#"{"notifications":{"phones":["+77010000001","12",null,"8 777 000 00 02"],"email":"parent@example.kz"},"applicant":{"iin":"920514441016"}}"#;
+        let contacts = contacts_of(personal);
+        let phones: Vec<&str> = contacts.phones.iter().map(|p| p.as_str()).collect();
+        assert_eq!(phones, ["+77010000001", "+77770000002"], "`12` is no mobile number");
+        assert_eq!(contacts.email.as_ref().map(|e| e.as_str()), Some("parent@example.kz"));
+        assert!(contacts_of("not json").phones.is_empty());
+    }
+}

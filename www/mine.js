@@ -1,0 +1,66 @@
+// "My applications": every application of the signed-in person (`GET /api/me/applications`),
+// each with its queue in words, its status title (the core's `statusView`) and its queue
+// number, and a link that opens its tracker (`?application=N`: it works after a reload and in
+// another browser too, once signed in).
+import { statusView } from "/pkg/kezek.js";
+import { api } from "./api.js";
+
+const $ = (id) => document.getElementById(id);
+
+/** A queue key (`{locality}-{birth year}-general`, `…-special-{kindergarten}-{disorder}`,
+ * `…-sanatorium-{kindergarten}-{profile}`: the published form, see server/openapi.yaml) in words. */
+export function queueWords(page, key) {
+  const [locality, year, kind, kindergarten, detail] = String(key).split("-");
+  const option = document.querySelector(`#f-applicant-locality option[value="${CSS.escape(locality ?? "")}"]`);
+  let words = page.t("receipt.queue_words", {
+    kind: page.t(`option.queue.kind.${kind}`),
+    year,
+    locality: option?.textContent ?? locality,
+  });
+  const group = kind === "special" ? "disorder" : kind === "sanatorium" ? "profile" : null;
+  if (group && detail) words += ` · ${page.t(`option.queue.${group}.${detail}`)} · ${kindergarten}`;
+  return words;
+}
+
+export function createMine(page) {
+  let applications = null;
+  page.onLanguage(() => { if (applications && !$("mine").hidden) render(); });
+
+  async function load() {
+    try {
+      applications = (await api.myApplications()).applications ?? [];
+      render();
+    } catch (error) {
+      page.fail(error, load);
+    }
+  }
+
+  function render() {
+    const list = $("mine-list");
+    list.replaceChildren();
+    $("mine-empty").hidden = applications.length > 0;
+    for (const a of applications) {
+      const li = document.createElement("li");
+      li.className = "panel mine-item";
+      const link = document.createElement("a");
+      link.href = page.href({ application: a.number });
+      link.textContent = page.t("mine.number", { number: a.number });
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        page.go({ application: a.number });
+      });
+      const heading = document.createElement("h3");
+      heading.append(link);
+      const lines = [queueWords(page, a.queue), statusView(a.status, page.nowIso(), page.lang).title];
+      if (a.position) lines.push(page.t("mine.position", { n: a.position.queueNumber }));
+      li.append(heading, ...lines.map((text) => {
+        const p = document.createElement("p");
+        p.textContent = text;
+        return p;
+      }));
+      list.append(li);
+    }
+  }
+
+  return { load };
+}
