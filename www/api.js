@@ -44,7 +44,10 @@ async function call(method, path, { json, headers = {}, binary = false, text = f
   } finally {
     clearTimeout(timer);
   }
-  if (response.status >= 500 || response.status === 429) throw new BackendError("server", response.status);
+  if (response.status >= 500 || response.status === 429) {
+    // The body names what happened (`db.busy`, `rate.limited`, …): the page says it in words.
+    throw new BackendError("server", response.status, await response.json().catch(() => null));
+  }
   const type = response.headers.get("content-type") ?? "";
   let body = null;
   if (response.ok && binary) body = new Uint8Array(await response.arrayBuffer());

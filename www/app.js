@@ -3,8 +3,8 @@
 // application. Every text comes from the package's catalogs (uiText), so a language switch
 // changes everything, validation messages included.
 //
-// What the page keeps: nothing personal in storage, and in memory only what the current view
-// shows. The view is in the URL (`?application=N`, `&lang=`), so a reload, a new browser or the
+// What the page keeps: nothing personal in storage (the public register's last checkpoint and
+// the queue numbers seen, `seen.js`), and in memory only what the current view shows. The view is in the URL (`?application=N`, `&lang=`), so a reload, a new browser or the
 // way back from sign-in opens the same view; the person's applications come from the server
 // by the session cookie. Only where sign-in is not set up does an application's token live in
 // page memory (it is lost on reload, as it must be: it is the only proof of the right to act).
@@ -49,6 +49,7 @@ export const page = {
     // A refusal says why when the catalogs know its code (an unknown application, …).
     const known = error instanceof BackendError && error.code && page.t(error.code) !== error.code;
     $("notice-text").textContent = known ? page.t(error.code) : page.t(`backend.${kind}`);
+    $("back-online").hidden = true;
     $("notice").hidden = false;
     const button = $("notice-retry");
     button.hidden = !retry;
@@ -59,10 +60,21 @@ export const page = {
   },
   clearFailure() { $("notice").hidden = true; },
   show(view) {
+    page.view = view;
     $("apply").hidden = view !== "apply";
-    $("mine").hidden = view !== "apply" || !page.me;
+    $("mine").hidden = view !== "apply" || !page.me || page.step !== "form";
     $("track").hidden = view !== "track";
   },
+  view: null,
+  /** The form's step ("form", "check", "refusal"): "My applications" shows beside the form only. */
+  step: "form",
+  stepChanged(step) {
+    page.step = step;
+    $("mine").hidden = page.view !== "apply" || !page.me || step !== "form";
+  },
+  /** Whether the last attempt to reach the service found no network (the page then shows what
+   * it last verified, with its date). */
+  offline: false,
   /** Sign-in that comes back to the view on screen. */
   loginHref: () => `/auth/login?return=${encodeURIComponent(`${location.pathname}${location.search}`)}`,
   /** `path` with the page's language, for links and history entries. */
@@ -82,8 +94,10 @@ export const page = {
       page.clockOffset = Date.parse(clock.now) - Date.now();
       page.demo = Boolean(clock.demo);
       page.signIn = Boolean(clock.signIn);
-    } catch {
+      page.offline = false;
+    } catch (error) {
       page.clockOffset = 0; // no backend clock: the device's own is the best we have
+      page.offline = error instanceof BackendError && error.kind === "offline";
     }
   },
 };
@@ -96,6 +110,7 @@ function translate() {
   document.documentElement.lang = page.lang;
   for (const el of document.querySelectorAll("[data-t]")) el.textContent = page.t(el.dataset.t);
   for (const b of document.querySelectorAll("[data-lang]")) b.setAttribute("aria-pressed", String(b.dataset.lang === page.lang));
+  $("accessibility-link").href = `/accessibility.html?lang=${page.lang}`;
   renderAccount();
   for (const f of page.listeners) f();
 }
@@ -137,6 +152,12 @@ async function route() {
   const number = query.get("application");
   renderAccount();
   page.clearFailure();
+  if (number && /^\d{13}$/.test(number) && page.offline && !page.me) {
+    // Opened without a network: what this browser last verified, with its date.
+    page.show("track");
+    await tracker.openOffline(number);
+    return;
+  }
   if (number && /^\d{13}$/.test(number) && (page.me || tokens.has(number))) {
     page.show("track");
     const receipt = query.get("receipt") === "1";
@@ -154,6 +175,7 @@ async function route() {
   $("sign-in-needed").hidden = !needsSignIn;
   $("apply-layout").hidden = needsSignIn;
   page.show("apply");
+  form.show(query.get("step"));
   if (page.me) await mine.load();
 }
 
@@ -185,6 +207,12 @@ async function main() {
     page.go();
   });
   window.addEventListener("popstate", () => route());
+  // Print buttons (the confirmation, the Appendix 3 receipt): the browser saves as PDF.
+  for (const b of document.querySelectorAll("[data-print]")) b.addEventListener("click", () => window.print());
+  const feedback = document.querySelector('meta[name="kezek-feedback"]')?.content;
+  if (feedback) $("feedback").href = feedback;
+  // A failure kept on screen says when the connection is back; the answers are still here.
+  window.addEventListener("online", () => { if (!$("notice").hidden) $("back-online").hidden = false; });
   const asked = new URLSearchParams(location.search).get("lang");
   const preferred = navigator.language?.slice(0, 2);
   setLanguage(LANGS.includes(asked) ? asked : page.me?.lang ?? (LANGS.includes(preferred) ? preferred : "kk"));
@@ -193,8 +221,19 @@ async function main() {
   await route();
   // The page is usable: package fetched and instantiated, first validation run (bench/page_load.mjs).
   performance.mark("kezek:usable");
+  // The page and the package for offline use (www/sw.js).
+  navigator.serviceWorker?.register("/sw.js").catch(() => {});
 }
 
-main().catch((e) => {
-  $("loading").textContent = `Қате · Ошибка · Error: ${e?.message ?? e}`;
-});
+/** A page that could not start says so in the language asked for (static text: the catalogs
+ * are in the package, which may be what failed to load), with a reload. */
+function loadFailed(error) {
+  const asked = new URLSearchParams(location.search).get("lang") ?? navigator.language?.slice(0, 2);
+  document.documentElement.lang = LANGS.includes(asked) ? asked : "kk";
+  $("loading").hidden = true;
+  $("load-failed").hidden = false;
+  $("load-retry").href = location.href;
+  console.warn("kezek: the page did not start", error);
+}
+
+main().catch(loadFailed);

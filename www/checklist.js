@@ -1,5 +1,8 @@
 // The live document checklist beside the form, recomputed on every change by the package.
-import { checklist } from "/pkg/kezek.js";
+import { checklist, formatDate } from "/pkg/kezek.js";
+
+/** A date as people read it (the checklist gives `YYYY-MM-DD`). */
+const day = (date) => (date ? formatDate(date) : "");
 
 const SOURCES = ["state_system", "upload", "original_to_provider"];
 
@@ -32,7 +35,7 @@ export function renderChecklist(page, input) {
       if (item.status && item.status !== "ok") {
         const status = document.createElement("span");
         status.className = `doc-status ${item.status}`;
-        status.textContent = page.t(`checklist.status.${item.status}`, { date: item.validThrough ?? "" });
+        status.textContent = page.t(`checklist.status.${item.status}`, { date: day(item.validThrough) });
         li.append(" ", status);
       }
       const why = document.createElement("span");
@@ -46,7 +49,7 @@ export function renderChecklist(page, input) {
   if (result.originalsDueOn) {
     const p = document.createElement("p");
     p.className = "hint";
-    p.textContent = page.t("checklist.originals_due", { date: result.originalsDueOn });
+    p.textContent = page.t("checklist.originals_due", { date: day(result.originalsDueOn) });
     body.append(p);
   }
 }

@@ -3,13 +3,20 @@
 // disappears the moment the field is fixed. On a failed submit an error summary takes focus and
 // links to each field; the page title gets an "Error:" prefix. The draft lives only in memory.
 //
+// Three steps, in the URL (`&step=check`, so Back returns to the form): the form; "check your
+// answers" (check.js), whose "Change" links open the form at one answer and whose "Continue"
+// comes back; sending. A refusal for missing documents (rules 5-6) shows the Appendix 3
+// receipt, printable. Offline the form still validates (the package is in the page and the
+// service worker's cache); a failed send keeps every answer until the connection returns.
+//
 // With sign-in, the applicant is the signed-in person: their IIN and name come from the sign-in
 // and are shown read-only with the reason (WCAG 2.2 3.3.7, not asked twice). The service's own
 // refusals (a child not linked to the applicant in the civil registry, an applicant who is not
 // the person signed in, …) are shown like the form's errors, by their code from the catalogs,
 // and stay until the field they name changes.
-import { validateApplication, validateField } from "/pkg/kezek.js";
+import { kazakhstanTime, localities, formatDate, validateApplication, validateField } from "/pkg/kezek.js";
 import { api, BackendError, newKey } from "./api.js";
+import { renderCheck } from "./check.js";
 import { renderChecklist } from "./checklist.js";
 
 const CATEGORIES = ["none", "serviceman", "special_state_body", "disabled_parent", "special_needs", "no_parental_care",
@@ -37,8 +44,25 @@ export function createForm(page, onSubmitted) {
 
   buildOptions();
   wireFields();
+  /** "form", "check" or "refusal". */
+  let step = "form";
+
+  /** The localities, named in the page's language (the package has the names). */
+  function fillLocalities() {
+    const select = fieldEl("applicant.locality").querySelector("select");
+    const chosen = select.value;
+    for (const option of [...select.options].slice(1)) option.remove();
+    for (const { code, name } of localities(page.lang)) {
+      const option = document.createElement("option");
+      option.value = code;
+      option.textContent = name;
+      select.append(option);
+    }
+    select.value = chosen;
+  }
 
   function buildOptions() {
+    fillLocalities();
     for (const [name, values] of Object.entries({ "queue.disorder": DISORDERS, "queue.profile": PROFILES })) {
       const select = fieldEl(name).querySelector("select");
       for (const v of values) {
@@ -126,7 +150,13 @@ export function createForm(page, onSubmitted) {
     form.addEventListener("change", onFinished);
     form.addEventListener("focusout", onFinished);
     form.addEventListener("submit", onSubmit);
-    page.onLanguage(refresh);
+    $("send").addEventListener("click", () => send(draft()));
+    $("refusal-back").addEventListener("click", () => page.go());
+    page.onLanguage(() => {
+      fillLocalities();
+      refresh();
+      if (step === "check") renderCheck(page, form, change);
+    });
   }
 
   const value = (name) => fieldEl(name)?.querySelector("input, select")?.value ?? "";
@@ -317,31 +347,76 @@ export function createForm(page, onSubmitted) {
   }
 
   function updateTitle() {
-    const base = page.t("form.title");
-    document.title = summaryVisible ? `${page.t("form.title_error")} ${base}` : base;
+    const base = page.t(step === "check" ? "check.title" : "form.title");
+    document.title = summaryVisible && step === "form" ? `${page.t("form.title_error")} ${base}` : base;
   }
 
+  /** Shows every error at once with the summary, and moves to the form. */
+  function showAllErrors(errors) {
+    showStep("form");
+    for (const [field, message] of errors) showError(field, message);
+    summaryVisible = true;
+    renderSummary(errors);
+    updateTitle();
+    $("error-summary").focus();
+  }
+
+  /** "Continue": to "check your answers" when the form has no error. */
   async function onSubmit(event) {
     event.preventDefault();
     const errors = currentErrors();
     if (errors.size > 0) {
-      for (const [field, message] of errors) showError(field, message);
-      summaryVisible = true;
-      renderSummary(errors);
-      updateTitle();
-      $("error-summary").focus();
+      showAllErrors(errors);
       return;
     }
     summaryVisible = false;
     $("error-summary").hidden = true;
+    await page.go({ step: "check" });
+  }
+
+  /** Shows one step of the form (see the module note). */
+  function showStep(next) {
+    step = next;
+    $("apply-layout").hidden = next !== "form";
+    for (const id of ["apply-title", "apply-lead"]) $(id).hidden = next !== "form";
+    $("check").hidden = next !== "check";
+    $("refusal").hidden = next !== "refusal";
+    if (next !== "form") $("error-summary").hidden = true;
+    else if (summaryVisible) $("error-summary").hidden = false;
+    page.stepChanged(next);
     updateTitle();
-    await send(draft());
+  }
+
+  /** A "Change" link: the form, at that answer; "Continue" comes back to the check. */
+  function change(field) {
+    history.pushState(null, "", page.href());
+    showStep("form");
+    const el = fieldEl(field);
+    const target = el.dataset.kind === "radios" ? (el.querySelector("input:checked") ?? el.querySelector("input")) : el.querySelector("input, select");
+    el.scrollIntoView({ block: "center" });
+    target?.focus();
+  }
+
+  /** The Appendix 3 receipt: who, when, and the documents the service found missing. */
+  function showRefusal(issues) {
+    const d = draft();
+    $("refusal-applicant").textContent = [d.applicant.lastName, d.applicant.firstName, d.applicant.middleName].filter(Boolean).join(" ");
+    const local = kazakhstanTime(page.nowIso());
+    $("refusal-at").textContent = page.t("time.moment", { date: formatDate(local.slice(0, 10)), time: local.slice(11, 16) });
+    $("refusal-list").replaceChildren(...issues.map((e) => {
+      const li = document.createElement("li");
+      li.textContent = e.message;
+      return li;
+    }));
+    history.pushState(null, "", page.href());
+    showStep("refusal");
+    $("refusal-title").focus();
   }
 
   async function send(body) {
     const json = JSON.stringify(body);
     if (!attempt || attempt.json !== json) attempt = { key: newKey(), json };
-    const button = $("submit");
+    const button = $("send");
     button.disabled = true;
     $("submit-status").textContent = page.t("form.sending");
     try {
@@ -351,9 +426,14 @@ export function createForm(page, onSubmitted) {
       await onSubmitted(receipt);
     } catch (error) {
       $("submit-status").textContent = "";
-      if (error instanceof BackendError && error.kind === "rejected" && error.status !== 401 && error.body?.errors) {
+      const issues = error instanceof BackendError ? error.body?.errors ?? [] : [];
+      if (error.kind === "rejected" && issues.length > 0 && issues.every((e) => e.code === "documents.missing")) {
+        // Rules 5-6: an incomplete set of documents is refused with the Appendix 3 receipt.
+        showRefusal(issues);
+      } else if (error instanceof BackendError && error.kind === "rejected" && error.status !== 401 && error.body?.errors) {
         // The backend applies the same rules, and those only it can check (the civil registry,
         // the documents on file, one application per child): show its errors exactly like ours.
+        history.replaceState(null, "", page.href());
         const general = new Map(); // refusals about no one field: shown once
         for (const e of error.body.errors) {
           const field = displayField(e.field, e.code);
@@ -363,11 +443,7 @@ export function createForm(page, onSubmitted) {
         const errors = currentErrors();
         for (const [field, message] of general) if (!errors.has(field)) errors.set(field, message);
         if (errors.size === 0) errors.set("consent", page.t("backend.rejected"));
-        for (const [field, message] of errors) showError(field, message);
-        summaryVisible = true;
-        renderSummary(errors);
-        updateTitle();
-        $("error-summary").focus();
+        showAllErrors(errors);
       } else {
         page.fail(error, () => send(body));
       }
@@ -395,6 +471,18 @@ export function createForm(page, onSubmitted) {
     ready(me) {
       if (me) fillApplicant(me);
       refresh();
+    },
+    /** Shows `asked` ("form" or "check", from the URL); "check" only for a form without
+     * errors (after a reload the draft is gone: the form again). */
+    show(asked) {
+      if (asked === "check" && currentErrors().size === 0) {
+        renderCheck(page, form, change);
+        showStep("check");
+        $("check-title").focus();
+        return;
+      }
+      if (asked === "check") history.replaceState(null, "", page.href());
+      if (step !== "form") showStep("form");
     },
   };
 }

@@ -4,31 +4,19 @@
 // another browser too, once signed in).
 import { statusView } from "/pkg/kezek.js";
 import { api } from "./api.js";
+import { queueName } from "./tracker.js";
 
 const $ = (id) => document.getElementById(id);
 
-/** A queue key (`{locality}-{birth year}-general`, `…-special-{kindergarten}-{disorder}`,
- * `…-sanatorium-{kindergarten}-{profile}`: the published form, see server/openapi.yaml) in words. */
-export function queueWords(page, key) {
-  const [locality, year, kind, kindergarten, detail] = String(key).split("-");
-  const option = document.querySelector(`#f-applicant-locality option[value="${CSS.escape(locality ?? "")}"]`);
-  let words = page.t("receipt.queue_words", {
-    kind: page.t(`option.queue.kind.${kind}`),
-    year,
-    locality: option?.textContent ?? locality,
-  });
-  const group = kind === "special" ? "disorder" : kind === "sanatorium" ? "profile" : null;
-  if (group && detail) words += ` · ${page.t(`option.queue.${group}.${detail}`)} · ${kindergarten}`;
-  return words;
-}
-
 export function createMine(page) {
   let applications = null;
+  let bulletin = null; // kindergarten names of special and sanatorium queues
   page.onLanguage(() => { if (applications && !$("mine").hidden) render(); });
 
   async function load() {
     try {
       applications = (await api.myApplications()).applications ?? [];
+      if (applications.some((a) => !String(a.queue).endsWith("-general"))) bulletin ??= await api.bulletin().catch(() => null);
       render();
     } catch (error) {
       page.fail(error, load);
@@ -51,7 +39,7 @@ export function createMine(page) {
       });
       const heading = document.createElement("h3");
       heading.append(link);
-      const lines = [queueWords(page, a.queue), statusView(a.status, page.nowIso(), page.lang).title];
+      const lines = [queueName(page, a.queue, bulletin), statusView(a.status, page.nowIso(), page.lang).title];
       if (a.position) lines.push(page.t("mine.position", { n: a.position.queueNumber }));
       li.append(heading, ...lines.map((text) => {
         const p = document.createElement("p");

@@ -1,5 +1,5 @@
 // The foundation page: what an IIN says, and working-day arithmetic, over the kezek package.
-import init, { validateIin, addWorkingDays, isWorkingDay, kazakhstanTime, uiText } from "/pkg/kezek.js";
+import init, { validateIin, addWorkingDays, formatDate, isWorkingDay, kazakhstanTime, uiText } from "/pkg/kezek.js";
 
 const $ = (id) => document.getElementById(id);
 let lang = "kk";
@@ -25,7 +25,7 @@ function checkIin() {
   const r = validateIin(value, kazakhstanToday(), lang);
   if (r.ok) {
     const sex = uiText(`page.sex.${r.sex}`, lang);
-    show($("iin-result"), uiText("page.iin.ok", lang).replace("{birthDate}", r.birthDate).replace("{sex}", sex), "ok");
+    show($("iin-result"), uiText("page.iin.ok", lang).replace("{birthDate}", formatDate(r.birthDate)).replace("{sex}", sex), "ok");
   } else {
     show($("iin-result"), r.message, "error");
   }
@@ -38,7 +38,7 @@ function countDays() {
   try {
     const to = addWorkingDays(from, n);
     const fromKind = uiText(isWorkingDay(from) ? "page.days.working" : "page.days.off", lang);
-    show($("days-result"), uiText("page.days.result", lang).replace("{to}", to).replace("{fromKind}", fromKind), "ok");
+    show($("days-result"), uiText("page.days.result", lang).replace("{to}", formatDate(to)).replace("{fromKind}", fromKind), "ok");
   } catch (e) {
     show($("days-result"), uiText(e.code ?? "date.format", lang), "error");
   }

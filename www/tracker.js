@@ -11,12 +11,20 @@
 // re-rendered and no live region announces the ticks (a screen reader would hear one per second).
 // When a deadline passes on the page's clock (the view's state changes), the tracker asks the
 // service again.
-import { QueueSnapshot, kazakhstanTime, statusView } from "/pkg/kezek.js";
+//
+// Beyond the service's own view: the queue number seen on an earlier day (`seen.js`) says how
+// it moved, and `estimateAccess` turns it, or the bulletins' places for the child's pool, into
+// a likely range of dates with its method. Without a network the tracker keeps the last
+// verified state on screen and says as of when; opened offline, it shows what this browser last
+// verified.
+import { QueueSnapshot, describeQueue, estimateAccess, formatDate, kazakhstanTime, statusView } from "/pkg/kezek.js";
 import { api, newKey } from "./api.js";
-import { queueWords } from "./mine.js";
 import { checkRegister } from "./register.js";
+import { recall, remember } from "./seen.js";
 
 const $ = (id) => document.getElementById(id);
+/** Refusals after which the next chance is worth saying. */
+const NEXT_CHANCE = new Set(["window.closed", "status.window_closed", "status.referral_expired", "referral.not_active"]);
 const STEPS = ["awaiting_originals", "queued", "window_open", "referred", "admitted"];
 const STEP_LABELS = ["timeline.awaiting_originals", "timeline.queued", "timeline.window_open", "timeline.referral_issued", "timeline.admitted"];
 /** The step of each state on the usual path; the others (stop-list, archived, withdrawn,
@@ -26,6 +34,22 @@ const STEP_OF = { awaiting_originals: 0, queued: 1, temporary_stay: 1, window_op
 /** JSON with sorted keys, to compare two statuses by value. */
 const canonical = (value) => JSON.stringify(value, (_, v) => (v && typeof v === "object" && !Array.isArray(v)
   ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v));
+
+/** A local ISO instant (`kazakhstanTime`) as people read it: `30.11.2026, 10:05 (Astana time)`. */
+export function moment(page, local) {
+  return page.t("time.moment", { date: formatDate(local.slice(0, 10)), time: local.slice(11, 16) });
+}
+
+/** The queue in words; a special or sanatorium queue names its kindergarten from the bulletin. */
+export function queueName(page, key, bulletin) {
+  const id = String(key).split("-")[3];
+  const kindergarten = id ? bulletin?.vacancies?.find((v) => v.kindergartenId === id)?.kindergarten : undefined;
+  try {
+    return describeQueue(key, page.lang, kindergarten);
+  } catch {
+    return String(key);
+  }
+}
 
 function el(tag, className, text) {
   const e = document.createElement(tag);
@@ -40,13 +64,22 @@ export function createTracker(page) {
   let view = null; // the service's ApplicationView
   let register = null; // verifyRegister's result
   let snapshot = null; // { total, position } from the verified snapshot
-  let bulletin = null; // kindergarten names for the referral
+  let bulletin = null; // the bulletin of free places: kindergarten names, places for the estimate
+  let previous = null; // the sighting of an earlier day (seen.js), to say how the number moved
+  let verifiedAt = null; // when the state on screen was last verified (local ISO)
+  let offlineSighting = null; // opened without a network: what this browser last verified
   let shown = null; // the state on screen
   let timer = null;
   let busy = false;
-  let loading = null;
+  let loading = null; // the read under way
+  let again = null; // a read asked for during it, to run after it
 
-  page.onLanguage(() => { if (view && !$("track").hidden) render(); });
+  page.onLanguage(() => {
+    if (view && !$("track").hidden) render();
+    else if (offlineSighting && !$("track").hidden) renderOffline();
+  });
+  // Back online: read the service again (the state on screen is the last verified one).
+  window.addEventListener("online", () => { if (number && !$("track").hidden) reload(); });
   for (const b of document.querySelectorAll("[data-advance]")) b.onclick = () => advance(b.dataset.advance);
   $("cancel-referral").onclick = () => cancel();
   $("extend-form").addEventListener("submit", (event) => { event.preventDefault(); extend(); });
@@ -58,14 +91,19 @@ export function createTracker(page) {
     const same = n === number;
     number = n;
     token = t;
+    offlineSighting = null;
+    $("register").hidden = false;
+    $("track-offline").hidden = true;
     if (!same) {
-      view = register = snapshot = bulletin = shown = null;
+      view = register = snapshot = bulletin = shown = previous = verifiedAt = null;
       $("track-status").textContent = "";
       $("withdraw-confirm").hidden = true;
       $("extend-until").value = "";
       $("notify-form").hidden = true;
     }
     $("receipt").hidden = !receipt;
+    $("next-steps").hidden = !receipt;
+    $("receipt-number").textContent = n;
     $("back").hidden = !page.me;
     $("demo-panel").hidden = !page.demo;
     $("track-title").textContent = page.t("mine.number", { number: n });
@@ -82,10 +120,16 @@ export function createTracker(page) {
     view = null;
   }
 
-  /** Reads the application and checks the register; one at a time. */
+  /** Reads the application and checks the register; one at a time. Asked for during another
+   * (after a write, say), it reads again once that one ends: a read begun before the write
+   * would show the state before it. */
   function reload() {
+    if (loading) {
+      again ??= loading.then(() => { again = null; return reload(); });
+      return again;
+    }
     const asked = number;
-    loading ??= (async () => {
+    loading = (async () => {
       try {
         const v = await api.status(number, token);
         // The register is checked against the snapshot shown, so it is fetched after it; only
@@ -101,14 +145,30 @@ export function createTracker(page) {
             s.free();
           }
         }
-        if (v.referral) bulletin = await api.bulletin().catch(() => bulletin);
+        bulletin = await api.bulletin().catch(() => bulletin);
         if (asked !== number) return; // another view was opened meanwhile
+        if (r?.verdict === "confirmed") {
+          // What the register proves, kept for "how it moved" and for the page offline.
+          const seen = await recall(number);
+          const today = page.today();
+          previous = seen.last && seen.last.on !== today ? seen.last : seen.earlier ?? null;
+          verifiedAt = kazakhstanTime(page.nowIso());
+          const n = snapshot?.position?.queueNumber ?? null;
+          await remember(number, { queue: v.queue, n, total: snapshot?.total ?? null, on: today, at: verifiedAt, status: v.status });
+        }
         view = v;
         register = r;
         page.clearFailure();
+        $("track-offline").hidden = true;
         render();
       } catch (error) {
-        page.fail(error, reload);
+        if (error.kind === "offline" && view) {
+          // The state on screen stays, said to be the last verified one.
+          $("track-offline").textContent = page.t("tracker.offline", { at: moment(page, verifiedAt ?? kazakhstanTime(page.nowIso())) });
+          $("track-offline").hidden = false;
+        } else {
+          page.fail(error, reload);
+        }
       } finally {
         loading = null;
       }
@@ -123,9 +183,11 @@ export function createTracker(page) {
     const v = statusNow();
     shown = v.state;
     $("track-title").textContent = page.t("mine.number", { number });
-    $("track-queue").textContent = queueWords(page, view.queue);
+    $("track-queue").textContent = queueName(page, view.queue, bulletin);
     renderRegister(v);
-    renderPositions();
+    renderPositions(v);
+    renderEstimate(v);
+    renderNextSteps(v);
     $("status-title").textContent = v.title;
     renderTimeline(v.state);
     renderCountdowns(v);
@@ -133,7 +195,7 @@ export function createTracker(page) {
     renderVacancies(v);
     renderReferral(v);
     $("demo-originals").hidden = v.state !== "awaiting_originals";
-    if (page.demo) $("demo-now").textContent = kazakhstanTime(page.nowIso()).slice(0, 16).replace("T", " ");
+    if (page.demo) $("demo-now").textContent = moment(page, kazakhstanTime(page.nowIso()));
     clearInterval(timer);
     timer = setInterval(tick, 1000);
   }
@@ -153,7 +215,7 @@ export function createTracker(page) {
 
   const confirmed = () => register?.verdict === "confirmed";
 
-  function renderPositions() {
+  function renderPositions(v) {
     const box = $("positions");
     box.replaceChildren();
     if (!confirmed()) return; // never a position from a log that may have been rewritten
@@ -164,7 +226,10 @@ export function createTracker(page) {
       : view.position && { n: view.position.queueNumber, extraordinary: view.position.aheadExtraordinary,
         priority: view.position.aheadPriority, general: view.position.aheadGeneral };
     if (!p) {
-      card.append(el("p", "", page.t("queue.no_place")));
+      // No queue number: say why (a referral holds a place; originals come first).
+      const why = { referred: "queue.referred", awaiting_originals: "queue.after_originals" }[v.state] ?? "queue.no_place";
+      card.append(el("p", "", page.t(why)));
+      card.dataset.why = why;
       box.append(card);
       return;
     }
@@ -178,10 +243,44 @@ export function createTracker(page) {
       bar.append(fill);
       card.append(el("p", "big", page.t("tracker.position", { n: p.n, total })), el("p", "", page.t("tracker.ahead", p)), bar,
         el("p", "", page.t(fromSnapshot.inNextWindow ? "tracker.in_window" : "tracker.not_in_window")));
+      if (previous?.n) card.append(el("p", "moved", page.t("queue.moved", { date: formatDate(previous.on), from: previous.n, to: p.n })));
     } else {
       card.append(el("p", "big", page.t("mine.position", { n: p.n })), el("p", "", page.t("tracker.ahead", p)));
     }
     box.append(card);
+  }
+
+  /** When access to referrals is likely to come, with how it was estimated (waiting states only). */
+  function renderEstimate(v) {
+    const box = $("estimate");
+    const n = snapshot?.position?.queueNumber;
+    box.hidden = !(confirmed() && n && (v.state === "queued" || v.state === "temporary_stay"));
+    if (box.hidden) return;
+    let e;
+    try {
+      e = estimateAccess({
+        queue: view.queue, queueNumber: n, ageGroup: view.pool?.ageGroup, stayMode: view.pool?.stayMode,
+        vacancies: bulletin?.vacancies ?? [],
+        earlier: previous?.n ? { on: previous.on, queueNumber: previous.n } : undefined,
+      }, page.today(), page.lang);
+    } catch {
+      box.hidden = true;
+      return;
+    }
+    box.dataset.kind = e.kind;
+    box.dataset.basis = e.basis ?? "";
+    $("estimate-text").textContent = e.text;
+    $("estimate-method").textContent = e.method;
+    for (const id of ["estimate-text", "estimate-method", "estimate-caveat"]) $(id).hidden = e.kind === "unknown";
+    $("estimate-unknown").hidden = e.kind !== "unknown";
+  }
+
+  /** The confirmation's "what happens next", from the status: deadlines, remarks, next events. */
+  function renderNextSteps(v) {
+    if ($("next-steps").hidden) return;
+    const lines = [v.deadlineLabel, v.state === "awaiting_originals" ? page.t("queue.after_originals") : null, ...v.notes,
+      ...v.nextEvents.map((e) => e.label)].filter(Boolean);
+    $("next-list").replaceChildren(...lines.map((text) => el("li", "", text)));
   }
 
   function renderTimeline(state) {
@@ -340,8 +439,20 @@ export function createTracker(page) {
       } catch (error) {
         if (error.kind === "rejected") {
           busy = false;
-          $("track-status").textContent = refusal(error);
+          // Refused for time (access closed, a referral run out): the service's clock is the
+          // one that counts, so the page takes it again before saying what comes next.
+          if (NEXT_CHANCE.has(error.code)) await page.syncClock().catch(() => {});
           await reload();
+          // Said once, after the reload (a live region read twice is noise). Access closed or a
+          // referral ran out: say when the next chance comes (the core's next access, or the
+          // note on confirming interest).
+          let said = refusal(error);
+          if (NEXT_CHANCE.has(error.code) && view) {
+            const v = statusNow();
+            const next = v.nextEvents.find((e) => e.event === "access_window")?.label ?? v.notes[0];
+            if (next) said = `${said.replace(/[.!]?$/, ".")} ${next}`;
+          }
+          $("track-status").textContent = said;
           return error;
         }
         $("track-status").textContent = "";
@@ -431,5 +542,40 @@ export function createTracker(page) {
     }
   }
 
-  return { open, close, reload };
+  /** The tracker opened without a network: what this browser last verified, with its date. */
+  async function openOffline(n) {
+    number = n;
+    view = register = snapshot = null;
+    for (const id of ["receipt", "next-steps", "actions-panel", "vacancies-panel", "referral-panel", "notify-form", "demo-panel", "register",
+      "register-differs", "estimate", "back"]) $(id).hidden = true;
+    $("positions").replaceChildren();
+    $("timeline").replaceChildren();
+    $("countdowns").replaceChildren();
+    offlineSighting = (await recall(n)).last ?? {};
+    renderOffline();
+  }
+
+  function renderOffline() {
+    const last = offlineSighting;
+    $("track-title").textContent = page.t("mine.number", { number });
+    $("track-number").textContent = number;
+    $("track-offline").hidden = false;
+    $("track-offline").textContent = last.at ? page.t("tracker.offline", { at: moment(page, last.at) }) : page.t("backend.offline");
+    $("track-queue").textContent = last.queue ? queueName(page, last.queue, null) : "";
+    let title = "";
+    try {
+      if (last.status) title = statusView(last.status, last.at, page.lang).title;
+    } catch {
+      // A status this package cannot read: the date and number still say something.
+    }
+    $("status-title").textContent = title;
+    $("positions").replaceChildren();
+    if (last.n) {
+      const card = el("div", "panel position");
+      card.append(el("p", "big", page.t("tracker.position", { n: last.n, total: last.total })));
+      $("positions").append(card);
+    }
+  }
+
+  return { open, openOffline, close, reload };
 }

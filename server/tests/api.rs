@@ -378,3 +378,19 @@ async fn the_signed_in_applicant_applies_for_a_linked_child_and_finds_it_again()
         assert_eq!(ru["errors"][0]["message"], "Такое заявление не найдено");
     }
 }
+
+#[tokio::test]
+async fn a_claim_after_the_deadline_job_closed_the_access_is_refused_as_access_closed() {
+    for url in test_databases("closed").await {
+        let store = store(&url).await;
+        let seeded = window_fixture(&store, 1, 1, 1).await;
+        // Rule 24.10: the access lasts 3 working days; on Thursday the job has recorded its end.
+        let thursday = at(remaining_day(), 9);
+        kezek_server::jobs::settle_deadlines(&store, thursday).await.unwrap();
+        let server = serve(store, thursday).await;
+        let request = json!({ "number": seeded[0].number, "vacancyId": "v0" });
+        let (status, body) = post_as(&client(), &seeded[0].token, format!("{}/api/claims", server.base), &request).await;
+        // "Access closed" (the page adds when the next one opens), not "illegal in this status".
+        assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::CONFLICT, json!("status.window_closed")), "{body}");
+    }
+}

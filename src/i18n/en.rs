@@ -10,9 +10,7 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("iin.checksum", "Check the IIN for a typing mistake: the last digit does not match the others"),
     ("iin.future", "Check the IIN: the date of birth in it has not come yet"),
     // --- citizen page ---
-    ("page.skip", "Skip to main content"),
     ("page.retry", "Try again"),
-    ("page.tools_link", "Check an IIN or count working days"),
     ("form.title", "Put your child in the kindergarten queue"),
     ("form.lead", "Fill in the application. We check each answer as soon as you finish it."),
     ("form.error_summary", "There is a problem"),
@@ -347,7 +345,7 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("mine.number", "Application {number}"),
     ("mine.position", "Queue number {n}"),
     ("mine.back", "Back to my applications"),
-    ("receipt.queue_words", "{kind}, children born in {year}, {locality}"),
+    ("queue.words", "{locality}, children born in {year}, {kind}"),
     ("register.differs", "Warning: by the public register, the status is “{status}”, which is not the status shown here. Do not rely on it: call the Unified Contact Centre on 1414."),
     ("tracker.actions", "What you can do"),
     ("tracker.by", "by {at}"),
@@ -364,6 +362,22 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("notify.lang", "Language of messages"),
     ("notify.save", "Save the notification settings"),
     ("notify.saved", "Notification settings saved"),
+    // --- citizen page: queue in words, estimate, check your answers, offline ---
+    ("queue.words.special", "special queue ({detail}), {kindergarten}"),
+    ("queue.words.sanatorium", "sanatorium queue ({detail}), {kindergarten}"),
+    ("queue.moved", "Last time you looked ({date}) your queue number was {from}; now it is {to}."),
+    ("queue.referred", "You have a referral: a place in a kindergarten is held for you, so the application has no queue number now. If the referral is cancelled, the application goes back to its turn in the queue."),
+    ("queue.after_originals", "The application gets a queue number once the service provider confirms the original documents."),
+    ("estimate.between", "Access to referrals is likely to reach you between {from} and {to}."),
+    ("estimate.not_before", "Access to referrals is not likely to reach you before {from}."),
+    ("estimate.method.snapshots", "How we estimate: since your earlier visit your queue number fell by {places} in {days} working days. At that pace, your turn comes within these dates 8 times in 10."),
+    ("estimate.method.bulletins", "How we estimate: the bulletins of free places published {places} places for your child's age group and hours of stay in {days} working days; {n} are needed to reach you. At that pace, your turn comes within these dates 8 times in 10."),
+    ("form.continue", "Continue"),
+    ("check.title", "Check your answers before sending your application"),
+    ("check.change", "Change"),
+    ("check.yes", "Yes"),
+    ("check.none", "Not given"),
+    ("tracker.offline", "You are offline. This is the last verified information, as of {at}. It is updated when the connection returns."),
 ];
 
 /// The service provider's texts (issue 11): the operator page's labels and the staff API's

@@ -61,6 +61,19 @@ pub enum GroupKind {
     Sanatorium { profile: Token },
 }
 
+impl GroupKind {
+    /// The group kind as the bulletin of free places writes it: `general`, or `special` /
+    /// `sanatorium` with the disorder or profile token in `detail`.
+    pub fn parse(kind: &str, detail: &str) -> Option<GroupKind> {
+        match kind {
+            "general" => Some(GroupKind::General),
+            "special" => Token::new(detail).ok().map(|disorder| GroupKind::Special { disorder }),
+            "sanatorium" => Token::new(detail).ok().map(|profile| GroupKind::Sanatorium { profile }),
+            _ => None,
+        }
+    }
+}
+
 /// A reported seat's place: where it is and whom it is for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Seat {

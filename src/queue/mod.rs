@@ -8,18 +8,23 @@
 //!   (rules 3.3-3.6, 24.2, 24.6, 25).
 //! * [`snapshot`] is the compact binary form the provider publishes per queue and the browser
 //!   decodes to answer "what is my place?" (see `docs/snapshot-format.md`).
+//! * [`describe_queue`] names a queue in words, with the localities' names as data.
+//! * [`estimate`] says when access to referrals is likely to come, with its method and range.
 //!
 //! Submission instants are compared **to the whole second** (Unix seconds, fractions dropped):
 //! the queue management system records submissions to the second, and the snapshot stores
 //! seconds, so [`order`], [`position`] and a decoded snapshot always agree.
 
+mod describe;
 pub mod distribution;
+pub mod estimate;
 mod key;
 mod number;
 mod order;
 pub mod seat;
 pub mod snapshot;
 
+pub use describe::{describe_queue, localities, locality_name, Locality, LOCALITIES};
 pub use key::{KeyError, QueueKey, QueueKind, Token, MAX_KEY_LEN};
 pub use number::{ApplicationNumber, NumberError};
 pub use order::{order, position, Ahead, ClassCounts, Lead, OrderPolicy, Position};

@@ -15,7 +15,9 @@
 
 mod application;
 mod calendar;
+mod describe;
 mod error;
+mod estimate;
 mod i18n;
 mod iin;
 mod queue;
@@ -24,6 +26,8 @@ mod tlog;
 
 pub use application::*;
 pub use calendar::*;
+pub use describe::*;
+pub use estimate::*;
 pub use i18n::*;
 pub use iin::*;
 pub use queue::*;

@@ -64,6 +64,13 @@ async function signIn(page, account) {
   await page.waitForSelector("#apply:not([hidden]), #track:not([hidden])");
 }
 
+/** Continues to "check your answers" and sends the application from there. */
+async function send(page) {
+  await page.click("#submit");
+  await page.waitForSelector("#check:not([hidden])");
+  await page.click("#send");
+}
+
 async function fillValid(page, childIin) {
   await page.fill(field("applicant.address"), "Абай даңғылы, 1");
   await page.selectOption(field("applicant.locality"), "750000000");
@@ -79,7 +86,7 @@ async function fillValid(page, childIin) {
 async function apply(page, account, child = 0) {
   await signIn(page, account);
   await fillValid(page, PEOPLE[account].children[child]);
-  await page.click("#submit");
+  await send(page);
   await page.waitForSelector("#track:not([hidden])");
   await page.waitForSelector("#register.confirmed");
   return page.textContent("#track-number");
@@ -154,7 +161,7 @@ for (const [lang, account, viewport] of [["en", "aigul", DESKTOP], ["ru", "olga"
     await page.check(`${field("category")}-none`);
     assert.equal(await page.$('#checklist-body [data-id="teacher_workplace_certificate"]'), null);
 
-    await page.click("#submit");
+    await send(page);
     await page.waitForSelector("#track:not([hidden])");
     assert.match(await page.textContent("#track-number"), /^\d{13}$/);
     assert.equal(await page.evaluate(() => document.activeElement?.id), "receipt");
@@ -172,7 +179,7 @@ test("a child the civil registry does not link to the person signed in is refuse
   await page.click("[data-lang=en]");
   await signIn(page, "erlan");
   await fillValid(page, PEOPLE.aigul.children[1]); // a real child, but not Erlan's
-  await page.click("#submit");
+  await send(page);
   await page.waitForSelector("#error-summary:not([hidden])");
   assert.match(await page.textContent("#error-summary-list"), new RegExp(NOT_LINKED.en));
   assert.match(await page.textContent(`${field("child.iin")}-error`), new RegExp(NOT_LINKED.en));
@@ -200,7 +207,7 @@ test("a child the civil registry does not link to the person signed in is refuse
     input.value = iin;
     input.dispatchEvent(new Event("input", { bubbles: true }));
   }, PEOPLE.aigul.iin);
-  await other.click("#submit");
+  await send(other);
   await other.waitForSelector(`${field("applicant.iin")}-error:not([hidden])`);
   assert.match(await other.textContent(`${field("applicant.iin")}-error`), /Өтініш беруші — жүйеге кірген адам: ЖСН сіздікі болуы тиіс/);
   assert.match(await other.textContent("#error-summary-list"), /ЖСН сіздікі болуы тиіс/);
@@ -225,7 +232,7 @@ test("back in a new browser: my applications after sign-in, the tracker after a 
   await signIn(page, "daniyar");
   await page.waitForSelector("#mine:not([hidden]) .mine-item");
   const item = page.locator(".mine-item", { hasText: number });
-  assert.match(await item.textContent(), /General queue, children born in 2023, Алматы/);
+  assert.match(await item.textContent(), /Almaty, children born in 2023, general queue/);
   assert.match(await item.textContent(), /In the queue/);
   assert.match(await item.textContent(), /Queue number \d+/);
   await noAxeViolations(page, "my applications");
@@ -393,10 +400,10 @@ test("a special queue is kept per kindergarten: the form names one from the bull
   await page.waitForSelector("#error-summary:not([hidden])");
   assert.match(await page.textContent(`${field("queue.kindergarten")}-error`), /Choose the kindergarten/);
   await page.selectOption(field("queue.kindergarten"), "kg2");
-  await page.click("#submit");
+  await send(page);
   await page.waitForSelector("#track:not([hidden])");
   await page.waitForSelector("#register.confirmed");
-  assert.match(await page.textContent("#track-queue"), /^Special queue, children born in 2022, Алматы · Speech disorder · kg2$/);
+  assert.equal(await page.textContent("#track-queue"), "Almaty, children born in 2022, special queue (speech disorder), №2 «Айгөлек»");
   await noAxeViolations(page, "special queue");
   assert.deepEqual(errors, []);
 });
@@ -419,7 +426,7 @@ test("a failed submission is retried with the same request; a ground no state sy
       await route.continue();
     }
   });
-  await page.click("#submit");
+  await send(page);
   await page.waitForSelector("#notice:not([hidden])");
   assert.match(await page.textContent("#notice-text"), /could not reach the service/);
   assert.equal(await page.inputValue(field("child.firstName")), "Nurlan", "answers are kept");
@@ -484,7 +491,7 @@ test("the public register confirms the place, and a rewritten register hides it 
     await forked.fill(field("applicant.firstName"), "Айгүл");
     await forked.fill(field("applicant.iin"), PEOPLE.aigul.iin);
     await fillValid(forked, PEOPLE.aigul.children[0]);
-    await forked.click("#submit");
+    await send(forked);
     await forked.waitForSelector("#register.rewritten, #register.invalid");
     assert.match(await forked.textContent("#register"), /^Warning/);
     assert.equal(await forked.$("#positions .position"), null, "no position from a rewritten register");
@@ -531,6 +538,9 @@ test("the whole flow by keyboard alone: sign in, apply, take a place, cancel, si
   await tabTo(field("consent"));
   await press("Space");
   await tabTo("#submit");
+  await press("Enter");
+  await page.waitForSelector("#check:not([hidden])");
+  await tabTo("#send");
   await press("Enter");
   await page.waitForSelector("#positions .position .big");
   await untilAccess(page, async (selector) => { await tabTo(selector); await press("Enter"); });

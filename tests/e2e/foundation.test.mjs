@@ -17,9 +17,9 @@ async function ready(viewport) {
 test("the IIN widget says what an IIN means, in each language", async () => {
   const { page, errors } = await ready();
   const cases = [
-    ["en", "Born 2020-02-29, female", "Check the IIN for a typing mistake"],
-    ["ru", "Дата рождения 2020-02-29, пол: женский", "Проверьте ИИН на опечатку"],
-    ["kk", "Туған күні 2020-02-29, жынысы: әйел", "ЖСН-нің дұрыс терілгенін тексеріңіз"],
+    ["en", "Born 29.02.2020, female", "Check the IIN for a typing mistake"],
+    ["ru", "Дата рождения 29.02.2020, пол: женский", "Проверьте ИИН на опечатку"],
+    ["kk", "Туған күні 29.02.2020, жынысы: әйел", "ЖСН-нің дұрыс терілгенін тексеріңіз"],
   ];
   for (const [lang, ok, wrong] of cases) {
     await page.click(`[data-lang=${lang}]`);
@@ -38,10 +38,10 @@ test("the working-day widget adds working days across holidays", async () => {
   await page.click("[data-lang=en]");
   await page.fill("#from", "2025-03-20");
   await page.fill("#count", "1");
-  assert.equal(await page.textContent("#days-result"), "Result: 2025-03-26. The start date is a working day.");
+  assert.equal(await page.textContent("#days-result"), "Result: 26.03.2025. The start date is a working day.");
   await page.fill("#from", "2026-12-16");
   await page.fill("#count", "3");
-  assert.equal(await page.textContent("#days-result"), "Result: 2026-12-21. The start date is a day off.");
+  assert.equal(await page.textContent("#days-result"), "Result: 21.12.2026. The start date is a day off.");
   await page.fill("#count", "99999");
   assert.match(await page.textContent("#days-result"), /at most 10,000 working days/);
   await screenshot(page, "foundation-days-phone");

@@ -90,9 +90,11 @@ export async function launch() {
   return { browser, close: () => browser.close() };
 }
 
-/** Opens a page that fails the test on any uncaught error (a trapped WASM module among them). */
-export async function openPage(browser, url, viewport = { width: 1280, height: 900 }) {
-  const page = await browser.newPage({ viewport });
+/** Opens a page that fails the test on any uncaught error (a trapped WASM module among them).
+ * The page's service worker is blocked unless `serviceWorkers: "allow"`: Playwright's request
+ * routing does not see what a service worker answers, and most tests route requests. */
+export async function openPage(browser, url, viewport = { width: 1280, height: 900 }, { serviceWorkers = "block" } = {}) {
+  const page = await browser.newPage({ viewport, serviceWorkers });
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   // A 4xx answer is one the page expects and handles (401 before sign-in, a refusal with its

@@ -185,7 +185,13 @@ impl Store {
         let d = self.deadlines();
         let settled = self.settle_in(tx, &stored, now).await?;
         let Status::WindowOpen { round, .. } = settled.status else {
-            // The core's precise refusal: the window closed, or there never was one.
+            // The core's precise refusal: the window closed, or there never was one. An
+            // application waiting in the queue (its window ran out, and the deadline job may
+            // already have recorded that) is told its access is closed, which the page follows
+            // with when the next one comes, not that the act is illegal in its status.
+            if matches!(settled.status, Status::Queued { .. } | Status::TemporaryStay { .. }) {
+                return Err(ApiError::Status(kezek::status::StatusError::WindowClosed));
+            }
             let error = stored.status.apply(&Event::ReferralIssued { at: now, counts_from: None }, &d).err();
             return Err(error.map(ApiError::from).unwrap_or(ApiError::Conflict("window.closed")));
         };

@@ -28,6 +28,16 @@ pub struct ApplicationView {
     pub referral: Option<ReferralView>,
     /// While access to referrals is open: the seats of the child's pool.
     pub seats: Vec<SeatView>,
+    /// The child's seat group today (age group on 1 September, rule 28; hours of stay): which
+    /// places of the bulletin are for this application (the page's estimate counts them).
+    pub pool: PoolView,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolView {
+    pub age_group: u8,
+    pub stay_mode: &'static str,
 }
 
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -101,7 +111,9 @@ impl Store {
             None
         };
         let referral = latest_referral(&mut *self.db.pool.acquire().await?, &stored.number.to_string()).await?;
+        let group = stored.seat_group(kezek::status::deadline::local_date(now));
         Ok(ApplicationView {
+            pool: PoolView { age_group: group.age_group, stay_mode: group.stay_mode.id() },
             number: stored.number.to_string(),
             queue: stored.queue.to_string(),
             submitted_at: stored.submitted_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),

@@ -19,7 +19,8 @@ use kezek::tlog::{Event as LogEntry, EventBody};
 use serde::Serialize;
 use serde_json::json;
 
-/// A seat group as its kindergarten sees it: as published, plus its terms and its life.
+/// A seat group as its kindergarten sees it: as published (its `publishedOn` among them), plus
+/// its terms and its life.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SeatGroupView {
@@ -31,8 +32,6 @@ pub struct SeatGroupView {
     pub reported_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bulletin_on: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub published_on: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub withdrawn_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -51,7 +50,6 @@ impl From<&Vacancy> for SeatGroupView {
             state,
             reported_at: v.reported_at.map(rfc3339),
             bulletin_on: v.bulletin_on.map(|d| d.to_string()),
-            published_on: v.published_on.map(|d| d.to_string()),
             withdrawn_at: v.withdrawn.map(|(at, _)| rfc3339(at)),
             withdrawal_reason: v.withdrawn.map(|(_, r)| r.code()),
         }

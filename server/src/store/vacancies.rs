@@ -61,6 +61,9 @@ pub struct BulletinVacancy {
     /// The last day of a temporary stay (rule 25.4).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stay_until: Option<String>,
+    /// The bulletin that first listed the group: with `capacity`, the history of the places
+    /// published (the page's estimate of the pace, `kezek::queue::estimate`).
+    pub published_on: Option<String>,
 }
 
 impl From<&Vacancy> for BulletinVacancy {
@@ -85,6 +88,7 @@ impl From<&Vacancy> for BulletinVacancy {
             admission_mode: v.terms.mode.code(),
             admission_starts_on: (v.terms.admission_starts_on != chrono::NaiveDate::MIN).then(|| v.terms.admission_starts_on.to_string()),
             stay_until: v.terms.stay_until.map(|d| d.to_string()),
+            published_on: v.published_on.map(|d| d.to_string()),
         }
     }
 }
