@@ -10,3 +10,7 @@ node bench/run.mjs "$@"
 node bench/zod-node.mjs
 cargo build --profile server -p kezek-server --quiet
 node bench/page_load.mjs
+# The backend on loopback, on SQLite and PostgreSQL (bounded in count and time): snapshot and
+# status reads of a 20 000-application queue, claims at a fixed offered rate (open loop), and
+# the 2 000-claim burst (server/tests/load.rs, server/tests/rush.rs).
+scripts/with-postgres.sh cargo test --profile server -p kezek-server --quiet --test load --test rush -- --ignored --nocapture --test-threads 1 bench

@@ -8,6 +8,7 @@
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor};
+use std::collections::HashSet;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -40,8 +41,45 @@ const MIGRATIONS: &[(i64, &str)] =
     &[(1, include_str!("../migrations/0001_init.sql")), (2, include_str!("../migrations/0002_log.sql"))];
 
 /// Migrations after the append-only triggers (3, written in code below).
-const LATER_MIGRATIONS: &[(i64, &str)] =
-    &[(4, include_str!("../migrations/0004_accounts.sql")), (5, include_str!("../migrations/0005_notifications.sql")), (6, include_str!("../migrations/0006_provider.sql"))];
+const LATER_MIGRATIONS: &[(i64, &str)] = &[
+    (4, include_str!("../migrations/0004_accounts.sql")),
+    (5, include_str!("../migrations/0005_notifications.sql")),
+    (6, include_str!("../migrations/0006_reads.sql")),
+    (7, include_str!("../migrations/0007_privacy.sql")),
+    (8, include_str!("../migrations/0008_provider.sql")),
+];
+
+/// The file of a `sqlite:` URL, if it names one (not `:memory:`).
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.starts_with(":memory:")).then(|| std::path::PathBuf::from(path))
+}
+
+/// Issue 15: the database holds personal data (sealed, but also keyed hashes and sessions), so
+/// only its owner reads it. The file is created here with mode 0600 before SQLite opens it,
+/// and SQLite gives its `-wal` and `-shm` files the database file's mode; files left by an
+/// older version are narrowed to 0600 too.
+#[cfg(unix)]
+fn keep_private(url: &str) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let Some(path) = sqlite_file(url) else { return Ok(()) };
+    if !path.exists() {
+        std::fs::OpenOptions::new().write(true).create(true).truncate(false).mode(0o600).open(&path)?;
+    }
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        if file.exists() {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn keep_private(_url: &str) -> std::io::Result<()> {
+    Ok(())
+}
 
 /// How long a statement waits for SQLite's writer lock before giving up with "busy".
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
@@ -57,6 +95,9 @@ impl Db {
             }
             _ => url.to_string(),
         };
+        if backend == Backend::Sqlite {
+            keep_private(&url).map_err(sqlx::Error::Io)?;
+        }
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
             // SQLite has one writer anyway; a few connections let reads go on beside it.
@@ -133,7 +174,7 @@ impl Db {
             Backend::Postgres => "BEGIN",
         };
         conn.execute(begin).await?;
-        Ok(WriteTx { conn: Some(conn), notifies: true })
+        Ok(WriteTx { conn: Some(conn), notifies: true, log: None, bumped: HashSet::new() })
     }
 }
 
@@ -184,6 +225,18 @@ pub struct WriteTx {
     /// Whether the changes of this transaction notify applicants (`store/notices.rs`): off for
     /// bulk loading (demo data, tests, benchmarks), whose applications are not new events.
     notifies: bool,
+    /// The log's size when this transaction locked it and the next index to append at
+    /// (`store::log`): appends count here and `log_head` is written once, at commit.
+    pub(crate) log: Option<LogCursor>,
+    /// Queues whose version this transaction bumped already (`store::snapshots`): once each.
+    pub(crate) bumped: HashSet<String>,
+}
+
+/// Where a write transaction's log appends stand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LogCursor {
+    pub locked_at: u64,
+    pub next: u64,
 }
 
 impl WriteTx {
@@ -208,6 +261,13 @@ impl WriteTx {
 
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
         if let Some(mut conn) = self.conn.take() {
+            if let Some(cursor) = self.log.filter(|c| c.next != c.locked_at) {
+                let size = i64::try_from(cursor.next).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+                if let Err(error) = sqlx::query(crate::store::log::SET_SIZE).bind(size).execute(&mut *conn).await {
+                    drop(conn.detach());
+                    return Err(error);
+                }
+            }
             if let Err(error) = conn.execute("COMMIT").await {
                 // The outcome is unknown to us; never reuse a connection in that state.
                 drop(conn.detach());

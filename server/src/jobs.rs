@@ -11,6 +11,7 @@
 //! | `age_out` | archived on the 1 September the child is 6 | 18, 24.9 |
 //! | `early_booking` | early-booking seats whose day has come become free seats | 24.6 |
 //! | `windows` | the day's access to referrals, after the ones above | 24.4, 24.10 |
+//! | `retention` | personal data of applications ended a year ago erased (`kezek::status::retention`) | issue 15; the Rules are silent |
 
 use crate::error::ApiError;
 use crate::store::Store;
@@ -24,6 +25,7 @@ pub struct TickReport {
     pub aged_out: u64,
     pub early_bookings: u64,
     pub windows: u64,
+    pub erased: u64,
 }
 
 /// Runs every job for `now`, the windows last so that seats and applications freed by the
@@ -35,7 +37,13 @@ pub async fn tick(store: &Store, now: DateTime<Utc>) -> Result<TickReport, ApiEr
         aged_out: age_out(store, now).await?,
         early_bookings: free_early_bookings(store, now).await?,
         windows: open_windows(store, now).await?,
+        erased: erase_personal_data(store, now).await?,
     })
+}
+
+/// Issue 15: the personal data of applications whose retention period ran out.
+pub async fn erase_personal_data(store: &Store, now: DateTime<Utc>) -> Result<u64, ApiError> {
+    store.erase_expired_personal_data(now).await
 }
 
 /// Rule 24.3.

@@ -105,6 +105,7 @@ pub fn standard_jobs() -> Vec<Job> {
         Job::new("age_out", |store, now| async move { jobs::age_out(&store, now).await }),
         Job::new("early_booking", |store, now| async move { jobs::free_early_bookings(&store, now).await }),
         Job::new("windows", |store, now| async move { jobs::open_windows(&store, now).await }).after(&["deadlines", "age_out", "early_booking"]),
+        Job::new("retention", |store, now| async move { jobs::erase_personal_data(&store, now).await }),
     ]
 }
 

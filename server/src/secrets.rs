@@ -107,6 +107,69 @@ impl TokenSecret {
     }
 }
 
+/// The key of the personal data at rest (issue 15): the normalised Appendix 1 application
+/// (names, IINs, address, contacts) is stored sealed with XChaCha20-Poly1305 under this key,
+/// kept in its own file beside the log's signing key (mode 0600), never in the database. A copy
+/// of the database alone reveals no person; lookups go by keyed hashes ([`TokenSecret`]).
+///
+/// Sealed text is `x1:` and the hex of a random 24-byte nonce followed by the ciphertext and
+/// its tag. The application number is the associated data, so a sealed form copied onto
+/// another application does not open there.
+#[derive(Clone)]
+pub struct DataKey(chacha20poly1305::XChaCha20Poly1305);
+
+/// What [`DataKey::open`] could not open: altered, another application's, or another key's.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Unopenable;
+
+/// [`DataKey::seal`] failed: no random nonce from the operating system.
+#[derive(Debug)]
+pub struct SealFailed;
+
+const SEALED_PREFIX: &str = "x1:";
+
+impl DataKey {
+    pub fn from_bytes(bytes: [u8; 32]) -> DataKey {
+        use chacha20poly1305::KeyInit;
+        DataKey(chacha20poly1305::XChaCha20Poly1305::new(&bytes.into()))
+    }
+
+    /// Reads the key from `path` (64 hex characters), creating it (mode 0600) when missing.
+    pub fn load_or_create(path: &Path) -> std::io::Result<DataKey> {
+        load_or_create_seed(path).map(DataKey::from_bytes)
+    }
+
+    /// `plain` sealed for application `number`.
+    pub fn seal(&self, number: &str, plain: &str) -> Result<String, SealFailed> {
+        use chacha20poly1305::aead::{Aead, Payload};
+        let nonce = random_bytes::<24>().map_err(|_| SealFailed)?;
+        let payload = Payload { msg: plain.as_bytes(), aad: number.as_bytes() };
+        let sealed = self.0.encrypt(&nonce.into(), payload).map_err(|_| SealFailed)?;
+        let mut text = String::with_capacity(SEALED_PREFIX.len() + 2 * (nonce.len() + sealed.len()));
+        text.push_str(SEALED_PREFIX);
+        text.push_str(&hex::encode(nonce));
+        text.push_str(&hex::encode(sealed));
+        Ok(text)
+    }
+
+    /// Opens what [`DataKey::seal`] sealed for `number`. Empty text (erased after the retention
+    /// period) opens as empty.
+    pub fn open(&self, number: &str, sealed: &str) -> Result<String, Unopenable> {
+        use chacha20poly1305::aead::{Aead, Payload};
+        if sealed.is_empty() {
+            return Ok(String::new());
+        }
+        let bytes = sealed.strip_prefix(SEALED_PREFIX).and_then(|h| hex::decode(h).ok()).ok_or(Unopenable)?;
+        if bytes.len() < 24 {
+            return Err(Unopenable);
+        }
+        let (nonce, message) = bytes.split_at(24);
+        let nonce: [u8; 24] = nonce.try_into().map_err(|_| Unopenable)?;
+        let plain = self.0.decrypt(&nonce.into(), Payload { msg: message, aad: number.as_bytes() }).map_err(|_| Unopenable)?;
+        String::from_utf8(plain).map_err(|_| Unopenable)
+    }
+}
+
 /// A fresh claim token: 32 random bytes in hex. The database keeps only its SHA-256.
 pub fn new_token() -> Result<String, getrandom::Error> {
     Ok(hex::encode(random_bytes::<32>()?))
@@ -188,6 +251,24 @@ mod tests {
         assert_ne!(sealed, a);
         assert_eq!(open_token(&sealed, "key-1").as_deref(), Some(a.as_str()));
         assert_ne!(open_token(&sealed, "key-2").as_deref(), Some(a.as_str()));
+    }
+
+    #[test]
+    fn sealed_personal_data_opens_only_with_its_key_and_its_application() {
+        let key = DataKey::from_bytes([7; 32]);
+        let plain = r#"{"child":{"iin":"200229600006"}}"#;
+        let sealed = key.seal("1000000000009", plain).unwrap();
+        assert!(sealed.starts_with("x1:") && !sealed.contains("200229600006"));
+        assert_ne!(sealed, key.seal("1000000000009", plain).unwrap(), "a fresh nonce every time");
+        assert_eq!(key.open("1000000000009", &sealed).as_deref(), Ok(plain));
+        assert_eq!(key.open("1000000000017", &sealed), Err(Unopenable), "another application's");
+        assert_eq!(DataKey::from_bytes([8; 32]).open("1000000000009", &sealed), Err(Unopenable), "another key");
+        let mut altered = sealed.clone().into_bytes();
+        let last = altered.len() - 1;
+        altered[last] = if altered[last] == b'0' { b'1' } else { b'0' };
+        assert_eq!(key.open("1000000000009", std::str::from_utf8(&altered).unwrap()), Err(Unopenable), "altered");
+        assert_eq!(key.open("1000000000009", plain), Err(Unopenable), "plain text is not sealed text");
+        assert_eq!(key.open("1000000000009", "").as_deref(), Ok(""), "erased");
     }
 
     #[test]

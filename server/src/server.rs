@@ -6,9 +6,9 @@ use crate::api::router;
 use crate::ratelimit::RateSpec;
 use crate::scheduler::Registry;
 use crate::state::{AppState, HttpConfig, Services, StaticDirs};
-use crate::secrets::{load_or_create_seed, TokenSecret};
+use crate::secrets::{load_or_create_seed, DataKey, TokenSecret};
 use crate::tree::LogTree;
-use crate::store::Store;
+use crate::store::{Keys, Store};
 use chrono::{DateTime, Utc};
 use kezek::calendar::Calendar;
 use kezek::status::ServicePolicy;
@@ -33,6 +33,8 @@ pub struct Config {
     pub log_origin: String,
     /// The log's Ed25519 seed file; by default beside the token secret ([`log_key_path`]).
     pub log_key_file: Option<PathBuf>,
+    /// The key of the personal data at rest; by default beside the token secret ([`data_key_path`]).
+    pub data_key_file: Option<PathBuf>,
     /// The provider's policy (`kezek::status::ServicePolicy` JSON); the Rules' values without.
     pub policy_file: Option<PathBuf>,
     /// Sign-in (OpenID Connect) settings.
@@ -43,7 +45,7 @@ pub struct Config {
 
 pub const USAGE: &str = "kezek-server [--demo] [--database-url URL] [--port N] [--www DIR] [--pkg DIR] \
 [--secret-file PATH] [--clock-start RFC3339] [--tick-ms N] [--public-origin ORIGIN] [--allowed-hosts H1,H2] \
-[--client-ip-header NAME] [--log-origin NAME] [--log-key-file PATH] [--policy-file PATH]
+[--client-ip-header NAME] [--log-origin NAME] [--log-key-file PATH] [--data-key-file PATH] [--policy-file PATH]
   limits (a rate is N/PERIOD: 30/min, 20/4s, 10/h): [--limit-application RATE (20/4s)] [--limit-write-ip RATE (600/min)]
   [--limit-submit-ip RATE (30/min)] [--limit-submit-applicant RATE (10/h)] [--limiter-capacity N (100000)]
   timeouts and connections: [--header-timeout-ms N (10000)] [--idle-timeout-ms N (5000)] [--request-timeout-ms N (30000)]
@@ -77,6 +79,7 @@ impl Config {
             http: HttpConfig::default(),
             log_origin: env("KEZEK_LOG_ORIGIN").unwrap_or_else(|| crate::tree::DEFAULT_ORIGIN.to_string()),
             log_key_file: env("KEZEK_LOG_KEY_FILE").map(PathBuf::from),
+            data_key_file: env("KEZEK_DATA_KEY_FILE").map(PathBuf::from),
             policy_file: env("KEZEK_POLICY_FILE").map(PathBuf::from),
             auth: crate::auth::AuthSettings::from_env()?,
             notify: crate::notify::NotifySettings::from_env()?,
@@ -116,6 +119,7 @@ impl Config {
                 "--max-connections" => config.http.connections.max_connections = number(flag, &value()?)?.max(1),
                 "--log-origin" => config.log_origin = value()?,
                 "--log-key-file" => config.log_key_file = Some(PathBuf::from(value()?)),
+                "--data-key-file" => config.data_key_file = Some(PathBuf::from(value()?)),
                 "--policy-file" => config.policy_file = Some(PathBuf::from(value()?)),
                 "--help" | "-h" => return Err(USAGE.to_string()),
                 other => return Err(format!("unknown argument {other}\n{USAGE}")),
@@ -172,6 +176,11 @@ pub fn log_key_path(secret_path: &std::path::Path) -> PathBuf {
     secret_path.with_extension("log-key")
 }
 
+/// The personal data key's file: the secret file's name with `.data-key` in place of its extension.
+pub fn data_key_path(secret_path: &std::path::Path) -> PathBuf {
+    secret_path.with_extension("data-key")
+}
+
 /// Deletes demo databases (and their WAL and secret files) left by demo runs that have ended:
 /// each run starts from its own fresh file, so nothing in them is needed again.
 fn remove_stale_demo_files() {
@@ -194,13 +203,15 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, Box<dyn std::erro
     let secret = TokenSecret::load_or_create(&secret_path)?;
     // The log's Ed25519 seed lives beside the token secret, created the same way (mode 0600).
     let seed = load_or_create_seed(&config.log_key_file.clone().unwrap_or_else(|| log_key_path(&secret_path)))?;
-    let tree = Arc::new(LogTree::new(&config.log_origin, &seed)?);
+    let tree = LogTree::new(&config.log_origin, &seed)?;
     let policy = match &config.policy_file {
         Some(path) => ServicePolicy::from_json(&std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?)?,
         None => ServicePolicy::RULES,
     };
     let services = Services::with_auth(&db, config.auth.clone().build()?)?;
-    let store = Store { db, calendar: Arc::new(Calendar::builtin()), policy: Arc::new(policy), secret, tree };
+    // The personal data's key too, in its own file: a copy of the database opens nothing.
+    let data = DataKey::load_or_create(&config.data_key_file.clone().unwrap_or_else(|| data_key_path(&secret_path)))?;
+    let store = Store::new(db, Calendar::builtin(), policy, Keys { lookup: secret, data }, tree);
     let (clock, demo_clock): (Arc<dyn Clock>, Option<Arc<SettableClock>>) = if config.demo {
         let start = config.clock_start.unwrap_or_else(|| crate::demo::demo_start(&store, Utc::now()));
         let clock = Arc::new(SettableClock::running_from(start));

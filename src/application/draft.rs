@@ -187,6 +187,50 @@ impl Draft {
     }
 }
 
+impl Draft {
+    /// The paths of members a form carries that are not part of it (`"child.nickname"`,
+    /// `"documents.0.note"`), at most [`MAX_UNKNOWN`] of them. A browser ignores them
+    /// ([`Draft::from_json`] skips them), but a service that stores only what the form asks for
+    /// (issue 15: "store only the normalized fields the service uses") refuses a form that has
+    /// any, so nothing is kept that nobody reads. Text that is not a JSON object has none.
+    pub fn unknown_fields(json: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut reader = Reader::new(json);
+        let _ = unknown_in(&mut reader, FORM, "", &mut found);
+        found
+    }
+}
+
+/// At most this many unknown members are named (the rest are refused all the same).
+pub const MAX_UNKNOWN: usize = 10;
+
+fn unknown_in(r: &mut Reader, fields: &[(&str, Field)], prefix: &str, found: &mut Vec<String>) -> Result<bool, Invalid> {
+    r.object(|r, key| {
+        let path = if prefix.is_empty() { key.to_owned() } else { format!("{prefix}.{key}") };
+        match fields.iter().find(|(name, _)| *name == key).map(|(_, field)| field) {
+            Some(Field::Object(inner)) => unknown_in(r, inner, &path, found).map(|_| ()),
+            Some(Field::Documents) => r.list(|r, index| {
+                let item = format!("{path}.{index}");
+                r.object(|r, key| {
+                    if key != "kind" && key != "issuedOn" && found.len() < MAX_UNKNOWN {
+                        found.push(format!("{item}.{key}"));
+                    }
+                    r.skip()
+                })
+                .map(|_| ())
+            })
+            .map(|_| ()),
+            Some(_) => r.skip(),
+            None => {
+                if found.len() < MAX_UNKNOWN {
+                    found.push(path);
+                }
+                r.skip()
+            }
+        }
+    })
+}
+
 /// Where a member of the form's JSON goes in the [`Draft`]. The form's shape is this data
 /// ([`FORM`]): one line per field, read by one loop ([`read_object`]).
 enum Field {
@@ -327,6 +371,31 @@ mod tests {
 
     fn read(text: &str) -> Draft {
         Draft::from_json(text).unwrap()
+    }
+
+    #[test]
+    fn members_outside_the_form_are_named_by_their_paths() {
+        let text = r#"{"applicant":{"iin":"1","pet":"cat","locality":{"code":"75","x":1}},"extra":{"big":"…"},
+            "documents":[{"kind":"birth_certificate","note":"n"}],"notifications":{"phones":[],"fax":"1"},"consent":true}"#;
+        assert_eq!(
+            Draft::unknown_fields(text),
+            ["applicant.pet", "applicant.locality.x", "extra", "documents.0.note", "notifications.fax"]
+        );
+    }
+
+    #[test]
+    fn a_form_with_only_its_own_members_has_no_unknown_ones() {
+        let text = r#"{"applicant":{"lastName":"A","locality":{"code":"75","name":"Almaty"}},"child":{"iin":"1"},
+            "queue":{"kind":"general","kindergarten":null},"documents":[{"kind":"k","issuedOn":"2024-01-01"}],
+            "notifications":{"phones":["1"],"email":"a@b.kz"},"consent":true,"channel":"portal","category":"none"}"#;
+        assert!(Draft::unknown_fields(text).is_empty());
+        assert!(Draft::unknown_fields("not json").is_empty());
+    }
+
+    #[test]
+    fn unknown_members_are_named_at_most_ten_times() {
+        let members: Vec<String> = (0..50).map(|i| format!("\"x{i}\":1")).collect();
+        assert_eq!(Draft::unknown_fields(&format!("{{{}}}", members.join(","))).len(), MAX_UNKNOWN);
     }
 
     #[test]

@@ -203,6 +203,7 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("documents.missing.expired", "{document}: no longer valid"),
     ("documents.phthisiatrician_required", "Attach the phthisiatrician's conclusion: the sanatorium queue needs it"),
     ("form.format", "Send the application again: it could not be read"),
+    ("form.unknown_field", "This field is not part of the application form: remove it and send the application again"),
     // --- checklist ---
     ("checklist.why", "Rules, Appendix {appendix}, item {item}"),
     ("checklist.why.non_resident", "Rules, Appendix 4, documents for non-residents"),

@@ -203,6 +203,7 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("documents.missing.expired", "{document}: қолданылу мерзімі өткен"),
     ("documents.phthisiatrician_required", "Фтизиатр қорытындысын тіркеңіз: ол санаториялық кезек үшін қажет"),
     ("form.format", "Өтінішті қайта жіберіңіз: оны оқу мүмкін болмады"),
+    ("form.unknown_field", "Өтініш нысанында мұндай өріс жоқ: оны алып тастап, өтінішті қайта жіберіңіз"),
     // --- checklist ---
     ("checklist.why", "Қағидалар, {appendix}-қосымша, {item}-тармақ"),
     ("checklist.why.non_resident", "Қағидалар, 4-қосымша, резидент еместерге арналған құжаттар"),

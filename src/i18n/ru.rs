@@ -203,6 +203,7 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("documents.missing.expired", "{document}: срок действия истёк"),
     ("documents.phthisiatrician_required", "Приложите заключение фтизиатра: оно нужно для санаторной очереди"),
     ("form.format", "Отправьте заявление ещё раз: его не удалось прочитать"),
+    ("form.unknown_field", "Такого поля нет в форме заявления: уберите его и отправьте заявление ещё раз"),
     // --- checklist ---
     ("checklist.why", "Правила, приложение {appendix}, пункт {item}"),
     ("checklist.why.non_resident", "Правила, приложение 4, документы для нерезидентов"),

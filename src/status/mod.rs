@@ -65,6 +65,7 @@
 pub mod deadline;
 pub mod policy;
 mod read;
+pub mod retention;
 mod view;
 
 pub use deadline::Deadlines;

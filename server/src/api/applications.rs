@@ -11,7 +11,7 @@ use super::input::{bearer, parse_body, request_lang, ClientAddress, JsonBytes};
 use super::output::{with_etag, NO_STORE};
 use super::{detached, limit};
 use crate::auth::{AuthError, Session};
-use crate::error::ApiError;
+use crate::error::{message, ApiError, ApiIssue};
 use crate::ratelimit::Limit;
 use crate::state::AppState;
 use crate::store::{ApplicationView, Submitter};
@@ -33,6 +33,12 @@ pub(super) async fn submit(
     JsonBytes(body): JsonBytes,
 ) -> Result<Response, ApiError> {
     let value: Value = parse_body(&body)?;
+    // Issue 15: only the form's own fields are stored, so a form carrying others is refused
+    // (each named) rather than kept in part or in whole.
+    let unknown = Draft::unknown_fields(std::str::from_utf8(&body).unwrap_or_default());
+    if !unknown.is_empty() {
+        return Err(ApiError::Invalid(unknown.iter().map(|field| ApiIssue::new(field, UNKNOWN_FIELD, &message(UNKNOWN_FIELD))).collect()));
+    }
     let key = match headers.get("idempotency-key") {
         Some(v) => Some(v.to_str().ok().filter(|k| !k.is_empty() && k.len() <= 200).ok_or_else(|| ApiError::invalid_code("Idempotency-Key", "idempotency.key"))?.to_string()),
         None => None,
@@ -68,6 +74,8 @@ pub(super) async fn submit(
     let answer = detached(async move { state.store.submit(&value, key.as_deref(), &submitter, now, lang).await }).await?;
     Ok((StatusCode::CREATED, [(axum::http::header::CACHE_CONTROL, NO_STORE)], Json(answer)).into_response())
 }
+
+const UNKNOWN_FIELD: &str = "form.unknown_field";
 
 fn auth_required() -> ApiError {
     ApiError::from_auth(AuthError::Required)

@@ -2,7 +2,7 @@
 //! (the times the page shows).
 
 use super::detached;
-use super::output::with_etag;
+use super::output::{with_etag, with_known_etag};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -17,8 +17,8 @@ pub(super) async fn snapshot(State(state): State<Arc<AppState>>, Path(key): Path
     let now = state.clock.now();
     let store = state.store.clone();
     // May append `snapshot_published`: a write, so it runs detached (see the module note).
-    let encoded = detached(async move { store.published_snapshot(&queue, now).await }).await?;
-    Ok(with_etag(&headers, encoded.body, encoded.content_type, "public, max-age=60"))
+    let published = detached(async move { store.published_snapshot(&queue, now).await }).await?;
+    Ok(with_known_etag(&headers, published.body, &published.etag, "application/octet-stream", "public, max-age=60"))
 }
 
 /// `GET /api/policy`: the provider's times and counts (rule 24), which the page loads with

@@ -118,51 +118,63 @@ pub fn idempotency_key(event_key: &str, channel: &str, slot: i64) -> String {
 /// and recipient. Answers how many rows are new (0 when the event was enqueued before, or no
 /// channel applies). Rendering happens here, so the row holds exactly what will be sent.
 pub async fn enqueue(tx: &mut WriteTx, outgoing: &Outgoing<'_>, now: DateTime<Utc>) -> Result<usize, EnqueueError> {
+    let choice = preferences(tx.conn(), outgoing.application).await?;
+    enqueue_all(tx, std::slice::from_ref(outgoing), choice, now).await
+}
+
+/// [`enqueue`] for several events of one application at once, under the applicant's `choice`
+/// (read by the caller): one statement for all their rows.
+pub async fn enqueue_all(tx: &mut WriteTx, outgoing: &[Outgoing<'_>], choice: Option<Preferences>, now: DateTime<Utc>) -> Result<usize, EnqueueError> {
+    let mut rows = Vec::new();
+    for one in outgoing {
+        rows.extend(rows_of(one, choice, now)?);
+    }
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let new = outbox::insert_all(tx.conn(), &rows).await?;
+    Ok(usize::try_from(new).unwrap_or(usize::MAX))
+}
+
+/// The outbox rows of `outgoing` under `choice` (the default when the applicant made none:
+/// every channel with a contact, in the application's language).
+fn rows_of(outgoing: &Outgoing<'_>, choice: Option<Preferences>, now: DateTime<Utc>) -> Result<Vec<outbox::NewRow>, EnqueueError> {
     let number = outgoing.application.to_string();
     // Any valid IIN's birth date is before 2200.
     if Iin::parse(&number, NaiveDate::from_ymd_opt(2200, 1, 1).unwrap_or(NaiveDate::MAX)).is_ok() {
         return Err(EnqueueError::NumberLooksLikeIin);
     }
-    let stored = outbox::preferences(tx.conn(), &number).await?;
-    let choice = match stored {
-        Some(row) => Preferences { email: row.email == 1, sms: row.sms == 1, lang: Lang::parse(&row.language) },
-        None => Preferences { email: true, sms: true, lang: outgoing.lang },
-    };
+    let choice = choice.unwrap_or(Preferences { email: true, sms: true, lang: outgoing.lang });
     let rendered = render(&outgoing.message, outgoing.application, choice.lang);
     let email_body = format!("{}\n\n--\n{}\n", rendered.text, messages::email_footer(choice.lang));
-    let mut destinations: Vec<(&str, i64, &str, &str)> = Vec::new();
+    let mut destinations: Vec<(&str, i64, String, String)> = Vec::new();
     if choice.email {
         if let Some(address) = &outgoing.contacts.email {
-            destinations.push(("email", 0, address.as_str(), email_body.as_str()));
+            destinations.push(("email", 0, address.as_str().to_owned(), email_body));
         }
     }
     if choice.sms {
         for (slot, phone) in outgoing.contacts.phones.iter().take(2).enumerate() {
-            destinations.push(("sms", slot as i64, phone.as_str(), rendered.text.as_str()));
+            destinations.push(("sms", slot as i64, phone.as_str().to_owned(), rendered.text.clone()));
         }
     }
-    let mut added = 0;
-    for (channel, slot, recipient, body) in destinations {
-        let key = idempotency_key(outgoing.event_key, channel, slot);
-        let row = outbox::NewRow {
-            idempotency_key: &key,
-            event_key: outgoing.event_key,
+    Ok(destinations
+        .into_iter()
+        .map(|(channel, slot, recipient, body)| outbox::NewRow {
+            idempotency_key: idempotency_key(outgoing.event_key, channel, slot),
+            event_key: outgoing.event_key.to_owned(),
             channel,
             slot,
-            application_number: &number,
+            application_number: number.clone(),
             kind: outgoing.message.kind(),
             language: choice.lang.code(),
             recipient,
-            subject: &rendered.subject,
+            subject: rendered.subject.clone(),
             body,
             due_at: outgoing.due_at,
             created_at: now,
-        };
-        if outbox::insert(tx.conn(), &row).await? {
-            added += 1;
-        }
-    }
-    Ok(added)
+        })
+        .collect())
 }
 
 /// Cancels the not-yet-sent messages of `event_key` (a reminder whose deadline went away: the

@@ -5,43 +5,56 @@ use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, FromRow};
 
 /// A row to insert.
-pub struct NewRow<'a> {
-    pub idempotency_key: &'a str,
-    pub event_key: &'a str,
-    pub channel: &'a str,
+pub struct NewRow {
+    pub idempotency_key: String,
+    pub event_key: String,
+    pub channel: &'static str,
     pub slot: i64,
-    pub application_number: &'a str,
-    pub kind: &'a str,
-    pub language: &'a str,
-    pub recipient: &'a str,
-    pub subject: &'a str,
-    pub body: &'a str,
+    pub application_number: String,
+    pub kind: &'static str,
+    pub language: &'static str,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
     pub due_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
 }
 
-/// Inserts `row` unless its (event, channel, slot) is there already; answers whether it was new.
-pub async fn insert(conn: &mut AnyConnection, row: &NewRow<'_>) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+/// Inserts `rows`, each unless its (event, channel, slot) is there already, in one statement;
+/// answers how many were new.
+pub async fn insert_all(conn: &mut AnyConnection, rows: &[NewRow]) -> Result<u64, sqlx::Error> {
+    const COLUMNS: usize = 12;
+    let values: Vec<String> = (0..rows.len())
+        .map(|r| {
+            let p = |c: usize| format!("${}", r * COLUMNS + c);
+            format!(
+                "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'pending', 0, {}, {})",
+                p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), p(12)
+            )
+        })
+        .collect();
+    let sql = format!(
         "INSERT INTO notification_outbox (idempotency_key, event_key, channel, slot, application_number, kind, language, \
-         recipient, subject, body, state, attempts, due_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, $11, $12) ON CONFLICT DO NOTHING",
-    )
-    .bind(row.idempotency_key)
-    .bind(row.event_key)
-    .bind(row.channel)
-    .bind(row.slot)
-    .bind(row.application_number)
-    .bind(row.kind)
-    .bind(row.language)
-    .bind(row.recipient)
-    .bind(row.subject)
-    .bind(row.body)
-    .bind(to_ms(row.due_at))
-    .bind(to_ms(row.created_at))
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+         recipient, subject, body, state, attempts, due_at, created_at) VALUES {} ON CONFLICT DO NOTHING",
+        values.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for row in rows {
+        query = query
+            .bind(&row.idempotency_key)
+            .bind(&row.event_key)
+            .bind(row.channel)
+            .bind(row.slot)
+            .bind(&row.application_number)
+            .bind(row.kind)
+            .bind(row.language)
+            .bind(&row.recipient)
+            .bind(&row.subject)
+            .bind(&row.body)
+            .bind(to_ms(row.due_at))
+            .bind(to_ms(row.created_at));
+    }
+    Ok(query.execute(conn).await?.rows_affected())
 }
 
 /// Cancels the rows of `event_key` not sent yet; answers how many.

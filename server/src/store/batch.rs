@@ -1,19 +1,22 @@
 //! Group commit for claims. At 07:00 most of the cost of a claim is the commit's fsync (one
-//! per transaction: about 4-5 ms on the test machine), so claims that arrive together are run
-//! by one writer task inside one write transaction, each claim under its own savepoint, and
-//! acknowledged only after the single `COMMIT` returns.
+//! per transaction: about 4-5 ms on the test machine) and the round trips to the database, so
+//! claims that arrive together are run by one writer task inside one write transaction that
+//! reads what they need once ([`ClaimContext`]), and are acknowledged only after the single
+//! `COMMIT` returns.
 //!
-//! Each claim keeps its exact semantics: its statements (referral insert, conditional seat
-//! decrement, application update) either all stay or, on any error, are rolled back to its
-//! savepoint, leaving the other claims of the batch untouched. If the commit itself fails,
-//! every claim of the batch answers 503 and its retry (claims are idempotent) finds either
-//! the committed referral or nothing.
+//! Each claim keeps its exact semantics without a savepoint of its own: a claim is refused
+//! (409, 404, 401, the core's refusal) only before it writes anything, so a refused claim leaves
+//! the transaction as it found it, apart from deadlines it settled, which stand whatever
+//! happens next (`lifecycle.rs`). Anything else — a database error, a broken invariant — aborts
+//! the whole transaction; then each claim of the batch runs again alone in its own
+//! transaction, so one bad claim never costs the others their answer. If a commit fails, the
+//! claims answer 503 and their retries (claims are idempotent) find either the committed
+//! referral or nothing.
 
-use super::claims::ReferralView;
+use super::claims::{ClaimContext, ReferralView};
 use super::Store;
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
-use sqlx::Executor;
 use tokio::sync::{mpsc, oneshot};
 
 /// Claims per transaction at most: bounds the time the writer lock is held.
@@ -71,64 +74,83 @@ async fn writer(store: Store, mut receiver: mpsc::Receiver<ClaimJob>) {
 
 impl Store {
     async fn run_claim_batch(&self, batch: Vec<ClaimJob>) {
-        let mut tx = match self.db.begin_write().await {
-            Ok(tx) => tx,
-            Err(error) => {
-                let transient = crate::db::is_transient(&error);
-                tracing::warn!(error = %error, "claim batch could not start");
+        match self.claim_together(&batch).await {
+            Ok(results) => {
+                tracing::debug!(claims = batch.len(), "claim batch committed");
+                for (job, result) in batch.into_iter().zip(results) {
+                    job.answer(result);
+                }
+            }
+            Err(error) if batch.len() == 1 => {
+                if let Some(job) = batch.into_iter().next() {
+                    job.answer(Err(error));
+                }
+            }
+            Err(_) => {
+                // Find the claim that broke the batch: every claim alone.
                 for job in batch {
-                    let _ = job.reply.send(Err(if transient { ApiError::Busy } else { ApiError::Internal }));
-                }
-                return;
-            }
-        };
-        // The log lock first, before any claim takes a row lock (see `log.rs`); claims append
-        // their `referral_issued` entry inside their savepoint, so a rolled-back claim leaves
-        // no entry and no gap.
-        let mut broken = super::log::lock(&mut tx).await.is_err();
-        let mut results = Vec::with_capacity(batch.len());
-        for job in &batch {
-            if broken || tx.conn().execute("SAVEPOINT claim").await.is_err() {
-                broken = true;
-                break;
-            }
-            let result = self.claim_in(&mut tx, &job.number, &job.vacancy_id, job.now).await;
-            let closed = if result.is_ok() {
-                tx.conn().execute("RELEASE SAVEPOINT claim").await.is_ok()
-            } else {
-                tx.conn().execute("ROLLBACK TO SAVEPOINT claim").await.is_ok()
-                    && tx.conn().execute("RELEASE SAVEPOINT claim").await.is_ok()
-            };
-            if !closed {
-                broken = true;
-                break;
-            }
-            results.push(result);
-        }
-        let committed = if broken {
-            tx.rollback().await;
-            false
-        } else {
-            match tx.commit().await {
-                Ok(()) => true,
-                Err(error) => {
-                    tracing::warn!(error = %error, "claim batch commit failed");
-                    false
+                    let result = match self.claim_together(std::slice::from_ref(&job)).await {
+                        Ok(mut results) => results.pop().unwrap_or(Err(ApiError::Internal)),
+                        Err(error) => Err(error),
+                    };
+                    job.answer(result);
                 }
             }
-        };
-        if !committed {
-            for job in batch {
-                let _ = job.reply.send(Err(ApiError::Busy));
-            }
-            return;
-        }
-        tracing::debug!(claims = batch.len(), "claim batch committed");
-        for (job, result) in batch.into_iter().zip(results) {
-            if let Ok((referral, true)) = &result {
-                tracing::info!(number = %job.number, referral = %referral.id, vacancy = %job.vacancy_id, "referral issued");
-            }
-            let _ = job.reply.send(result);
         }
     }
+
+    /// Runs `batch` in one write transaction: the answer of each claim, or the error that
+    /// aborted the transaction (rolled back, nothing of it stays).
+    async fn claim_together(&self, batch: &[ClaimJob]) -> Result<Vec<ClaimResult>, ApiError> {
+        let mut tx = self.db.begin_write().await.map_err(|error| {
+            tracing::warn!(error = %error, "claim batch could not start");
+            if crate::db::is_transient(&error) { ApiError::Busy } else { ApiError::Internal }
+        })?;
+        let results = async {
+            // The log lock first, before any claim takes a row lock (see `log.rs`).
+            super::log::lock(&mut tx).await?;
+            let numbers: Vec<&str> = batch.iter().map(|job| job.number.as_str()).collect();
+            let mut context = ClaimContext::prefetch(tx.conn(), &numbers).await?;
+            let mut results = Vec::with_capacity(batch.len());
+            for job in batch {
+                match self.claim_in(&mut tx, &mut context, &job.number, &job.vacancy_id, job.now).await {
+                    // Refused before writing: the transaction is as the claim found it.
+                    Err(refusal) if is_refusal(&refusal) => results.push(Err(refusal)),
+                    Err(error) => return Err(error),
+                    Ok(claimed) => results.push(Ok(claimed)),
+                }
+            }
+            Ok(results)
+        }
+        .await;
+        let results = match results {
+            Ok(results) => results,
+            Err(error) => {
+                tx.rollback().await;
+                return Err(error);
+            }
+        };
+        tx.commit().await.map_err(|error| {
+            tracing::warn!(error = %error, "claim batch commit failed");
+            ApiError::Busy
+        })?;
+        for (job, result) in batch.iter().zip(&results) {
+            if let Ok((referral, true)) = result {
+                tracing::info!(number = %job.number, referral = %referral.id, vacancy = %job.vacancy_id, "referral issued");
+            }
+        }
+        Ok(results)
+    }
+}
+
+impl ClaimJob {
+    fn answer(self, result: ClaimResult) {
+        let _ = self.reply.send(result);
+    }
+}
+
+/// Whether `error` is a claim's refusal (which `claim_in` only gives before it writes) rather
+/// than a failure that leaves its transaction in doubt.
+fn is_refusal(error: &ApiError) -> bool {
+    !matches!(error, ApiError::Busy | ApiError::Internal | ApiError::Timeout)
 }

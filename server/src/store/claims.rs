@@ -1,7 +1,7 @@
 //! Referrals: taking a seat inside an access window (rules 24.4, 24.5, 24.10), cancelling within
 //! a day and extending once (rule 30).
 //!
-//! A claim is one savepoint of a group-committed batch (`batch.rs`): the core decides whether
+//! A claim is one step of a group-committed batch (`batch.rs`): the core decides whether
 //! the application may take a referral now ([`Status::apply`] of `ReferralIssued`) and whether
 //! this window's round may take one more seat of the pool ([`may_claim`]); then a conditional
 //! `UPDATE vacancies SET free = free - 1 WHERE id = $1 AND free > 0` (backed by
@@ -17,7 +17,8 @@ use crate::error::ApiError;
 use crate::secrets::random_bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 use kezek::queue::distribution::{may_claim, GroupKind, Seat};
-use kezek::status::{deadline, Event, ExtensionReason, Status};
+use kezek::status::{deadline, Event, ExtensionReason, Status, WindowRound};
+use std::collections::HashMap;
 use kezek::tlog::{Commitment, EventBody};
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -175,15 +176,26 @@ impl Store {
     }
 
     /// Takes a seat of `vacancy_id` for application `number` at `now`, inside the batch's
-    /// transaction. Returns the referral and whether this call issued it (a retry gets the
-    /// existing one back).
-    pub(crate) async fn claim_in(&self, tx: &mut WriteTx, number: &str, vacancy_id: &str, now: DateTime<Utc>) -> Result<(ReferralView, bool), ApiError> {
-        let stored = rows::application(tx.conn(), number).await?.ok_or(ApiError::Unauthorized)?;
-        if let Some(existing) = active_referral(tx.conn(), number).await? {
-            return Ok((existing, false));
+    /// transaction, reading through the batch's `context`. Returns the referral and whether
+    /// this call issued it (a retry gets the existing one back).
+    pub(crate) async fn claim_in(
+        &self,
+        tx: &mut WriteTx,
+        context: &mut ClaimContext,
+        number: &str,
+        vacancy_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(ReferralView, bool), ApiError> {
+        let stored = context.application(tx, number).await?.ok_or(ApiError::Unauthorized)?;
+        if let Some(existing) = context.referrals.get(number) {
+            return Ok((existing.clone(), false));
         }
         let d = self.deadlines();
         let settled = self.settle_in(tx, &stored, now).await?;
+        if settled.status != stored.status {
+            // Settling wrote effects of its own: read seats afresh.
+            context.forget_seats();
+        }
         let Status::WindowOpen { round, .. } = settled.status else {
             // The core's precise refusal: the window closed, or there never was one. An
             // application waiting in the queue (its window ran out, and the deadline job may
@@ -195,20 +207,28 @@ impl Store {
             let error = stored.status.apply(&Event::ReferralIssued { at: now, counts_from: None }, &d).err();
             return Err(error.map(ApiError::from).unwrap_or(ApiError::Conflict("window.closed")));
         };
-        let vacancy = rows::vacancy(tx.conn(), vacancy_id).await?.ok_or(ApiError::NotFound("vacancy.unknown"))?;
+        let vacancy = context.vacancy(tx, vacancy_id).await?.ok_or(ApiError::NotFound("vacancy.unknown"))?;
         if let Some(code) = unfit(&settled, &vacancy, deadline::local_date(now)) {
             return Err(ApiError::Conflict(code));
         }
-        let pool = vacancy.seat.pool();
-        let free: u32 = pool_vacancies(tx.conn(), &vacancy.seat).await?.iter().map(|v| v.free).sum();
-        if !may_claim(round, free, reserved_in(tx.conn(), &pool.to_string(), now).await?) || vacancy.free == 0 {
+        let pool = vacancy.seat.pool().to_string();
+        let seats = context.pool(tx, &vacancy.seat, &pool, now).await?;
+        if !may_claim(round, seats.free, seats.reserved) || vacancy.free == 0 {
             return Err(ApiError::Conflict("vacancy.full"));
         }
+        // Every refusal comes before the first write (`batch.rs`): the core's answer to the
+        // event too, so the transition below cannot refuse once seats and rows have changed.
+        // An early-booking seat not yet free: the referral counts from its day (rule 3.6).
+        let counts_from = vacancy.terms.referral_counts_from(deadline::local_date(now));
+        let event = Event::ReferralIssued { at: now, counts_from };
+        settled.status.apply(&event, &d)?;
         let seat: Option<(i64,)> = sqlx::query_as("UPDATE vacancies SET free = free - 1 WHERE id = $1 AND free > 0 RETURNING free")
             .bind(vacancy_id)
             .fetch_optional(tx.conn())
             .await?;
         if seat.is_none() {
+            // The batch's own count said there was one: another writer took it. Nothing was
+            // written, so this is a refusal like any other.
             return Err(ApiError::Conflict("vacancy.full"));
         }
         let id = hex::encode(random_bytes::<16>().map_err(|_| ApiError::Internal)?);
@@ -221,14 +241,28 @@ impl Store {
             .await?;
         // The log names the seat only by a commitment: in a small group the seat could name the child.
         let seat = Commitment::new(&settled.salt, format!("seat:{vacancy_id}").as_bytes());
-        // An early-booking seat not yet free: the referral counts from its day (rule 3.6).
-        let counts_from = vacancy.terms.referral_counts_from(deadline::local_date(now));
         let entry = match counts_from {
             Some(day) => EventBody::ReferralBooked { application: number.to_owned(), referral: id.clone(), seat, counts_from: day },
             None => EventBody::ReferralIssued { application: number.to_owned(), referral: id.clone(), seat },
         };
-        self.transition(tx, &settled, &Event::ReferralIssued { at: now, counts_from }, Some(entry), None, now).await?;
-        Ok((referral(tx.conn(), &id).await?.ok_or(ApiError::Internal)?, true))
+        // After writes, a refusal would leave half a claim: it aborts the batch instead.
+        let referred = self.transition(tx, &settled, &event, Some(entry), None, now).await.map_err(|error| {
+            tracing::error!(number, error = ?error, "the core refused a referral it had accepted");
+            ApiError::Internal
+        })?;
+        let view = ReferralView::from(ReferralRow {
+            id,
+            application_number: number.to_owned(),
+            vacancy_id: vacancy_id.to_owned(),
+            issued_at: now.timestamp_millis(),
+            state: "active".to_owned(),
+            extended_until: None,
+            extension_reason: None,
+            ended_at: None,
+            end_reason: None,
+        });
+        context.took(number, referred, &view, vacancy_id, &pool, round);
+        Ok((view, true))
     }
 
     /// Rule 30: the applicant cancels referral `id` within a day of issue; the seat returns and
@@ -319,4 +353,105 @@ impl Store {
 
 async fn referral_by_id(tx: &mut WriteTx, id: &str) -> Result<ReferralView, ApiError> {
     referral(tx.conn(), id).await?.ok_or(ApiError::Internal)
+}
+
+/// What a batch of claims reads once (`batch.rs`): its applications and their active
+/// referrals (fetched together), and the seats of each pool it touches, kept up to date as the
+/// batch's own claims take them. Valid only inside the batch's transaction, which holds the log
+/// lock, so no other writer changes these rows meanwhile.
+#[derive(Default)]
+pub(crate) struct ClaimContext {
+    applications: HashMap<String, Stored>,
+    referrals: HashMap<String, ReferralView>,
+    vacancies: HashMap<String, Option<Vacancy>>,
+    pools: HashMap<String, PoolSeats>,
+}
+
+/// A pool's free seats and the priority windows still open on it ([`may_claim`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PoolSeats {
+    pub free: u32,
+    pub reserved: u32,
+}
+
+impl ClaimContext {
+    /// Reads the applications `numbers` and their active referrals in two statements.
+    pub(crate) async fn prefetch(conn: &mut AnyConnection, numbers: &[&str]) -> Result<ClaimContext, ApiError> {
+        let mut context = ClaimContext::default();
+        if numbers.is_empty() {
+            return Ok(context);
+        }
+        let list = (1..=numbers.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let applications_sql = format!("SELECT {} FROM applications WHERE number IN ({list})", rows::APPLICATION_COLUMNS);
+        let referrals_sql = format!("SELECT {REFERRAL_COLUMNS} FROM referrals WHERE state = 'active' AND application_number IN ({list})");
+        let mut applications = sqlx::query_as::<_, rows::ApplicationRow>(&applications_sql);
+        let mut referrals = sqlx::query_as::<_, ReferralRow>(&referrals_sql);
+        for number in numbers {
+            applications = applications.bind(*number);
+            referrals = referrals.bind(*number);
+        }
+        for row in applications.fetch_all(&mut *conn).await? {
+            let stored = Stored::try_from(row)?;
+            context.applications.insert(stored.number.to_string(), stored);
+        }
+        for row in referrals.fetch_all(&mut *conn).await? {
+            context.referrals.insert(row.application_number.clone(), ReferralView::from(row));
+        }
+        Ok(context)
+    }
+
+    async fn application(&mut self, tx: &mut WriteTx, number: &str) -> Result<Option<Stored>, ApiError> {
+        if let Some(stored) = self.applications.get(number) {
+            return Ok(Some(stored.clone()));
+        }
+        let stored = rows::application(tx.conn(), number).await?;
+        if let Some(stored) = &stored {
+            self.applications.insert(number.to_owned(), stored.clone());
+            if let Some(existing) = active_referral(tx.conn(), number).await? {
+                self.referrals.insert(number.to_owned(), existing);
+            }
+        }
+        Ok(stored)
+    }
+
+    async fn vacancy(&mut self, tx: &mut WriteTx, id: &str) -> Result<Option<Vacancy>, ApiError> {
+        if let Some(known) = self.vacancies.get(id) {
+            return Ok(known.clone());
+        }
+        let vacancy = rows::vacancy(tx.conn(), id).await?;
+        self.vacancies.insert(id.to_owned(), vacancy.clone());
+        Ok(vacancy)
+    }
+
+    async fn pool(&mut self, tx: &mut WriteTx, seat: &Seat, pool: &str, now: DateTime<Utc>) -> Result<PoolSeats, ApiError> {
+        if let Some(seats) = self.pools.get(pool) {
+            return Ok(*seats);
+        }
+        let free = pool_vacancies(tx.conn(), seat).await?.iter().map(|v| v.free).sum();
+        let seats = PoolSeats { free, reserved: reserved_in(tx.conn(), pool, now).await? };
+        self.pools.insert(pool.to_owned(), seats);
+        Ok(seats)
+    }
+
+    fn forget_seats(&mut self) {
+        self.vacancies.clear();
+        self.pools.clear();
+    }
+
+    /// Records a claim that took a seat of `vacancy_id` in `pool`.
+    fn took(&mut self, number: &str, referred: Stored, view: &ReferralView, vacancy_id: &str, pool: &str, round: WindowRound) {
+        self.applications.insert(number.to_owned(), referred);
+        self.referrals.insert(number.to_owned(), view.clone());
+        if let Some(Some(vacancy)) = self.vacancies.get_mut(vacancy_id) {
+            vacancy.free = vacancy.free.saturating_sub(1);
+        }
+        match (self.pools.get_mut(pool), round) {
+            (Some(seats), WindowRound::Remaining) => seats.free = seats.free.saturating_sub(1),
+            // A priority window just closed: which pool it reserved a seat in is the database's
+            // to say (`reserved_in`), so read the pool again.
+            _ => {
+                self.pools.remove(pool);
+            }
+        }
+    }
 }

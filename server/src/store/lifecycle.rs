@@ -67,8 +67,10 @@ impl ReferralEnd {
 impl Store {
     /// Writes `status` as `stored`'s, with the columns the core derives from it. `window` is
     /// the pool and round of a window being opened (cleared otherwise).
-    pub(crate) async fn save_status(&self, tx: &mut WriteTx, stored: &Stored, status: &Status, window: Option<(&Pool, WindowRound)>) -> Result<(), ApiError> {
+    /// `recorded` is the instant the change takes effect (when the status carries none).
+    pub(crate) async fn save_status(&self, tx: &mut WriteTx, stored: &Stored, status: &Status, window: Option<(&Pool, WindowRound)>, recorded: DateTime<Utc>) -> Result<(), ApiError> {
         let d = self.deadlines();
+        let erase_at = kezek::status::retention::personal_data_erased_at(status, recorded).map(|at| at.timestamp_millis());
         let json = serde_json::to_string(status).map_err(|_| ApiError::Internal)?;
         let next_change = status.next_change(&d).map_err(|_| ApiError::Internal)?.map(|at| at.timestamp_millis());
         // The window columns belong to an open window only: set when one opens, kept while it
@@ -81,10 +83,10 @@ impl Store {
         };
         let sql = if keep_window {
             "UPDATE applications SET status = $1, state = $2, queue_state = $3, next_change_at = $4, \
-             child_slot = CASE WHEN $5 = 1 THEN NULL ELSE child_slot END WHERE number = $6"
+             child_slot = CASE WHEN $5 = 1 THEN NULL ELSE child_slot END, erase_at = $7 WHERE number = $6"
         } else {
             "UPDATE applications SET status = $1, state = $2, queue_state = $3, next_change_at = $4, \
-             child_slot = CASE WHEN $5 = 1 THEN NULL ELSE child_slot END, window_pool = $7, window_round = $8 WHERE number = $6"
+             child_slot = CASE WHEN $5 = 1 THEN NULL ELSE child_slot END, erase_at = $7, window_pool = $8, window_round = $9 WHERE number = $6"
         };
         let mut query = sqlx::query(sql)
             .bind(json)
@@ -92,11 +94,16 @@ impl Store {
             .bind(status.queue_state().map(|s| s.code()))
             .bind(next_change)
             .bind(i64::from(status.is_final()))
-            .bind(stored.number.to_string());
+            .bind(stored.number.to_string())
+            .bind(erase_at);
         if !keep_window {
             query = query.bind(pool).bind(round);
         }
         query.execute(tx.conn()).await?;
+        // What the queue lists changed: readers holding the old version read it again.
+        if stored.status.queue_state() != status.queue_state() {
+            super::snapshots::bump_queue_version(tx, &stored.queue.to_string()).await?;
+        }
         Ok(())
     }
 
@@ -148,7 +155,7 @@ impl Store {
             // A window or a temporary stay that ran out changes nothing outside the status.
             _ => None,
         };
-        self.save_status(tx, stored, &settled, None).await?;
+        self.save_status(tx, stored, &settled, None, due).await?;
         let key = event_key(stored, logged, "deadline", due);
         self.notify_change(tx, stored, Cause::Deadline, &settled, &key, now).await?;
         Ok(Stored { status: settled, ..stored.clone() })
@@ -175,7 +182,7 @@ impl Store {
             Err(error) if settled.status != stored.status => return Err(stored.status.apply(event, &d).err().unwrap_or(error).into()),
             Err(error) => return Err(error.into()),
         };
-        self.save_status(tx, &settled, &next, window).await?;
+        self.save_status(tx, &settled, &next, window, now).await?;
         let logged = match entry {
             Some(body) => Some(self.log_event(tx, &settled, body, now, now).await?),
             None => None,

@@ -5,25 +5,34 @@
 //! says it changed something). A retry or idempotent replay changes no row, so appends nothing;
 //! a rolled-back transaction or claim savepoint takes its entry with it.
 //!
-//! Dense order: an append first increments the one-row `log_head` (`UPDATE … RETURNING size`)
-//! and takes `size - 1` as its index. On SQLite `BEGIN IMMEDIATE` already makes writers take
-//! turns; on PostgreSQL the row lock on `log_head` is held to commit, so appenders take turns
+//! Dense order: a transaction locks the one-row `log_head` first ([`lock`]), appends at the
+//! size it read, counting its own appends, and writes the new size once at commit. On SQLite
+//! `BEGIN IMMEDIATE` already makes writers take turns; on PostgreSQL the row lock on `log_head` is held to commit, so appenders take turns
 //! and commit in index order. Transactions that append call [`lock`] before touching any other
 //! row, so on PostgreSQL every appender takes its locks in the same order (log head first) and
 //! two appenders can never deadlock.
 
-use crate::db::WriteTx;
+use crate::db::{LogCursor, WriteTx};
 use crate::error::ApiError;
 use crate::wire::{from_ms, to_ms};
 use chrono::{DateTime, Utc};
 use kezek::tlog::{base64, leaf_hash, Event};
 
 /// Takes the log's append lock (PostgreSQL: the `log_head` row lock until commit) and returns
-/// the current tree size as this transaction sees it.
+/// the current tree size as this transaction sees it (counting its own appends so far).
 pub async fn lock(tx: &mut WriteTx) -> Result<u64, ApiError> {
+    if let Some(cursor) = tx.log {
+        return Ok(cursor.next);
+    }
     let (size,): (i64,) = sqlx::query_as("UPDATE log_head SET size = size WHERE id = 1 RETURNING size").fetch_one(tx.conn()).await?;
-    u64::try_from(size).map_err(|_| ApiError::Internal)
+    let size = u64::try_from(size).map_err(|_| ApiError::Internal)?;
+    tx.log = Some(LogCursor { locked_at: size, next: size });
+    Ok(size)
 }
+
+/// Writes the size a transaction's appends reached, once, just before it commits
+/// (`WriteTx::commit`): a batch of appends costs one `log_head` write, not one each.
+pub(crate) const SET_SIZE: &str = "UPDATE log_head SET size = $1 WHERE id = 1";
 
 /// Appends `event` and returns its index. Call only right after the change it records.
 pub async fn append(tx: &mut WriteTx, event: &Event, now: DateTime<Utc>) -> Result<u64, ApiError> {
@@ -35,13 +44,12 @@ pub async fn append(tx: &mut WriteTx, event: &Event, now: DateTime<Utc>) -> Resu
         tracing::error!(error = %error, kind = event.body.name(), "log entry refused by the encoder");
         ApiError::Internal
     })?;
-    let (size,): (i64,) = sqlx::query_as("UPDATE log_head SET size = size + 1 WHERE id = 1 RETURNING size").fetch_one(tx.conn()).await?;
-    let index = size - 1;
+    let index = lock(tx).await?;
     sqlx::query(
         "INSERT INTO log_entries (log_index, entry, leaf_hash, kind, queue_key, application_number, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(index)
+    .bind(i64::try_from(index).map_err(|_| ApiError::Internal)?)
     .bind(base64::encode(&entry))
     .bind(hex::encode(leaf_hash(&entry)))
     .bind(event.body.name())
@@ -50,7 +58,10 @@ pub async fn append(tx: &mut WriteTx, event: &Event, now: DateTime<Utc>) -> Resu
     .bind(to_ms(now))
     .execute(tx.conn())
     .await?;
-    u64::try_from(index).map_err(|_| ApiError::Internal)
+    if let Some(cursor) = tx.log.as_mut() {
+        cursor.next = index + 1;
+    }
+    Ok(index)
 }
 
 /// One stored entry: its index and bytes.

@@ -18,6 +18,7 @@
 //! | `operator` | what the operator page reads: pending originals, referrals to admit, a group's queue |
 //! | `reads` | the applicant's status and the published queue |
 //! | `log`, `snapshots` | the public register (rule 24.7) |
+//! | `retention` | ended applications' personal data erased after the retention period (issue 15) |
 //!
 //! None of these reads the clock: `now` comes in as an argument.
 
@@ -72,7 +73,10 @@ pub mod log;
 mod notices;
 mod operator;
 mod provider;
+pub mod queue_cache;
 mod reads;
+mod retention;
+pub use retention::ERASED_KEY;
 pub mod rows;
 mod seats;
 mod snapshots;
@@ -94,11 +98,17 @@ pub use vacancies::{Bulletin, BulletinVacancy, VacancySeed};
 
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::secrets::{constant_time_eq, sha256_hex, TokenSecret};
+use crate::secrets::{constant_time_eq, sha256_hex, DataKey, TokenSecret};
 use crate::tree::LogTree;
 use kezek::calendar::Calendar;
 use kezek::status::{Deadlines, ServicePolicy};
 use std::sync::Arc;
+
+/// The store's two secrets, each from its own file (`server.rs`).
+pub struct Keys {
+    pub lookup: TokenSecret,
+    pub data: DataKey,
+}
 
 /// Everything an operation needs besides `now`.
 #[derive(Clone)]
@@ -109,11 +119,21 @@ pub struct Store {
     pub policy: Arc<ServicePolicy>,
     /// The lookup key for keyed hashes of IINs.
     pub secret: TokenSecret,
+    /// The key the personal data is sealed with at rest (`applications.personal`).
+    pub data_key: DataKey,
     /// The public log's tree and signer (see `tree.rs`).
     pub tree: Arc<LogTree>,
+    /// Queues held in memory for reads ([`queue_cache`]).
+    pub reads: Arc<queue_cache::QueueCache>,
 }
 
 impl Store {
+    pub fn new(db: Db, calendar: Calendar, policy: ServicePolicy, keys: Keys, tree: LogTree) -> Store {
+        let reads = Arc::new(queue_cache::QueueCache::new(queue_cache::DEFAULT_BUDGET));
+        let Keys { lookup: secret, data: data_key } = keys;
+        Store { db, calendar: Arc::new(calendar), policy: Arc::new(policy), secret, data_key, tree: Arc::new(tree), reads }
+    }
+
     /// Every deadline of the Rules under this provider's policy.
     pub fn deadlines(&self) -> Deadlines<'_> {
         Deadlines::new(&self.calendar, &self.policy)

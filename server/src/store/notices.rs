@@ -13,9 +13,10 @@
 use super::rows::Stored;
 use super::Store;
 use crate::db::WriteTx;
+use crate::secrets::DataKey;
 use crate::error::ApiError;
 use crate::notify::plan::{self, Cause};
-use crate::notify::{self, EnqueueError, Message, Outgoing, Preferences};
+use crate::notify::{self, EnqueueError, Outgoing, Preferences};
 use chrono::{DateTime, Utc};
 use kezek::application::email::parse_email;
 use kezek::application::phone::parse_mobile;
@@ -48,9 +49,31 @@ pub(crate) fn contacts_of(personal: &str) -> Notifications {
 }
 
 /// The contacts of application `number`.
-pub(crate) async fn contacts(conn: &mut AnyConnection, number: &str) -> Result<Notifications, ApiError> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT personal FROM applications WHERE number = $1").bind(number).fetch_optional(conn).await?;
-    Ok(row.map(|(personal,)| contacts_of(&personal)).unwrap_or(Notifications { phones: Vec::new(), email: None }))
+pub(crate) async fn contacts(conn: &mut AnyConnection, key: &DataKey, number: &str) -> Result<Notifications, ApiError> {
+    Ok(contacts_and_choice(conn, key, number).await?.0)
+}
+
+/// The contacts of application `number` and the applicant's channel choice, if any, in one read.
+async fn contacts_and_choice(conn: &mut AnyConnection, key: &DataKey, number: &str) -> Result<(Notifications, Option<Preferences>), ApiError> {
+    let row: Option<(String, Option<i64>, Option<i64>, Option<String>)> = sqlx::query_as(
+        "SELECT a.personal, p.email, p.sms, p.language FROM applications a \
+         LEFT JOIN notification_preferences p ON p.application_number = a.number WHERE a.number = $1",
+    )
+    .bind(number)
+    .fetch_optional(conn)
+    .await?;
+    let Some((personal, email, sms, language)) = row else { return Ok((Notifications { phones: Vec::new(), email: None }, None)) };
+    let choice = match (email, sms, language) {
+        (Some(email), Some(sms), Some(language)) => Some(Preferences { email: email == 1, sms: sms == 1, lang: Lang::parse(&language) }),
+        _ => None,
+    };
+    // Sealed at rest (issue 15); erased after the retention period it opens empty: no contacts.
+    // One that does not open (another key) is logged and sends nothing rather than failing the change.
+    let personal = key.open(number, &personal).unwrap_or_else(|_| {
+        tracing::error!(number, "personal data does not open with this server's data key");
+        String::new()
+    });
+    Ok((contacts_of(&personal), choice))
 }
 
 impl Store {
@@ -61,7 +84,7 @@ impl Store {
         if let Some(choice) = notify::preferences(&mut conn, stored.number).await? {
             return Ok(choice);
         }
-        let contacts = contacts(&mut conn, &stored.number.to_string()).await?;
+        let contacts = contacts(&mut conn, &self.data_key, &stored.number.to_string()).await?;
         Ok(Preferences { email: contacts.email.is_some(), sms: !contacts.phones.is_empty(), lang: stored.lang })
     }
 
@@ -88,14 +111,22 @@ impl Store {
         if plan.send.is_empty() {
             return Ok(());
         }
-        let contacts = contacts(tx.conn(), &stored.number.to_string()).await?;
-        for planned in plan.send {
-            let (key, due) = match planned.reminder {
-                Some((key, due)) => (key, due),
+        let (contacts, choice) = contacts_and_choice(tx.conn(), &self.data_key, &stored.number.to_string()).await?;
+        let keys: Vec<(String, DateTime<Utc>)> = plan
+            .send
+            .iter()
+            .map(|planned| match &planned.reminder {
+                Some((key, due)) => (key.clone(), *due),
                 None => (format!("{event_key}:{}", planned.message.kind()), now),
-            };
-            self.enqueue_one(tx, stored.number, planned.message, &contacts, stored.lang, &key, due, now).await?;
-        }
+            })
+            .collect();
+        let outgoing: Vec<Outgoing<'_>> = plan
+            .send
+            .into_iter()
+            .zip(&keys)
+            .map(|(planned, (key, due))| Outgoing { event_key: key, application: stored.number, message: planned.message, contacts: &contacts, lang: stored.lang, due_at: *due })
+            .collect();
+        notify::enqueue_all(tx, &outgoing, choice, now).await?;
         Ok(())
     }
 
@@ -117,23 +148,9 @@ impl Store {
         }
         let message = plan::accepted(status, &self.deadlines()).map_err(|_| ApiError::Internal)?;
         let key = format!("{event_key}:{}", message.kind());
-        self.enqueue_one(tx, number, message, contacts, lang, &key, now, now).await
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn enqueue_one(
-        &self,
-        tx: &mut WriteTx,
-        number: ApplicationNumber,
-        message: Message,
-        contacts: &Notifications,
-        lang: Lang,
-        key: &str,
-        due: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> Result<(), ApiError> {
-        let outgoing = Outgoing { event_key: key, application: number, message, contacts, lang, due_at: due };
-        notify::enqueue(tx, &outgoing, now).await?;
+        let outgoing = Outgoing { event_key: &key, application: number, message, contacts, lang, due_at: now };
+        // A new application has no channel choice yet: the default applies.
+        notify::enqueue_all(tx, std::slice::from_ref(&outgoing), None, now).await?;
         Ok(())
     }
 }

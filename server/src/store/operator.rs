@@ -156,7 +156,8 @@ impl Store {
         let number = stored.number.to_string();
         let mut conn = self.db.pool.acquire().await?;
         let personal: Option<(String,)> = sqlx::query_as("SELECT personal FROM applications WHERE number = $1").bind(&number).fetch_optional(&mut *conn).await?;
-        let personal: Value = personal.and_then(|(text,)| serde_json::from_str(&text).ok()).unwrap_or(Value::Null);
+        // Sealed at rest (issue 15); erased after the retention period, no names.
+        let personal: Value = personal.and_then(|(text,)| self.data_key.open(&number, &text).ok()).and_then(|text| serde_json::from_str(&text).ok()).unwrap_or(Value::Null);
         let status = stored.status_at(now, &d)?;
         let (arrived_at, confirm_by) = match (&status, self.originals_arrived_at(&mut conn, &number).await?) {
             (Status::AwaitingOriginals { .. }, Some(at)) => (Some(rfc3339(at)), Some(rfc3339(d.originals_confirm_by(at).map_err(|_| ApiError::Internal)?))),

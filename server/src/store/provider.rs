@@ -109,16 +109,22 @@ impl Store {
             let details = Commitment::new(&current.salt, opening.as_bytes());
             let entry = EventBody::PriorityChanged { application: current.number.to_string(), details };
             let next = self.transition(tx, &current, &Event::PriorityChanged, Some(entry), None, now).await?;
-            let personal: Option<(String,)> = sqlx::query_as("SELECT personal FROM applications WHERE number = $1").bind(current.number.to_string()).fetch_optional(tx.conn()).await?;
-            let mut personal: serde_json::Value = serde_json::from_str(&personal.ok_or(ApiError::Internal)?.0).map_err(|_| ApiError::Internal)?;
+            // The stored application (sealed at rest, issue 15) names the new category too.
+            let number = current.number.to_string();
+            let personal: Option<(String,)> = sqlx::query_as("SELECT personal FROM applications WHERE number = $1").bind(&number).fetch_optional(tx.conn()).await?;
+            let opened = self.data_key.open(&number, &personal.ok_or(ApiError::Internal)?.0).map_err(|_| ApiError::Internal)?;
+            let mut personal: serde_json::Value = serde_json::from_str(&opened).map_err(|_| ApiError::Internal)?;
             personal["category"] = json!(category.id());
+            let sealed = self.data_key.seal(&number, &personal.to_string()).map_err(|_| ApiError::Internal)?;
             sqlx::query("UPDATE applications SET category = $1, class = $2, personal = $3 WHERE number = $4")
                 .bind(category.id())
                 .bind(category.class().code())
-                .bind(personal.to_string())
-                .bind(current.number.to_string())
+                .bind(sealed)
+                .bind(&number)
                 .execute(tx.conn())
                 .await?;
+            // The class orders the queue: readers holding its old version read it again.
+            super::snapshots::bump_queue_version(tx, &current.queue.to_string()).await?;
             let before = (current.category.id(), current.class.code());
             let detail = json!({ "from": before.0, "fromClass": before.1, "category": category.id(), "class": category.class().code(), "ground": ground });
             let answer = json!({ "number": next.number.to_string(), "status": next.status, "category": category.id(), "class": category.class().code() });

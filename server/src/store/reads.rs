@@ -7,7 +7,7 @@ use super::rows::Stored;
 use super::Store;
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
-use kezek::queue::{position, ApplicationNumber, Class, Entry, Position, State};
+use kezek::queue::{ApplicationNumber, Class, Entry, Position, State};
 use kezek::status::Status;
 use serde::Serialize;
 
@@ -105,8 +105,7 @@ impl Store {
         let d = self.deadlines();
         let status = stored.status_at(now, &d)?;
         let position = if status.queue_state().is_some_and(State::is_live) {
-            let entries = self.queue_entries(&stored.queue.to_string()).await?;
-            position(&entries, stored.number, &self.policy.order).map(PositionView::from)
+            self.queue_position(&stored.queue, stored.number).await?.map(PositionView::from)
         } else {
             None
         };

@@ -183,6 +183,8 @@ impl Store {
         let salt = random_bytes::<32>().map_err(|_| Inserted::Failed(ApiError::Internal))?;
         let d = self.deadlines();
         let app = new.app;
+        // Issue 15: the personal data is stored sealed (`secrets::DataKey`), never in clear.
+        let sealed = self.data_key.seal(number, &new.normalised).map_err(|_| Inserted::Failed(ApiError::Internal))?;
         sqlx::query(
             "INSERT INTO applications (number, queue_key, class, category, stay_mode, child_birth_date, submitted_at, status, state, \
              queue_state, next_change_at, ages_out_on, child_key, child_slot, applicant_key, token_hash, salt, lang, personal) \
@@ -206,9 +208,12 @@ impl Store {
         .bind(sha256_hex(token.as_bytes()))
         .bind(hex::encode(salt))
         .bind(new.lang.code())
-        .bind(&new.normalised)
+        .bind(sealed)
         .execute(tx.conn())
         .await?;
+        if new.status.queue_state().is_some() {
+            super::snapshots::bump_queue_version(tx, &new.queue).await?;
+        }
         // The log commits to the normalised application with this application's own salt.
         let details = Commitment::new(&salt, new.normalised.as_bytes());
         let awaiting_originals = matches!(new.status, Status::AwaitingOriginals { .. });

@@ -9,9 +9,9 @@ use kezek_server::db::Db;
 use kezek_server::api::router;
 use kezek_server::scheduler::Registry;
 use kezek_server::state::{AppState, HttpConfig, Services, StaticDirs};
-use kezek_server::secrets::TokenSecret;
+use kezek_server::secrets::{DataKey, TokenSecret};
 use kezek_server::seed::{load_applications, load_vacancies, Seeded, VacancySeed};
-use kezek_server::store::Store;
+use kezek_server::store::{Keys, Store};
 use kezek_server::tree::{LogTree, DEFAULT_ORIGIN};
 use kezek_server::synthetic::{application, Person};
 use kezek::status::{LocalTime, ServicePolicy};
@@ -56,6 +56,8 @@ pub async fn test_databases(label: &str) -> Vec<String> {
 async fn fresh_postgres_database(admin_url: &str, label: &str) -> String {
     sqlx::any::install_default_drivers();
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    // A label may hold characters an unquoted SQL name cannot ("a-b").
+    let label: String = label.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
     let name = format!("kezek_{}_{}_{}", label, std::process::id(), n);
     let pool = sqlx::AnyPool::connect(admin_url).await.unwrap();
     pool.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
@@ -89,7 +91,7 @@ pub fn log_tree() -> LogTree {
 pub async fn store(url: &str) -> Store {
     let db = Db::connect(url).await.unwrap();
     db.migrate().await.unwrap();
-    Store { db, calendar: Arc::new(Calendar::builtin()), policy: Arc::new(ServicePolicy::RULES), secret: secret(), tree: Arc::new(log_tree()) }
+    Store::new(db, Calendar::builtin(), ServicePolicy::RULES, Keys { lookup: secret(), data: DataKey::from_bytes([9; 32]) }, log_tree())
 }
 
 pub fn utc(text: &str) -> DateTime<Utc> {

@@ -15,6 +15,8 @@ pub struct Spawned {
 pub fn write_secret(dir: &Path) -> PathBuf {
     let path = dir.join("token.secret");
     std::fs::write(&path, hex_of(&[7u8; 32])).unwrap();
+    // The personal data key of `common::store`, so the binary opens what the tests' store sealed.
+    std::fs::write(dir.join("token.data-key"), hex_of(&[9u8; 32])).unwrap();
     path
 }
 

@@ -1,0 +1,150 @@
+//! Personal data in the backend (issue 15, "Private"; `docs/privacy.md`): only the form's own
+//! fields are accepted, the form is sealed at rest, the database files are the owner's alone,
+//! and an ended application's personal data is erased after the retention period while its
+//! status and its public log entries stay.
+
+mod common;
+
+use common::process::spawn_server_with;
+use common::*;
+use kezek_server::jobs::erase_personal_data;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+async fn submit(server: &TestServer, body: &Value, lang: &str) -> (StatusCode, Value) {
+    let response = client()
+        .post(format!("{}/api/applications", server.base))
+        .header("Accept-Language", lang)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn count(store: &kezek_server::store::Store, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&store.db.pool).await.unwrap();
+    n
+}
+
+#[tokio::test]
+async fn a_form_with_fields_the_form_does_not_have_is_refused_each_named_and_nothing_is_kept() {
+    for url in test_databases("unknown-fields").await {
+        let server = serve(store(&url).await, at(window_day(), 10)).await;
+        let mut form = body(1, "none");
+        form["extra"] = json!("x".repeat(60_000));
+        form["child"]["nickname"] = json!("Bunny");
+        let (status, answer) = submit(&server, &form, "ru").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        let errors = answer["errors"].as_array().unwrap();
+        let fields: Vec<&str> = errors.iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["child.nickname", "extra"]);
+        assert!(errors.iter().all(|e| e["code"] == "form.unknown_field"));
+        assert!(errors[0]["message"].as_str().unwrap().contains("поля"), "in the request's language: {}", errors[0]["message"]);
+        assert_eq!(count(&server.state.store, "SELECT COUNT(*) FROM applications").await, 0);
+        // The same form without them is accepted.
+        let (status, answer) = submit(&server, &body(1, "none"), "ru").await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+    }
+}
+
+#[tokio::test]
+async fn the_form_is_sealed_at_rest_and_still_gives_the_applicant_their_messages() {
+    let dir = temp_dir("sealed");
+    let url = format!("sqlite://{}", dir.join("kezek.db").display());
+    let server = serve(store(&url).await, at(window_day(), 10)).await;
+    let mut form = body(7, "none");
+    form["notifications"]["email"] = json!("parent.seven@example.kz");
+    let (status, answer) = submit(&server, &form, "kk").await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let number = answer["number"].as_str().unwrap();
+    let (personal,): (String,) =
+        sqlx::query_as("SELECT personal FROM applications WHERE number = $1").bind(number).fetch_one(&server.state.store.db.pool).await.unwrap();
+    assert!(personal.starts_with("x1:"), "{personal:.40}");
+    let opened = server.state.store.data_key.open(number, &personal).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&opened).unwrap()["child"]["iin"], form["child"]["iin"]);
+    // Nothing of the person is readable in the database's files (the WAL included).
+    let mut raw = Vec::new();
+    for file in ["kezek.db", "kezek.db-wal"] {
+        raw.extend(std::fs::read(dir.join(file)).unwrap_or_default());
+    }
+    assert!(raw.len() > 10_000, "the files were read: {} bytes", raw.len());
+    let raw = String::from_utf8_lossy(&raw);
+    for path in ["/applicant/iin", "/child/iin", "/applicant/lastName", "/child/firstName", "/applicant/address"] {
+        let value = form.pointer(path).and_then(Value::as_str).unwrap();
+        assert!(value.len() >= 5 && !raw.contains(value), "{path} = {value} is readable in the database files");
+    }
+    // The contacts still open for the messages: the acceptance notice is queued to the e-mail.
+    let email = form["notifications"]["email"].as_str().unwrap();
+    let queued = count(&server.state.store, &format!("SELECT COUNT(*) FROM notification_outbox WHERE application_number = '{number}' AND recipient = '{email}'")).await;
+    assert!(queued >= 1, "no message queued to {email}");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_files_and_keys_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("modes");
+    // A database file left world-readable by an older version is narrowed too.
+    std::fs::write(dir.join("kezek.db"), b"").unwrap();
+    std::fs::set_permissions(dir.join("kezek.db"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let secret = dir.join("token.secret");
+    std::fs::write(&secret, "07".repeat(32)).unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let url = format!("sqlite://{}", dir.join("kezek.db").display());
+    let server = spawn_server_with(&url, &secret, "2026-11-23T05:00:00Z", &dir.join("server.log"), "info", &[]);
+    let response = client().post(format!("{}/api/applications", server.base)).json(&body(3, "none")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let mode = |name: &str| std::fs::metadata(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}")).permissions().mode() & 0o777;
+    for name in ["kezek.db", "kezek.db-wal", "kezek.db-shm", "token.data-key", "token.log-key"] {
+        assert_eq!(mode(name), 0o600, "{name} is {:o}", mode(name));
+    }
+}
+
+#[tokio::test]
+async fn an_ended_application_loses_its_personal_data_a_year_later_and_keeps_its_status_and_log() {
+    for url in test_databases("retention").await {
+        let now = at(window_day(), 10);
+        let server = serve(store(&url).await, now).await;
+        let store = &server.state.store;
+        let (_, kept) = submit(&server, &body(1, "none"), "en").await;
+        let (status, ended) = submit(&server, &body(2, "none"), "en").await;
+        assert_eq!(status, StatusCode::CREATED, "{ended}");
+        let (number, token) = (ended["number"].as_str().unwrap(), ended["token"].as_str().unwrap());
+        let withdraw = client()
+            .post(format!("{}/api/applications/{number}/withdraw", server.base))
+            .bearer_auth(token)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(withdraw.status(), StatusCode::OK);
+        let personal_of = |number: String| async move {
+            let (personal, applicant_key): (String, String) =
+                sqlx::query_as("SELECT personal, applicant_key FROM applications WHERE number = $1").bind(number).fetch_one(&store.db.pool).await.unwrap();
+            (personal, applicant_key)
+        };
+        let day = chrono::Duration::days(1);
+        let year = chrono::Duration::days(kezek::status::retention::RETENTION_DAYS);
+        assert_eq!(erase_personal_data(store, now + year - day).await.unwrap(), 0, "kept for the whole period");
+        assert!(!personal_of(number.to_owned()).await.0.is_empty());
+        assert_eq!(erase_personal_data(store, now + year + day).await.unwrap(), 1);
+        let (personal, applicant_key) = personal_of(number.to_owned()).await;
+        assert_eq!((personal.as_str(), applicant_key.as_str()), ("", kezek_server::store::ERASED_KEY));
+        assert_eq!(erase_personal_data(store, now + year + day * 2).await.unwrap(), 0, "once");
+        // The live application keeps everything; the ended one keeps its status and its log.
+        assert!(personal_of(kept["number"].as_str().unwrap().to_owned()).await.0.starts_with("x1:"));
+        let view: Value = client()
+            .get(format!("{}/api/applications/{number}/status", server.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(view["status"]["state"], "withdrawn", "{view}");
+        assert_register_replays(store, now).await;
+    }
+}
