@@ -2,7 +2,8 @@
 # The main job: installs what is missing, builds the package and the reference backend, starts
 # the local services demo mode needs (scripts/services/start.sh: the OpenID provider citizens
 # sign in with, the SMTP server and the fake SMS gateway notifications go to), and serves the
-# citizen page on http://127.0.0.1:$PORT/ (default 8080) in demo mode (a seeded locality on a
+# citizen page on http://127.0.0.1:$PORT/ (default 8080) and the operator page on /operator.html (demo
+# staff sign in) in demo mode (a seeded locality on a
 # fresh embedded SQLite database, the demo people of server/demo/people.json, and a demo clock
 # the page can move) until stopped. The services stop with it.
 set -euo pipefail
@@ -28,7 +29,7 @@ set -a
 . "$SERVICES/env"
 set +a
 
-echo "Open http://127.0.0.1:$PORT/ (sign in as a demo person; mail arrives in $SERVICES/mail/, SMS in $SERVICES/sms.jsonl)" >&2
+echo "Open http://127.0.0.1:$PORT/ (the operator page: /operator.html; sign in as a demo person; mail arrives in $SERVICES/mail/, SMS in $SERVICES/sms.jsonl)" >&2
 target/server/kezek-server --demo --port "$PORT" --www www --pkg pkg --log-key-file server/demo/log-demo.key \
   --oidc-issuer "$KEZEK_OIDC_ISSUER" --oidc-client-id "$KEZEK_OIDC_CLIENT_ID" --oidc-redirect-url "$KEZEK_OIDC_REDIRECT_URL" \
   --smtp-host "$KEZEK_SMTP_HOST" --smtp-port "$KEZEK_SMTP_PORT" --smtp-tls "$KEZEK_SMTP_TLS" --mail-from "$KEZEK_MAIL_FROM" \

@@ -149,3 +149,15 @@ fn the_providers_policy_moves_the_times_the_page_shows() {
     // Back to the Rules for the other tests of this module.
     kezek::wasm::load_policy(s("{}")).unwrap();
 }
+
+#[wasm_bindgen_test]
+fn moments_are_written_as_the_pages_write_them_and_an_early_booking_referral_counts_from_its_day() {
+    // The operator page shows the backend's instants (arrival, confirm-by) this way.
+    assert_eq!(kezek::wasm::format_moment(s("2026-11-23T05:35:00Z"), s("en")).unwrap(), "23.11.2026, 10:35 (Astana time)");
+    assert_eq!(kezek::wasm::format_moment(s("2026-12-01T00:00:00+05:00"), s("en")).unwrap(), "30.11.2026, 23:59 (Astana time)");
+    assert_eq!(code(kezek::wasm::format_moment(s("yesterday"), NONE).unwrap_err()), "instant.format");
+    // Rule 3.6: a referral to an early-booking seat counts its 5 working days from the free day.
+    let booked = Ts::new_unchecked(js(r#"{"state":"referred","issuedAt":"2026-11-23T09:00:00+05:00","countsFrom":"2026-12-01"}"#));
+    let view = status_view(booked, s("2026-11-24T10:00:00+05:00"), s("en")).unwrap().js_value();
+    assert_eq!(Reflect::get(&view, &"deadline".into()).unwrap().as_string().as_deref(), Some("2026-12-09T00:00:00+05:00"));
+}

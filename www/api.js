@@ -95,5 +95,4 @@ export const api = {
   snapshot: (queueKey) => call("GET", `/api/queues/${encodeURIComponent(queueKey)}/snapshot`, { binary: true }),
   bulletin: () => call("GET", "/api/bulletin"),
   advanceClock: (body) => call("POST", "/api/demo/clock", { json: body }),
-  confirmOriginals: (number) => call("POST", `/api/demo/applications/${encodeURIComponent(number)}/originals`, { json: {} }),
 };

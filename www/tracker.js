@@ -81,7 +81,6 @@ export function createTracker(page) {
   // Back online: read the service again (the state on screen is the last verified one).
   window.addEventListener("online", () => { if (number && !$("track").hidden) reload(); });
   for (const b of document.querySelectorAll("[data-advance]")) b.onclick = () => advance(b.dataset.advance);
-  $("demo-originals").onclick = () => confirmOriginals();
   $("cancel-referral").onclick = () => cancel();
   $("extend-form").addEventListener("submit", (event) => { event.preventDefault(); extend(); });
   $("withdraw-yes").onclick = () => withdraw();
@@ -540,15 +539,6 @@ export function createTracker(page) {
       await reload();
     } catch (error) {
       page.fail(error, () => advance(how));
-    }
-  }
-
-  async function confirmOriginals() {
-    try {
-      await api.confirmOriginals(number);
-      await reload();
-    } catch (error) {
-      page.fail(error, confirmOriginals);
     }
   }
 

@@ -46,6 +46,7 @@ const LATER_MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_notifications.sql")),
     (6, include_str!("../migrations/0006_reads.sql")),
     (7, include_str!("../migrations/0007_privacy.sql")),
+    (8, include_str!("../migrations/0008_provider.sql")),
 ];
 
 /// The file of a `sqlite:` URL, if it names one (not `:memory:`).

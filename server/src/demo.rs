@@ -4,6 +4,10 @@
 //! applications across birth years and categories, with synthetic IINs (valid check digits,
 //! built from made-up serials, never real people).
 //!
+//! A few recent applications still await their originals (rule 22), for the education
+//! department's desk on the operator page; the demo staff of `server/demo/people.json` sign in
+//! through the local OpenID provider (`scripts/services/`).
+//!
 //! Most seeded families have said they need no seat for now (rule 20.7): a real queue holds
 //! many such applications, and it lets a person who applies in the demo reach access to
 //! referrals after a working day or two instead of weeks.
@@ -19,6 +23,8 @@ use kezek::status::deadline;
 pub const DEMO_LOCALITY: &str = "750000000";
 const KINDERGARTENS: [&str; 6] = ["Балапан", "Айгөлек", "Құлыншақ", "Ертегі", "Шаттық", "Бөбек"];
 const APPLICATIONS: u32 = 3000;
+/// Applications left awaiting their originals at the department's desk.
+const AWAITING_ORIGINALS: u32 = 4;
 /// One seeded family in this many still seeks a seat (see the module docs).
 const INTERESTED_ONE_IN: u32 = 20;
 
@@ -115,6 +121,19 @@ pub async fn seed(store: &Store, start: DateTime<Utc>) -> Result<usize, ApiError
     // Rule 20.7: most families need no seat for now (see the module docs).
     let paused: Vec<String> = seeded.iter().enumerate().filter(|(i, _)| *i as u32 % INTERESTED_ONE_IN != 0).map(|(_, s)| s.number.clone()).collect();
     store.not_interested_all(&paused, start - Duration::days(1)).await?;
+    // A few teachers' children whose originals the education department has yet to confirm
+    // (rule 22): the operator page's desk is not empty.
+    let mut waiting = Vec::new();
+    for k in 0..AWAITING_ORIGINALS {
+        let seed = APPLICATIONS + k;
+        let birth = today - Duration::days(700 + i64::from(k) * 97);
+        let person = Person { child_birth: birth, seed, locality_code: DEMO_LOCALITY, category: "teacher", kind: "general", kindergarten: None, stay_mode: "full_day", language: "kk" };
+        let mut body = application(&person);
+        body["documents"] = serde_json::json!([{ "kind": "teacher_workplace_certificate", "issuedOn": (today - Duration::days(10)).to_string() }]);
+        let submitted = start - Duration::hours(20 + 3 * i64::from(k));
+        waiting.push((body, submitted));
+    }
+    store.load_submitted(&waiting, start).await?;
     // The previous evening's bulletin (rule 24.3).
     let yesterday = today.pred_opt().unwrap_or(today);
     let evening = deadline::local_time(yesterday, store.policy.bulletin_at).map_err(|_| ApiError::Internal)? + Duration::minutes(1);

@@ -97,6 +97,12 @@ impl From<StatusError> for ApiError {
     }
 }
 
+impl From<kezek::queue::seat::SeatError> for ApiError {
+    fn from(error: kezek::queue::seat::SeatError) -> ApiError {
+        ApiError::invalid_code(error.field(), error.code())
+    }
+}
+
 impl ApiError {
     /// A sign-in refusal.
     pub fn from_auth(error: crate::auth::AuthError) -> ApiError {
@@ -269,5 +275,21 @@ mod tests {
         "idempotency.key",
         "idempotency.mismatch",
         "queue.unknown",
+        "kindergarten.unknown",
+        "seat.unknown",
+        "seat.withdrawn",
+        "originals.not_awaited",
+        "priority.category",
+        "priority.ground",
+        "grounds.category",
+        "grounds.month",
+        "grounds.answers",
+        "history.limit",
+        "stop.reason",
+        "refusal.reason",
+        "admission.refusal_reason",
+        "admission.certificate_expired",
+        "auth.out_of_scope",
+        "auth.not_staff",
     ];
 }

@@ -9,7 +9,8 @@
 //! | `bulletin` | the daily bulletin of free places | 24.3 |
 //! | `deadlines` | deadlines that ran out: originals (archived), windows (closed), referrals (expired, seat back), temporary stays (back in the queue) | 22, 24.4, App. 4 item 8, 25.4 |
 //! | `age_out` | archived on the 1 September the child is 6 | 18, 24.9 |
-//! | `windows` | the day's access to referrals, after the two above | 24.4, 24.10 |
+//! | `early_booking` | early-booking seats whose day has come become free seats | 24.6 |
+//! | `windows` | the day's access to referrals, after the ones above | 24.4, 24.10 |
 //! | `retention` | personal data of applications ended a year ago erased (`kezek::status::retention`) | issue 15; the Rules are silent |
 
 use crate::error::ApiError;
@@ -22,6 +23,7 @@ pub struct TickReport {
     pub bulletins: u64,
     pub deadlines: u64,
     pub aged_out: u64,
+    pub early_bookings: u64,
     pub windows: u64,
     pub erased: u64,
 }
@@ -33,6 +35,7 @@ pub async fn tick(store: &Store, now: DateTime<Utc>) -> Result<TickReport, ApiEr
         bulletins: publish_bulletin(store, now).await?,
         deadlines: settle_deadlines(store, now).await?,
         aged_out: age_out(store, now).await?,
+        early_bookings: free_early_bookings(store, now).await?,
         windows: open_windows(store, now).await?,
         erased: erase_personal_data(store, now).await?,
     })
@@ -56,6 +59,11 @@ pub async fn settle_deadlines(store: &Store, now: DateTime<Utc>) -> Result<u64, 
 /// Rules 18, 24.9.
 pub async fn age_out(store: &Store, now: DateTime<Utc>) -> Result<u64, ApiError> {
     store.age_out(now).await
+}
+
+/// Rule 24.6.
+pub async fn free_early_bookings(store: &Store, now: DateTime<Utc>) -> Result<u64, ApiError> {
+    store.free_early_bookings(now).await
 }
 
 /// Rules 24.4, 24.10.

@@ -9,7 +9,8 @@
 //! | `bulletin` | the 18:00 vacancy bulletin | 24.3 |
 //! | `deadlines` | deadlines that ran out: referrals expire (seats return), originals missed (archived), windows and temporary stays end | 22, 24.4, 25.4, Appendix 4 item 8 |
 //! | `age_out` | archived on the 1 September the child is 6 | 18, 24.9 |
-//! | `windows` | the 07:00 access windows, after the three above | 24.4 |
+//! | `early_booking` | early-booking seats become free seats on their day | 24.6 |
+//! | `windows` | the 07:00 access windows, after the ones above | 24.4 |
 //!
 //! **Order without a chain.** `jobs::tick` ran the windows last so that seats and
 //! applications freed by the others are counted. Here a job may name jobs it runs `after`: it
@@ -102,7 +103,8 @@ pub fn standard_jobs() -> Vec<Job> {
         Job::new("bulletin", |store, now| async move { jobs::publish_bulletin(&store, now).await }),
         Job::new("deadlines", |store, now| async move { jobs::settle_deadlines(&store, now).await }),
         Job::new("age_out", |store, now| async move { jobs::age_out(&store, now).await }),
-        Job::new("windows", |store, now| async move { jobs::open_windows(&store, now).await }).after(&["deadlines", "age_out"]),
+        Job::new("early_booking", |store, now| async move { jobs::free_early_bookings(&store, now).await }),
+        Job::new("windows", |store, now| async move { jobs::open_windows(&store, now).await }).after(&["deadlines", "age_out", "early_booking"]),
         Job::new("retention", |store, now| async move { jobs::erase_personal_data(&store, now).await }),
     ]
 }

@@ -291,10 +291,18 @@ fn openapi_documents_every_route() {
     for path in [
         "/api/applications:", "/api/applications/{number}/status:", "/api/applications/{number}/withdraw:",
         "/api/applications/{number}/interest:", "/api/claims:", "/api/referrals/{id}/cancel:", "/api/referrals/{id}/extend:",
-        "/api/queues/{key}/snapshot:", "/api/bulletin:", "/api/time:", "/api/demo/clock:", "/api/demo/applications/{number}/originals:",
+        "/api/queues/{key}/snapshot:", "/api/bulletin:", "/api/time:", "/api/demo/clock:", "/api/bulletin/withdrawn:",
         "/api/applications/{number}/register:", "/api/log/checkpoint:", "/api/log/key:", "/api/log/entries/{index}:",
         "/api/log/proof/inclusion:", "/api/log/proof/consistency:", "/api/health:", "/metrics:",
         "/api/applications/{number}/token:", "/api/applications/{number}/notifications:", "/api/me/applications:", "/api/policy:", "/api/me:", "/auth/login:", "/auth/callback:", "/auth/logout:",
+        // The service provider's staff (issue 11).
+        "/api/staff/kindergartens/{id}:", "/api/staff/kindergartens/{id}/seats:", "/api/staff/kindergartens/{id}/referrals:",
+        "/api/staff/kindergartens/{id}/queues:", "/api/staff/seats/{id}/withdraw:", "/api/staff/referrals/{id}/admit:",
+        "/api/staff/referrals/{id}/refuse:", "/api/staff/localities/{code}/originals:", "/api/staff/localities/{code}/kindergartens:",
+        "/api/staff/localities/{code}/grounds-check:", "/api/staff/applications/{number}:", "/api/staff/applications/{number}/originals/arrival:",
+        "/api/staff/applications/{number}/originals/confirm:", "/api/staff/applications/{number}/originals/refuse:",
+        "/api/staff/applications/{number}/priority:", "/api/staff/applications/{number}/stop-list:", "/api/staff/applications/{number}/restore:",
+        "/api/staff/history:", "/api/texts/staff:",
     ] {
         assert!(spec.contains(&format!("  {path}\n")), "{path} is not in openapi.yaml");
     }
@@ -310,8 +318,9 @@ async fn demo_endpoints_are_off_outside_demo_mode_and_the_owner_is_not_locked_ou
     let client = client();
     let (status, body) = post(&client, format!("{base}/api/demo/clock"), &json!({ "advance": "PT1H" })).await;
     assert_eq!((status, body["errors"][0]["code"].clone()), (StatusCode::FORBIDDEN, json!("demo.disabled")));
+    // The demo-only originals endpoint is gone: the department's staff confirm them (issue 11).
     let (status, _) = post(&client, format!("{base}/api/demo/applications/{}/originals", seeded[0].number), &json!({})).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let time: Value = client.get(format!("{base}/api/time")).send().await.unwrap().json().await.unwrap();
     assert_eq!(time["demo"], false);
     assert_eq!(time["signIn"], false, "the page asks for sign-in only where it is set up");

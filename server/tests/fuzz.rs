@@ -236,7 +236,10 @@ fn plan(rng: &mut Rng, known: &Known, base_host: &str) -> Planned {
             };
             (Method::POST, "/api/demo/clock".into(), Some(request), false)
         }
-        16 => (Method::POST, format!("/api/demo/applications/{}/originals", segment(rng, &known.number)), Some(json!({})), false),
+        16 => {
+            let path = rng.pick(&["originals/confirm", "originals/arrival", "stop-list", "priority", "restore"]);
+            (Method::POST, format!("/api/staff/applications/{}/{path}", segment(rng, &known.number)), Some(json!({ "reason": "other" })), false)
+        }
         17 => {
             let path = format!("/{}/{}", rng.pick(&["api", "api/log", "pkg", "www", "", "api/applications"]), segment(rng, "x"));
             (Method::GET, path, None, false)

@@ -339,7 +339,7 @@ async fn reminders_go_out_at_their_instants_and_never_once_the_state_changed_fir
         assert!(!texts.iter().any(|t| t.contains(&n[1]) && t.contains("one working day is left")));
 
         // The referral's reminder: 24 hours before it expires (the end of Tuesday 1 December).
-        let expires = Status::Referred { issued_at: DateTime::parse_from_rfc3339(&referral.issued_at).unwrap().with_timezone(&Utc), extended_until: None }
+        let expires = Status::Referred { issued_at: DateTime::parse_from_rfc3339(&referral.issued_at).unwrap().with_timezone(&Utc), extended_until: None, counts_from: None }
             .referral_deadline(&d)
             .unwrap()
             .unwrap();

@@ -15,6 +15,11 @@
 //! JavaScript), the others only when a person switches language. A loaded catalog replaces the
 //! built-in one.
 //!
+//! The service provider's texts (the operator page, the staff API's refusals) are a second
+//! catalog per language, `STAFF`, compiled into native builds with the catalogs only: the citizen's package stays
+//! small, and the backend serves them to the operator page ([`staff_texts`],
+//! `GET /api/texts/staff`). Every test below covers both catalogs.
+//!
 //! Kazakh is the state language and the fallback: an unknown language tag gives Kazakh, and a
 //! key missing from a catalog (impossible while the completeness test passes) falls back to
 //! Kazakh and then to the key itself.
@@ -75,6 +80,28 @@ impl Lang {
 
     fn slot(self) -> usize {
         self as usize
+    }
+
+    /// The service provider's catalog (see the module docs); empty in the browser's package.
+    fn staff_catalog(self) -> &'static [(&'static str, &'static str)] {
+        #[cfg(all(any(feature = "catalogs", test), not(target_arch = "wasm32")))]
+        {
+            match self {
+                Lang::Kk => kk::STAFF,
+                Lang::Ru => ru::STAFF,
+                Lang::En => en::STAFF,
+            }
+        }
+        #[cfg(not(all(any(feature = "catalogs", test), not(target_arch = "wasm32"))))]
+        {
+            &[]
+        }
+    }
+
+    /// Both built-in catalogs, the citizen's first.
+    #[cfg(any(feature = "catalogs", test))]
+    fn catalogs(self) -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+        embedded(self).iter().chain(self.staff_catalog())
     }
 }
 
@@ -157,8 +184,16 @@ fn catalog(lang: Lang) -> Option<&'static Catalog> {
     None
 }
 
+/// The citizen's catalog through its index, then the service provider's (native builds only; a
+/// short walk, used by the backend's staff refusals).
 fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
-    catalog(lang)?.get(key)
+    catalog(lang).and_then(|c| c.get(key)).or_else(|| lang.staff_catalog().iter().find(|(k, _)| *k == key).map(|(_, text)| *text))
+}
+
+/// The service provider's texts in `lang` (`(key, text)`), which the backend serves to the
+/// operator page: empty in the browser's package, which does not carry them.
+pub fn staff_texts(lang: Lang) -> &'static [(&'static str, &'static str)] {
+    lang.staff_catalog()
 }
 
 // The catalogs' keys, in the order of the catalog documents (`KEY_LINES`, `KEY_COUNT`, written
@@ -294,7 +329,7 @@ pub(crate) fn format_with<'v>(lang: Lang, key: &str, value: impl Fn(&str) -> Opt
 /// Every key of every catalog, for completeness checks.
 #[cfg(any(feature = "catalogs", test))]
 pub fn all_keys() -> impl Iterator<Item = &'static str> {
-    Lang::ALL.into_iter().flat_map(|l| embedded(l).iter().map(|(k, _)| *k))
+    Lang::ALL.into_iter().flat_map(|l| l.catalogs().map(|(k, _)| *k))
 }
 
 /// The built-in catalog of `lang` as a catalog document, which [`set_catalog`] reads: a JSON
@@ -337,7 +372,8 @@ mod tests {
     fn no_key_is_listed_twice_or_empty() {
         for lang in Lang::ALL {
             let mut seen = BTreeSet::new();
-            for (key, text) in embedded(lang) {
+            // Across both catalogs: a key is in one of them only.
+            for (key, text) in lang.catalogs() {
                 assert!(seen.insert(*key), "{key} twice in {}", lang.code());
                 assert!(!text.trim().is_empty(), "{key} empty in {}", lang.code());
             }
@@ -348,11 +384,13 @@ mod tests {
     fn kazakh_is_cyrillic_kazakh() {
         // Real Kazakh uses its own letters; a catalog without any of them is transliterated Russian.
         let kazakh_letters = ['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'і'];
-        let with_kazakh = kk::CATALOG.iter().filter(|(_, t)| t.to_lowercase().chars().any(|c| kazakh_letters.contains(&c))).count();
-        assert!(with_kazakh * 2 > kk::CATALOG.len(), "{with_kazakh} of {} Kazakh texts use Kazakh letters", kk::CATALOG.len());
+        for catalog in [kk::CATALOG, kk::STAFF] {
+            let with_kazakh = catalog.iter().filter(|(_, t)| t.to_lowercase().chars().any(|c| kazakh_letters.contains(&c))).count();
+            assert!(with_kazakh * 2 > catalog.len(), "{with_kazakh} of {} Kazakh texts use Kazakh letters", catalog.len());
+        }
         // Latin letters only inside names that are written that way in Kazakh too.
         const LATIN_ALLOWED: [&str; 5] = ["SMS", "e-mail", "egov.kz", "WhatsApp", "2026-11-23T07:00:00+05:00"];
-        for (key, text) in kk::CATALOG {
+        for (key, text) in Lang::Kk.catalogs() {
             let rest = LATIN_ALLOWED.iter().fold(without_placeholders(text), |t, word| t.replace(word, ""));
             assert!(!rest.chars().any(|c| c.is_ascii_alphabetic()), "{key}: Latin letters in Kazakh text");
         }
@@ -400,6 +438,10 @@ mod tests {
         let keys = |l: Lang| embedded(l).iter().map(|(k, _)| *k).collect::<Vec<_>>();
         assert_eq!(keys(Lang::Ru), keys(Lang::Kk));
         assert_eq!(keys(Lang::En), keys(Lang::Kk));
+        let staff = |l: Lang| staff_texts(l).iter().map(|(k, _)| *k).collect::<Vec<_>>();
+        assert_eq!(staff(Lang::Ru), staff(Lang::Kk));
+        assert_eq!(staff(Lang::En), staff(Lang::Kk));
+        assert!(staff(Lang::Kk).len() > 100, "the staff catalog is read");
     }
 
     /// The glossary (`docs/glossary.md`), whose two check tables this test reads.
@@ -459,7 +501,7 @@ mod tests {
             let [lang, never, instead, ..] = row.as_slice() else { panic!("short row {row:?}") };
             let lang = lang_of(lang);
             for (_, pattern) in terms(never) {
-                for (key, text) in embedded(lang) {
+                for (key, text) in lang.catalogs() {
                     if occurs_at_word_start(&placeholders_emptied(text), &pattern) {
                         broken.push(format!("{key} [{}] says «{pattern}»: write «{instead}» — {text}", lang.code()));
                     }

@@ -4,6 +4,8 @@
 //! * [`Entry`] is one application as the queue sees it: its pseudonymous
 //!   [`ApplicationNumber`], submission instant, [`Class`] and [`State`].
 //! * [`order`] and [`position`] apply the order of rule 21 under an [`OrderPolicy`].
+//! * [`seat`] reads a kindergarten's report of free seats and their terms of admission
+//!   (rules 3.3-3.6, 24.2, 24.6, 25).
 //! * [`snapshot`] is the compact binary form the provider publishes per queue and the browser
 //!   decodes to answer "what is my place?" (see `docs/snapshot-format.md`).
 //! * [`describe_queue`] names a queue in words, with the localities' names as data.
@@ -19,6 +21,7 @@ pub mod estimate;
 mod key;
 mod number;
 mod order;
+pub mod seat;
 pub mod snapshot;
 
 pub use describe::{describe_queue, localities, locality_name, Locality, LOCALITIES};

@@ -15,11 +15,12 @@
 //! |---|---|---|
 //! | processing day | Appendix 2 | the local submission date when it is a working day and the submission came before the end of the provider's working day (18:30); else the next working day ("submissions after hours, on weekends or holidays are processed the next working day") |
 //! | originals due | 22, 29 | end of the 5th working day after the processing day |
+//! | originals confirmed | 22, Appendix 2 | 30 minutes after the applicant brings them to the service provider |
 //! | window opens | 24.4 | 07:00 local on its day `D` |
 //! | window closes | 24.4 | end of the 3rd working day counting `D` itself when it is a working day (else from the next working day): Monday 07:00 → Wednesday 24:00 |
-//! | referral valid | App. 4 item 8 | end of the 5th working day after the local issue date |
+//! | referral valid | App. 4 item 8, 3.5, 3.6 | end of the 5th working day after the local issue date; for an early-booking seat taken before it is free, after the day it becomes free |
 //! | cancel | 30 | 24 hours after the issue instant ("within one day") |
-//! | extension | 30 | once, to the end of a chosen day at most 30 calendar days after the local issue date |
+//! | extension | 30 | once, to the end of a chosen day at most 30 calendar days after the day the validity counts from (the issue date, or an early-booking seat's free day) |
 //! | vacancy bulletin | 24.3 | 18:00 local daily |
 //! | reminders | 24.9 (notifications) | one working day before a window closes: 00:00 local of its last day; one day before a referral expires: 24 hours before it |
 
@@ -104,6 +105,12 @@ impl<'a> Deadlines<'a> {
         end_of_local_day(self.originals_last_day(submitted_at)?)
     }
 
+    /// By when the service provider confirms the originals an applicant brought at
+    /// `arrived_at` (rule 22, Appendix 2: 30 minutes).
+    pub fn originals_confirm_by(&self, arrived_at: DateTime<Utc>) -> Result<DateTime<Utc>, CalendarError> {
+        arrived_at.checked_add_signed(TimeDelta::minutes(i64::from(self.policy.originals_service_minutes))).ok_or_else(|| range("instant"))
+    }
+
     /// When the access window of day `on` opens (rule 24.4).
     pub fn window_opens(&self, on: NaiveDate) -> Result<DateTime<Utc>, CalendarError> {
         local_time(on, self.policy.window_opens_at)
@@ -133,10 +140,29 @@ impl<'a> Deadlines<'a> {
         end_of_local_day(self.referral_last_day(issued_at)?)
     }
 
+    /// The day a referral's validity counts from (rules 3.5, 3.6): the local issue date, or
+    /// the day an early-booking seat becomes free when that is later.
+    pub fn referral_start(&self, issued_at: DateTime<Utc>, counts_from: Option<NaiveDate>) -> NaiveDate {
+        let issued_on = local_date(issued_at);
+        counts_from.map_or(issued_on, |day| day.max(issued_on))
+    }
+
+    /// The last valid day of a referral whose validity counts from `start` (see
+    /// [`Deadlines::referral_start`]): the 5th working day after it, the start day itself not
+    /// counted, as for the issue day.
+    pub fn referral_last_day_from(&self, start: NaiveDate) -> Result<NaiveDate, CalendarError> {
+        self.calendar.add_working_days(start, i64::from(self.policy.referral_working_days))
+    }
+
     /// The latest day an extension may reach: 30 calendar days after the local issue date
     /// (rule 30).
     pub fn extension_limit(&self, issued_at: DateTime<Utc>) -> Result<NaiveDate, CalendarError> {
-        self.calendar.add_calendar_days(local_date(issued_at), self.policy.extension_calendar_days)
+        self.extension_limit_from(local_date(issued_at))
+    }
+
+    /// The latest day an extension may reach for a referral whose validity counts from `start`.
+    pub fn extension_limit_from(&self, start: NaiveDate) -> Result<NaiveDate, CalendarError> {
+        self.calendar.add_calendar_days(start, self.policy.extension_calendar_days)
     }
 
     /// The first instant a referral issued at `issued_at` can no longer be cancelled (rule 30).

@@ -48,6 +48,12 @@
 //! * **The monthly check fails** (rule 22: "the applications and referrals based on them are
 //!   cancelled"): the application is archived with reason `grounds_failed`, its referral (if
 //!   any) cancelled; the family may apply again without the extraordinary ground.
+//! * **A referral to an early-booking seat** (rule 3.6: "a referral can be taken before the
+//!   seat is actually free; the counting of its validity and the admission start after the
+//!   seat is actually free"): the referral records the day the seat becomes free
+//!   (`countsFrom`), and its 5 working days (Appendix 4 item 8) and the 30-day extension
+//!   limit (rule 30) count from that day instead of the issue day, which is day 0 as the issue
+//!   day is for a free seat (rule 3.5). Cancelling within 24 hours still counts from issue.
 //! * **Originals not brought in time** (rule 22: "only after confirmation is the application
 //!   registered in the queue"): archived with reason `originals_missed` at the deadline.
 //! * **Rule 15** (at most three times in the preschool period, garbled) and **rule 16** (after
@@ -195,6 +201,13 @@ pub enum Status {
         #[tsify(optional, type = "string")]
         #[serde(with = "crate::calendar::iso::optional_date")]
         extended_until: Option<NaiveDate>,
+        /// For a referral to an early-booking seat taken before the seat is free (rule 3.6):
+        /// the day the seat becomes free, from which the validity counts instead of the issue
+        /// day. Absent for a seat that is free already (rule 3.5: validity counts from issue).
+        #[serde(rename = "countsFrom", default, skip_serializing_if = "Option::is_none")]
+        #[tsify(optional, type = "string")]
+        #[serde(with = "crate::calendar::iso::optional_date")]
+        counts_from: Option<NaiveDate>,
     },
     /// Placed on a temporary-stay seat until the end of `until`, keeping its queue place (25.4).
     TemporaryStay {
@@ -242,8 +255,9 @@ pub enum Event {
     Changed,
     /// Rules 24.4, 24.10.
     WindowOpened { on: NaiveDate, round: WindowRound },
-    /// Rule 24.5.
-    ReferralIssued { at: DateTime<Utc> },
+    /// Rule 24.5. `counts_from`: the day an early-booking seat becomes free, when it is later
+    /// than the issue day (rule 3.6: the referral's validity counts from then).
+    ReferralIssued { at: DateTime<Utc>, counts_from: Option<NaiveDate> },
     /// By the applicant, within a day of issue (rule 30).
     ReferralCancelled { at: DateTime<Utc> },
     /// Once, to at most 30 calendar days after issue (rule 30). The reason — one of
@@ -427,11 +441,14 @@ impl Status {
     }
 
     /// The instant a referral expires: the end of the extension's last day when extended, else
-    /// of the 5th working day after issue (Appendix 4 item 8, rule 30). `None` when not referred.
+    /// of the 5th working day after issue — or after the day an early-booking seat becomes
+    /// free (rule 3.6) — (Appendix 4 item 8, rule 30). `None` when not referred.
     pub fn referral_deadline(&self, d: &Deadlines) -> Result<Option<DateTime<Utc>>, CalendarError> {
         match self {
             Status::Referred { extended_until: Some(until), .. } => deadline::end_of_local_day(*until).map(Some),
-            Status::Referred { issued_at, extended_until: None } => d.referral_deadline(*issued_at).map(Some),
+            Status::Referred { issued_at, extended_until: None, counts_from } => {
+                deadline::end_of_local_day(d.referral_last_day_from(d.referral_start(*issued_at, *counts_from))?).map(Some)
+            }
             _ => Ok(None),
         }
     }
@@ -486,11 +503,13 @@ impl Status {
                 d.window_last_day(*on)?;
                 Ok(S::WindowOpen { opened_on: *on, round: *round })
             }
-            (S::WindowOpen { opened_on, .. }, Event::ReferralIssued { at }) => {
+            (S::WindowOpen { opened_on, .. }, Event::ReferralIssued { at, counts_from }) => {
                 if *at < d.window_opens(*opened_on)? || *at >= d.window_closes(*opened_on)? {
                     return Err(StatusError::WindowClosed);
                 }
-                Ok(S::Referred { issued_at: *at, extended_until: None })
+                // Only a day after the issue day changes the count (rule 3.6).
+                let counts_from = counts_from.filter(|day| *day > deadline::local_date(*at));
+                Ok(S::Referred { issued_at: *at, extended_until: None, counts_from })
             }
 
             (S::Referred { issued_at, .. }, Event::ReferralCancelled { at }) => {
@@ -502,23 +521,24 @@ impl Status {
                 }
                 back(true)
             }
-            (S::Referred { issued_at, extended_until }, Event::ReferralExtended { at, until, .. }) => {
+            (S::Referred { issued_at, extended_until, counts_from }, Event::ReferralExtended { at, until, .. }) => {
                 if at < issued_at {
                     return Err(StatusError::TimeOrder);
                 }
                 if extended_until.is_some() {
                     return Err(StatusError::AlreadyExtended);
                 }
-                if *at >= d.referral_deadline(*issued_at)? {
+                let start = d.referral_start(*issued_at, *counts_from);
+                if *at >= deadline::end_of_local_day(d.referral_last_day_from(start)?)? {
                     return Err(StatusError::ReferralExpired);
                 }
-                if *until > d.extension_limit(*issued_at)? {
+                if *until > d.extension_limit_from(start)? {
                     return Err(StatusError::ExtensionTooLong);
                 }
-                if *until <= d.referral_last_day(*issued_at)? {
+                if *until <= d.referral_last_day_from(start)? {
                     return Err(StatusError::ExtensionTooShort);
                 }
-                Ok(S::Referred { issued_at: *issued_at, extended_until: Some(*until) })
+                Ok(S::Referred { issued_at: *issued_at, extended_until: Some(*until), counts_from: *counts_from })
             }
             (S::Referred { .. }, Event::ReferralExpired | Event::AdmissionRefused { .. }) => back(false),
             (S::Referred { .. }, Event::SeatWithdrawn) => back(true),

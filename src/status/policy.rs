@@ -13,6 +13,7 @@
 //! | `priorityRun`, `generalRun` | 1, 3 | 21 | one priority place after every three general ones |
 //! | `lead` | `priority` | 21 | which run starts the interleaving (the Rules do not say) |
 //! | `originalsWorkingDays` | 5 | 22, 29 | working days to bring the originals |
+//! | `originalsServiceMinutes` | 30 | 22, Appendix 2 | minutes the service provider takes to compare and confirm the originals once the applicant brings them |
 //! | `referralWorkingDays` | 5 | Appendix 4 item 8 | working days a referral is valid |
 //! | `extensionCalendarDays` | 30 | 30 | calendar days from issue a referral may be extended to, once |
 //! | `cancelHours` | 24 | 30 | hours after issue the applicant may cancel a referral ("within one day") |
@@ -96,6 +97,7 @@ pub struct ServicePolicy {
     pub next_candidates: u32,
     pub order: OrderPolicy,
     pub originals_working_days: u32,
+    pub originals_service_minutes: u32,
     pub referral_working_days: u32,
     pub extension_calendar_days: u32,
     pub cancel_hours: u32,
@@ -125,6 +127,7 @@ impl ServicePolicy {
         next_candidates: 1000,
         order: OrderPolicy { priority_run: 1, general_run: 3, lead: Lead::Priority, window: 1000 },
         originals_working_days: 5,
+        originals_service_minutes: 30,
         referral_working_days: 5,
         extension_calendar_days: 30,
         cancel_hours: 24,
@@ -139,6 +142,7 @@ impl ServicePolicy {
             ("priorityRun", self.order.priority_run, 100),
             ("generalRun", self.order.general_run, 100),
             ("originalsWorkingDays", self.originals_working_days, 60),
+            ("originalsServiceMinutes", self.originals_service_minutes, 24 * 60),
             ("referralWorkingDays", self.referral_working_days, 60),
             ("extensionCalendarDays", self.extension_calendar_days, 366),
             ("cancelHours", self.cancel_hours, 24 * 30),
@@ -185,6 +189,7 @@ impl ServicePolicy {
             Some(_) => return Err("policy.lead: expected one of priority, general".to_owned()),
         };
         p.originals_working_days = count("originalsWorkingDays", p.originals_working_days)?;
+        p.originals_service_minutes = count("originalsServiceMinutes", p.originals_service_minutes)?;
         p.referral_working_days = count("referralWorkingDays", p.referral_working_days)?;
         p.extension_calendar_days = count("extensionCalendarDays", p.extension_calendar_days)?;
         p.cancel_hours = count("cancelHours", p.cancel_hours)?;
@@ -200,7 +205,7 @@ impl ServicePolicy {
     }
 }
 
-const FIELDS: [&str; 14] = [
+const FIELDS: [&str; 15] = [
     "windowOpensAt",
     "bulletinAt",
     "seatReportBy",
@@ -211,6 +216,7 @@ const FIELDS: [&str; 14] = [
     "generalRun",
     "lead",
     "originalsWorkingDays",
+    "originalsServiceMinutes",
     "referralWorkingDays",
     "extensionCalendarDays",
     "cancelHours",
@@ -221,7 +227,7 @@ const FIELDS: [&str; 14] = [
 impl Serialize for ServicePolicy {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("ServicePolicy", 13)?;
+        let mut s = serializer.serialize_struct("ServicePolicy", 14)?;
         s.serialize_field("windowOpensAt", &self.window_opens_at)?;
         s.serialize_field("bulletinAt", &self.bulletin_at)?;
         s.serialize_field("seatReportBy", &self.seat_report_by)?;
@@ -235,6 +241,7 @@ impl Serialize for ServicePolicy {
             Lead::General => "general",
         })?;
         s.serialize_field("originalsWorkingDays", &self.originals_working_days)?;
+        s.serialize_field("originalsServiceMinutes", &self.originals_service_minutes)?;
         s.serialize_field("referralWorkingDays", &self.referral_working_days)?;
         s.serialize_field("extensionCalendarDays", &self.extension_calendar_days)?;
         s.serialize_field("cancelHours", &self.cancel_hours)?;

@@ -44,8 +44,9 @@ impl Status {
                 Status::Referred {
                     issued_at: instant("issuedAt")?,
                     extended_until: o.opt_parsed("extendedUntil", |t| parse_date(t).map_err(detail))?,
+                    counts_from: o.opt_parsed("countsFrom", |t| parse_date(t).map_err(detail))?,
                 },
-                &["issuedAt", "extendedUntil"],
+                &["issuedAt", "extendedUntil", "countsFrom"],
             ),
             "temporary_stay" => (Status::TemporaryStay { until: date("until")? }, &["until"]),
             "stop_listed" => (Status::StopListed { reason: o.parsed("reason", |t| coded(t, StopReason::ALL, StopReason::code))? }, &["reason"]),
@@ -88,8 +89,9 @@ mod tests {
             Status::Queued { interested: false },
             Status::WindowOpen { opened_on: d, round: WindowRound::Priority },
             Status::WindowOpen { opened_on: d, round: WindowRound::Remaining },
-            Status::Referred { issued_at: t, extended_until: None },
-            Status::Referred { issued_at: t, extended_until: Some(d) },
+            Status::Referred { issued_at: t, extended_until: None, counts_from: None },
+            Status::Referred { issued_at: t, extended_until: Some(d), counts_from: None },
+            Status::Referred { issued_at: t, extended_until: None, counts_from: Some(d) },
             Status::TemporaryStay { until: d },
             Status::StopListed { reason: StopReason::ReferralNotUsed },
             Status::Admitted { at: t },
@@ -97,7 +99,7 @@ mod tests {
             Status::Refused { reasons: vec![RefusalReason::NotEligible, RefusalReason::UnreliableData] },
             Status::Archived { reason: ArchiveReason::OriginalsMissed, at: t },
         ];
-        assert_eq!(all.len(), Status::CODES.len() + 3, "every state is covered");
+        assert_eq!(all.len(), Status::CODES.len() + 4, "every state is covered");
         for status in all {
             let value = serde_json::to_value(&status).unwrap();
             assert_eq!(Status::from_value(&value), Ok(status.clone()), "{value}");

@@ -25,7 +25,7 @@ fn local(instant: DateTime<Utc>) -> String {
 }
 
 fn referred(issued: &str) -> Status {
-    Status::Referred { issued_at: at(issued), extended_until: None }
+    Status::Referred { issued_at: at(issued), extended_until: None, counts_from: None }
 }
 
 const QUEUED: Status = Status::Queued { interested: true };
@@ -150,9 +150,9 @@ fn the_whole_life_from_acceptance_to_admission() {
     assert_eq!(s, QUEUED);
     let s = s.apply(&Event::WindowOpened { on: day("2026-11-23"), round: WindowRound::Priority }, &d).unwrap();
     assert_eq!(s, window("2026-11-23"));
-    assert_eq!(s.apply(&Event::ReferralIssued { at: at("2026-11-23T06:59:59+05:00") }, &d), Err(StatusError::WindowClosed));
-    assert_eq!(s.apply(&Event::ReferralIssued { at: at("2026-11-26T00:00:00+05:00") }, &d), Err(StatusError::WindowClosed));
-    let s = s.apply(&Event::ReferralIssued { at: at("2026-11-25T23:59:00+05:00") }, &d).unwrap();
+    assert_eq!(s.apply(&Event::ReferralIssued { at: at("2026-11-23T06:59:59+05:00"), counts_from: None }, &d), Err(StatusError::WindowClosed));
+    assert_eq!(s.apply(&Event::ReferralIssued { at: at("2026-11-26T00:00:00+05:00"), counts_from: None }, &d), Err(StatusError::WindowClosed));
+    let s = s.apply(&Event::ReferralIssued { at: at("2026-11-25T23:59:00+05:00"), counts_from: None }, &d).unwrap();
     assert_eq!(s, referred("2026-11-25T23:59:00+05:00"));
     let admitted = s.apply(&Event::Admitted { at: at("2026-12-02T23:00:00+05:00"), temporary_until: None }, &d).unwrap();
     assert!(admitted.is_final());
@@ -295,7 +295,7 @@ fn every_transition_not_in_the_diagram_is_refused() {
         Event::PriorityChanged,
         Event::Changed,
         Event::WindowOpened { on: day("2026-11-23"), round: WindowRound::Priority },
-        Event::ReferralIssued { at: t },
+        Event::ReferralIssued { at: t, counts_from: None },
         Event::ReferralCancelled { at: t },
         Event::ReferralExtended { at: t, until: day("2026-12-10") },
         Event::ReferralExpired,
@@ -394,7 +394,7 @@ fn rule_18_the_pmpc_exemption_whatever_the_category() {
 #[test]
 fn status_json_shape() {
     let s: Status = serde_json::from_str(r#"{"state":"referred","issuedAt":"2026-11-23T10:00:00+05:00","extendedUntil":"2026-12-10"}"#).unwrap();
-    assert_eq!(s, Status::Referred { issued_at: at("2026-11-23T05:00:00Z"), extended_until: Some(day("2026-12-10")) });
+    assert_eq!(s, Status::Referred { issued_at: at("2026-11-23T05:00:00Z"), extended_until: Some(day("2026-12-10")), counts_from: None });
     assert_eq!(serde_json::to_value(&PAUSED).unwrap(), serde_json::json!({ "state": "queued", "interested": false }));
     assert_eq!(
         serde_json::to_value(window("2026-11-23")).unwrap(),
@@ -432,7 +432,7 @@ fn referral_view_counts_working_days_and_hours_and_writes_the_last_minute() {
 #[test]
 fn extended_referral_counts_calendar_days() {
     let d = rules();
-    let s = Status::Referred { issued_at: at("2026-11-23T10:00:00+05:00"), extended_until: Some(day("2026-12-20")) };
+    let s = Status::Referred { issued_at: at("2026-11-23T10:00:00+05:00"), extended_until: Some(day("2026-12-20")), counts_from: None };
     let v = status_view(&s, at("2026-12-10T12:00:00+05:00"), Lang::Kk, &d).unwrap();
     assert_eq!(v.deadline.as_deref(), Some("2026-12-21T00:00:00+05:00"));
     let left = v.time_left.unwrap();
@@ -514,7 +514,7 @@ fn every_view_text_exists_in_every_language() {
         PAUSED,
         window("2026-11-23"),
         Status::WindowOpen { opened_on: day("2026-11-23"), round: WindowRound::Remaining },
-        Status::Referred { issued_at: t, extended_until: Some(day("2026-12-10")) },
+        Status::Referred { issued_at: t, extended_until: Some(day("2026-12-10")), counts_from: None },
         referred("2026-11-23T10:00:00+05:00"),
         Status::TemporaryStay { until: day("2027-01-31") },
         Status::Admitted { at: t },
@@ -574,4 +574,30 @@ fn reason_codes_match_their_serialised_form() {
     check(ArchiveReason::ALL, ArchiveReason::code);
     check(AdmissionRefusal::ALL, AdmissionRefusal::code);
     check(WindowRound::ALL, WindowRound::code);
+}
+
+#[test]
+fn rule_3_6_an_early_booking_referral_counts_its_days_from_the_day_the_seat_is_free() {
+    let d = rules();
+    let open = window("2026-11-23");
+    // Taken on Monday 23 November for a seat free from Tuesday 1 December.
+    let issued = Event::ReferralIssued { at: at("2026-11-23T09:00:00+05:00"), counts_from: Some(day("2026-12-01")) };
+    let s = open.apply(&issued, &d).unwrap();
+    assert_eq!(s, Status::Referred { issued_at: at("2026-11-23T09:00:00+05:00"), extended_until: None, counts_from: Some(day("2026-12-01")) });
+    // Five working days after 1 December: Tuesday 8 December (not 30 November, as from issue).
+    assert_eq!(local(s.referral_deadline(&d).unwrap().unwrap()), "2026-12-09T00:00:00+05:00");
+    assert_eq!(s.settle(at("2026-12-08T23:59:59+05:00"), &d), Ok(s.clone()));
+    assert_eq!(s.settle(at("2026-12-09T00:00:00+05:00"), &d), Ok(PAUSED));
+    // The extension limit counts from the free day too: 31 December, not 23 December.
+    let extend = |until| Event::ReferralExtended { at: at("2026-12-02T10:00:00+05:00"), until: day(until) };
+    assert!(s.apply(&extend("2026-12-31"), &d).is_ok());
+    assert_eq!(s.apply(&extend("2027-01-01"), &d), Err(StatusError::ExtensionTooLong));
+    // Cancelling still counts 24 hours from issue (rule 30).
+    assert_eq!(s.apply(&Event::ReferralCancelled { at: at("2026-11-24T09:00:00+05:00") }, &d), Err(StatusError::CancelTooLate));
+    // A free day that is not later than the issue day changes nothing (rule 3.5).
+    let same_day = Event::ReferralIssued { at: at("2026-11-23T09:00:00+05:00"), counts_from: Some(day("2026-11-23")) };
+    assert_eq!(open.apply(&same_day, &d).unwrap(), referred("2026-11-23T09:00:00+05:00"));
+    // The tracker's countdown follows the same deadline.
+    let v = status_view(&s, at("2026-12-02T10:00:00+05:00"), Lang::En, &d).unwrap();
+    assert_eq!(v.deadline.as_deref(), Some("2026-12-09T00:00:00+05:00"));
 }

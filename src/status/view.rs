@@ -298,13 +298,13 @@ pub fn status_view(status: &Status, now: DateTime<Utc>, lang: Lang, d: &Deadline
             let bulletin = d.next_bulletin(now)?;
             b.event(SystemEvent::VacancyBulletin, bulletin);
         }
-        Status::Referred { issued_at, extended_until } => {
+        Status::Referred { issued_at, extended_until, counts_from } => {
             let due = match extended_until {
                 Some(until) => {
                     b.note("status.note.extended", &[("date", &format_day(*until))]);
                     b.deadline(Counted::Calendar(deadline::end_of_local_day(*until)?), "status.deadline.referred")?
                 }
-                None => b.deadline(Counted::Working(d.referral_last_day(*issued_at)?), "status.deadline.referred")?,
+                None => b.deadline(Counted::Working(d.referral_last_day_from(d.referral_start(*issued_at, *counts_from))?), "status.deadline.referred")?,
             };
             b.action(Action::BringDocuments, Some(due));
             let cancel_until = d.cancel_deadline(*issued_at)?;

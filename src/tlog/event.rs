@@ -115,6 +115,10 @@ pub enum EventBody {
     AdmissionRefused { application: String, referral: String, reason: String },
     /// Kind 21: back from the stop-list.
     Restored { application: String },
+    /// Kind 22 (rules 3.6, 24.5): a referral to an early-booking seat taken before the seat is
+    /// free; its validity counts from `counts_from`, the day the seat becomes free. `seat` as in
+    /// `referral_issued`.
+    ReferralBooked { application: String, referral: String, seat: Commitment, counts_from: NaiveDate },
 }
 
 impl EventBody {
@@ -142,6 +146,7 @@ impl EventBody {
             EventBody::Admitted { .. } => 19,
             EventBody::AdmissionRefused { .. } => 20,
             EventBody::Restored { .. } => 21,
+            EventBody::ReferralBooked { .. } => 22,
         }
     }
 
@@ -170,14 +175,15 @@ impl EventBody {
             | EventBody::Changed { application, .. }
             | EventBody::Admitted { application, .. }
             | EventBody::AdmissionRefused { application, .. }
-            | EventBody::Restored { application } => Some(application),
+            | EventBody::Restored { application }
+            | EventBody::ReferralBooked { application, .. } => Some(application),
             EventBody::BulletinPublished { .. } | EventBody::SeatWithdrawn { .. } | EventBody::SnapshotPublished { .. } => None,
         }
     }
 }
 
 /// Kind names, by kind number − 1.
-pub const KIND_NAMES: [&str; 21] = [
+pub const KIND_NAMES: [&str; 22] = [
     "application_accepted",
     "interest_confirmed",
     "priority_changed",
@@ -199,6 +205,7 @@ pub const KIND_NAMES: [&str; 21] = [
     "admitted",
     "admission_refused",
     "restored",
+    "referral_booked",
 ];
 
 fn bad(detail: impl Into<String>) -> TlogError {
@@ -353,6 +360,11 @@ impl Event {
                 w.id(referral, "a referral number")?;
                 w.hash(&seat.0);
             }
+            EventBody::ReferralBooked { referral, seat, counts_from, .. } => {
+                w.id(referral, "a referral number")?;
+                w.hash(&seat.0);
+                w.str(&crate::calendar::format_date(*counts_from));
+            }
             EventBody::ReferralCancelled { referral, reason, .. } | EventBody::AdmissionRefused { referral, reason, .. } => {
                 w.id(referral, "a referral number")?;
                 w.id(reason, "a reason")?;
@@ -445,6 +457,12 @@ impl Event {
             }
             20 => EventBody::AdmissionRefused { application: r.application()?, referral: r.id("a referral number")?, reason: r.id("a reason")? },
             21 => EventBody::Restored { application: r.application()? },
+            22 => EventBody::ReferralBooked {
+                application: r.application()?,
+                referral: r.id("a referral number")?,
+                seat: Commitment(r.hash()?),
+                counts_from: r.date()?,
+            },
             other => return Err(bad(format!("unknown event kind {other}"))),
         };
         if !r.0.is_empty() {

@@ -11,6 +11,7 @@
 //! | `priority_changed`, `changed` | `PriorityChanged`, `Changed` (the status stays) |
 //! | `window_opened` | `WindowOpened` on the local date of its instant, with its round |
 //! | `referral_issued` | `ReferralIssued` at its instant |
+//! | `referral_booked` | `ReferralIssued` at its instant, its validity counting from `counts_from` (rule 3.6) |
 //! | `referral_cancelled` | reason `applicant`: `ReferralCancelled`; `seat_withdrawn`: `SeatWithdrawn`; any other reason names the application's own end, which its next entry records |
 //! | `referral_extended` | `ReferralExtended` to the last day before `until` |
 //! | `referral_expired` | `ReferralExpired` |
@@ -78,7 +79,8 @@ pub fn lifecycle_event(entry: &LogEntry) -> Result<Option<status::Event>, Replay
         EventBody::WindowOpened { round, .. } => {
             E::WindowOpened { on: status::deadline::local_date(entry.at), round: code(round, WindowRound::ALL, WindowRound::code)? }
         }
-        EventBody::ReferralIssued { .. } => E::ReferralIssued { at: entry.at },
+        EventBody::ReferralIssued { .. } => E::ReferralIssued { at: entry.at, counts_from: None },
+        EventBody::ReferralBooked { counts_from, .. } => E::ReferralIssued { at: entry.at, counts_from: Some(*counts_from) },
         EventBody::ReferralCancelled { reason, .. } => match reason.as_str() {
             "applicant" => E::ReferralCancelled { at: entry.at },
             "seat_withdrawn" => E::SeatWithdrawn,
@@ -161,7 +163,10 @@ mod tests {
         let decoded: Vec<LogEntry> = log.iter().map(|e| LogEntry::decode(&e.encode().unwrap()).unwrap()).collect();
         let now = at("2026-12-01T12:00:00+05:00");
         let status = replay(&decoded, &a(), now, &d).unwrap();
-        assert_eq!(status, Status::Referred { issued_at: at("2026-11-24T08:00:00+05:00"), extended_until: Some(crate::calendar::parse_date("2026-12-10").unwrap()) });
+        assert_eq!(
+            status,
+            Status::Referred { issued_at: at("2026-11-24T08:00:00+05:00"), extended_until: Some(crate::calendar::parse_date("2026-12-10").unwrap()), counts_from: None }
+        );
         // The extension ran out at the end of 10 December: the queue, paused.
         assert_eq!(replay(&decoded, &a(), at("2026-12-11T00:00:00+05:00"), &d).unwrap(), Status::Queued { interested: false });
         // The backend logs that expiry at its instant; replaying the entry gives the same.

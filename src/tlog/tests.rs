@@ -498,6 +498,7 @@ fn sample_events() -> Vec<Event> {
         EventBody::Admitted { application: app.clone(), referral: "R-77".into(), temporary_until: Some(crate::calendar::parse_date("2027-02-28").unwrap()) },
         EventBody::AdmissionRefused { application: app.clone(), referral: "R-77".into(), reason: "medical_contraindications".into() },
         EventBody::Restored { application: app.clone() },
+        EventBody::ReferralBooked { application: app.clone(), referral: "R-78".into(), seat: c, counts_from: crate::calendar::parse_date("2027-09-01").unwrap() },
     ];
     assert_eq!(bodies.len(), event::KIND_NAMES.len(), "every kind is sampled");
     bodies.into_iter().map(|body| Event { at: t, queue: q.into(), body }).collect()

@@ -1,4 +1,5 @@
-//! The application's life: `statusView`, `referralDeadline`.
+//! The application's life: `statusView`, `referralDeadline`, `formatMoment` (`loadPolicy` and
+//! `servicePolicy` are in `policy.rs`: both parts of the package carry them).
 //! The page never rebuilds a status: it passes the backend's (or the register's replayed)
 //! status to `statusView` with the current instant, once a second for the countdowns.
 
@@ -41,4 +42,18 @@ pub fn referral_deadline(#[wasm_bindgen(js_name = issuedAt, unchecked_param_type
     let issued_at = parse_instant(&string_arg(&issued_at, "issuedAt")?, "issuedAt")?;
     let deadline = with_deadlines(|d| d.referral_deadline(issued_at))?;
     Ok(zone::format_local(deadline))
+}
+
+/// An instant as the pages write it, in `lang`: `30.11.2026, 10:35 (Astana time)` (the end of a
+/// day, 00:00 local, is written as 23:59 of the day before). For instants the backend gives —
+/// when an applicant brought the originals, by when they are confirmed — so a page never
+/// formats a time itself. Throws `instant.format` for a malformed instant.
+#[wasm_bindgen(js_name = formatMoment)]
+pub fn format_moment(
+    #[wasm_bindgen(unchecked_param_type = "string")] instant: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string")] lang: JsValue,
+) -> Result<String, JsValue> {
+    let instant = parse_instant(&string_arg(&instant, "instant")?, "instant")?;
+    let lang = Lang::parse(optional_string_arg(&lang).as_deref().unwrap_or(""));
+    Ok(status::format_moment(instant, lang))
 }

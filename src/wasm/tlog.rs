@@ -60,9 +60,10 @@ pub enum EventKind {
     Admitted,
     AdmissionRefused,
     Restored,
+    ReferralBooked,
 }
 
-const KINDS: [EventKind; 21] = [
+const KINDS: [EventKind; 22] = [
     EventKind::ApplicationAccepted,
     EventKind::InterestConfirmed,
     EventKind::PriorityChanged,
@@ -84,6 +85,7 @@ const KINDS: [EventKind; 21] = [
     EventKind::Admitted,
     EventKind::AdmissionRefused,
     EventKind::Restored,
+    EventKind::ReferralBooked,
 ];
 
 /// A log entry, decoded. Instants are Kazakhstan time (`2026-11-23T07:00:00+05:00`);
@@ -123,7 +125,8 @@ pub struct LogEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     log_size: Option<f64>,
-    /// The new end of a referral's validity, or the last day of a temporary stay.
+    /// The new end of a referral's validity, the last day of a temporary stay, or the day an
+    /// early-booking seat becomes free (`referral_booked`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     until: Option<String>,
@@ -162,6 +165,11 @@ fn log_event(e: &Event) -> LogEvent {
         EventBody::ReferralIssued { referral, seat, .. } => {
             out.referral = Some(referral.clone());
             out.commitment = Some(base64::encode(&seat.0));
+        }
+        EventBody::ReferralBooked { referral, seat, counts_from, .. } => {
+            out.referral = Some(referral.clone());
+            out.commitment = Some(base64::encode(&seat.0));
+            out.until = Some(crate::calendar::format_date(*counts_from));
         }
         EventBody::ReferralCancelled { referral, reason, .. } | EventBody::AdmissionRefused { referral, reason, .. } => {
             out.referral = Some(referral.clone());

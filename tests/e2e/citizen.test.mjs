@@ -10,6 +10,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { axeViolations, chooseLanguage, launch, openPage, screenshot, startServer } from "./harness.mjs";
+import { confirmOriginalsAsStaff } from "./staff.mjs";
 
 let server, chrome;
 before(async () => { server = await startServer(); chrome = await launch(); });
@@ -443,8 +444,12 @@ test("a failed submission is retried with the same request; a ground no state sy
   assert.match(await page.textContent("#countdown-main"), /Working days left: \d+, hours: \d+/);
   await noAxeViolations(page, "awaiting originals");
   await screenshot(page, "awaiting-originals-desktop");
-  // Demo: the service provider compares the originals; the application is in the queue.
-  await page.click("#demo-originals");
+  // Demo: the service provider's staff compare the originals (the demo link leads to their page,
+  // issue 11); the application is in the queue.
+  assert.equal(await page.getAttribute("#demo-originals", "href"), "/operator.html");
+  const number = await page.textContent("#track-number");
+  await confirmOriginalsAsStaff(chrome.browser, server.url, number);
+  await page.reload();
   await page.waitForFunction(() => document.querySelector("#status-title")?.textContent === "In the queue");
   assert.equal(await page.isHidden("#demo-originals"), true);
   assert.equal(await page.getAttribute("#register", "data-replayed"), "queued");

@@ -65,7 +65,7 @@ pub(super) fn application_number(number: &str) -> Result<&str, ApiError> {
     if is_application_number(number) {
         Ok(number)
     } else {
-        Err(ApiError::invalid("number", "application.number", "An application number is 13 digits with a check digit"))
+        Err(ApiError::invalid_code("number", "application.number"))
     }
 }
 

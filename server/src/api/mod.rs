@@ -8,10 +8,11 @@
 //! | [`claims`] | `POST /api/claims` |
 //! | [`referrals`] | `POST /api/referrals/{id}/cancel`, `POST /api/referrals/{id}/extend` |
 //! | [`queues`] | `GET /api/queues/{key}/snapshot`, `GET /api/policy` |
-//! | [`bulletin`] | `GET /api/bulletin` |
+//! | [`texts`] | `GET /api/texts/staff`: the operator page's texts from the core's catalogs |
+//! | [`bulletin`] | `GET /api/bulletin`, `GET /api/bulletin/withdrawn` |
 //! | [`log`] | `GET /api/log/…` (checkpoint, key, entries, proofs), `GET /api/applications/{number}/register` |
 //! | [`clock`] | `GET /api/time`, `POST /api/demo/clock` |
-//! | [`demo`] | `POST /api/demo/applications/{number}/originals` |
+//! | [`staff`] | `/api/staff/…`: the service provider's staff (seats, originals, priority, stop-list, the monthly check, admission, history) |
 //! | [`health`] | `GET /api/health`, `GET /metrics` |
 //! | `crate::auth` | `GET /auth/login`, `GET /auth/callback`, `POST /auth/logout`, `GET /api/me` |
 //!
@@ -37,7 +38,6 @@ mod applications;
 mod bulletin;
 mod claims;
 mod clock;
-mod demo;
 mod health;
 mod input;
 mod log;
@@ -45,6 +45,8 @@ mod notifications;
 mod output;
 mod queues;
 mod referrals;
+mod staff;
+mod texts;
 
 use crate::error::ApiError;
 use crate::middleware::{guard, observe};
@@ -77,11 +79,13 @@ pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
         .route("/api/applications/{number}/notifications", get(notifications::get).post(notifications::set))
         .route("/api/me/applications", get(applications::mine))
         .route("/api/policy", get(queues::policy))
+        .route("/api/texts/staff", get(texts::staff))
         .route("/api/claims", post(claims::claim))
         .route("/api/referrals/{id}/cancel", post(referrals::cancel))
         .route("/api/referrals/{id}/extend", post(referrals::extend))
         .route("/api/queues/{key}/snapshot", get(queues::snapshot))
         .route("/api/bulletin", get(bulletin::bulletin))
+        .route("/api/bulletin/withdrawn", get(bulletin::withdrawn))
         .route("/api/applications/{number}/register", get(log::register))
         .route("/api/log/checkpoint", get(log::checkpoint))
         .route("/api/log/key", get(log::key))
@@ -90,9 +94,9 @@ pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
         .route("/api/log/proof/consistency", get(log::consistency))
         .route("/api/time", get(clock::time))
         .route("/api/demo/clock", post(clock::demo_clock))
-        .route("/api/demo/applications/{number}/originals", post(demo::confirm_originals))
         .route("/api/health", get(health::health))
         .route("/metrics", get(health::metrics))
+        .merge(staff::routes())
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .route("/api", any(|| async { ApiError::NotFound("route.unknown") }))
         .route("/api/", any(|| async { ApiError::NotFound("route.unknown") }))
@@ -115,9 +119,11 @@ pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
         .with_state(state)
 }
 
-/// Runs `work` to completion even if the client goes away (see the module note).
+/// Runs `work` to completion even if the client goes away (see the module note), in the
+/// request's language (the messages of errors it makes).
 async fn detached<T: Send + 'static>(work: impl Future<Output = Result<T, ApiError>> + Send + 'static) -> Result<T, ApiError> {
-    tokio::spawn(work).await.map_err(|_| ApiError::Internal)?
+    let lang = crate::error::current_lang();
+    tokio::spawn(crate::error::with_lang(lang, work)).await.map_err(|_| ApiError::Internal)?
 }
 
 /// Takes a token of `limit` for `subject`, or 429.

@@ -14,7 +14,7 @@ use serde::Serialize;
 pub enum StaffRole {
     /// The education department of a locality (its KATO code, e.g. `750000000`).
     EducationDepartment { locality: String },
-    /// The staff of one kindergarten (its id, e.g. `kg1`).
+    /// The staff of one kindergarten (its id, a `[0-9a-z_]` token, e.g. `kg1`).
     Kindergarten { kindergarten: String },
 }
 

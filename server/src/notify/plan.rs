@@ -247,7 +247,7 @@ mod tests {
     fn a_referral_is_announced_with_its_expiry_and_reminded_24_hours_before_and_the_window_reminder_goes() {
         let f = Fixture::new();
         let issued = "2026-11-23T03:00:00Z";
-        let (after, plan) = f.change(&window(), &Event::ReferralIssued { at: utc(issued) }, issued);
+        let (after, plan) = f.change(&window(), &Event::ReferralIssued { at: utc(issued), counts_from: None }, issued);
         let expires = after.referral_deadline(&f.d()).unwrap().unwrap();
         // 5 working days after Monday: the end of Monday 30 November.
         assert_eq!(expires, utc("2026-11-30T19:00:00Z"));
@@ -261,7 +261,7 @@ mod tests {
     fn an_extension_moves_the_reminder() {
         let f = Fixture::new();
         let issued = utc("2026-11-23T03:00:00Z");
-        let referred = Status::Referred { issued_at: issued, extended_until: None };
+        let referred = Status::Referred { issued_at: issued, extended_until: None, counts_from: None };
         let until = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
         let (after, plan) = f.change(&referred, &Event::ReferralExtended { at: utc("2026-11-24T03:00:00Z"), until }, "2026-11-24T03:00:00Z");
         let expires = deadline::end_of_local_day(until).unwrap();
@@ -275,7 +275,7 @@ mod tests {
     fn every_end_of_a_referral_says_why_and_cancels_its_reminder() {
         let f = Fixture::new();
         let issued = utc("2026-11-23T03:00:00Z");
-        let referred = Status::Referred { issued_at: issued, extended_until: None };
+        let referred = Status::Referred { issued_at: issued, extended_until: None, counts_from: None };
         let key = referral_reminder_key(number(), &referred, &f.d()).unwrap().unwrap();
         let soon = "2026-11-23T05:00:00Z";
         let cases: Vec<(Event, Vec<Message>)> = vec![

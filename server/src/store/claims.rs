@@ -146,7 +146,9 @@ async fn own_referral(conn: &mut AnyConnection, stored: &Stored, id: &str) -> Re
 
 /// Why a vacancy cannot go to an application, if it cannot.
 fn unfit(stored: &Stored, vacancy: &Vacancy, today: NaiveDate) -> Option<&'static str> {
-    if vacancy.published_on.is_none() {
+    if vacancy.withdrawn.is_some() {
+        Some("seat.withdrawn")
+    } else if vacancy.published_on.is_none() {
         Some("vacancy.not_published")
     } else if !stored.queue.admits(&vacancy.seat) || vacancy.seat.group() != stored.seat_group(today) {
         Some("vacancy.other_pool")
@@ -165,7 +167,8 @@ impl Store {
         if let Some(existing) = active_referral(&mut conn, number).await? {
             return Ok(Some(Ok((existing, false))));
         }
-        let free: Option<(i64,)> = sqlx::query_as("SELECT free FROM vacancies WHERE id = $1").bind(vacancy_id).fetch_optional(&mut *conn).await?;
+        // A withdrawn seat is refused by the writer with its own reason.
+        let free: Option<(i64,)> = sqlx::query_as("SELECT free FROM vacancies WHERE id = $1 AND withdrawn_at IS NULL").bind(vacancy_id).fetch_optional(&mut *conn).await?;
         if free == Some((0,)) {
             return Ok(Some(Err(ApiError::Conflict("vacancy.full"))));
         }
@@ -201,7 +204,7 @@ impl Store {
             if matches!(settled.status, Status::Queued { .. } | Status::TemporaryStay { .. }) {
                 return Err(ApiError::Status(kezek::status::StatusError::WindowClosed));
             }
-            let error = stored.status.apply(&Event::ReferralIssued { at: now }, &d).err();
+            let error = stored.status.apply(&Event::ReferralIssued { at: now, counts_from: None }, &d).err();
             return Err(error.map(ApiError::from).unwrap_or(ApiError::Conflict("window.closed")));
         };
         let vacancy = context.vacancy(tx, vacancy_id).await?.ok_or(ApiError::NotFound("vacancy.unknown"))?;
@@ -215,7 +218,9 @@ impl Store {
         }
         // Every refusal comes before the first write (`batch.rs`): the core's answer to the
         // event too, so the transition below cannot refuse once seats and rows have changed.
-        let event = Event::ReferralIssued { at: now };
+        // An early-booking seat not yet free: the referral counts from its day (rule 3.6).
+        let counts_from = vacancy.terms.referral_counts_from(deadline::local_date(now));
+        let event = Event::ReferralIssued { at: now, counts_from };
         settled.status.apply(&event, &d)?;
         let seat: Option<(i64,)> = sqlx::query_as("UPDATE vacancies SET free = free - 1 WHERE id = $1 AND free > 0 RETURNING free")
             .bind(vacancy_id)
@@ -236,7 +241,10 @@ impl Store {
             .await?;
         // The log names the seat only by a commitment: in a small group the seat could name the child.
         let seat = Commitment::new(&settled.salt, format!("seat:{vacancy_id}").as_bytes());
-        let entry = EventBody::ReferralIssued { application: number.to_owned(), referral: id.clone(), seat };
+        let entry = match counts_from {
+            Some(day) => EventBody::ReferralBooked { application: number.to_owned(), referral: id.clone(), seat, counts_from: day },
+            None => EventBody::ReferralIssued { application: number.to_owned(), referral: id.clone(), seat },
+        };
         // After writes, a refusal would leave half a claim: it aborts the batch instead.
         let referred = self.transition(tx, &settled, &event, Some(entry), None, now).await.map_err(|error| {
             tracing::error!(number, error = ?error, "the core refused a referral it had accepted");

@@ -114,7 +114,7 @@ impl Store {
     }
 
     /// Ends `stored`'s active referral, if it has one; the seat returns unless the child was
-    /// admitted. Returns the referral's id.
+    /// admitted or the seat was withdrawn (rule 25). Returns the referral's id.
     pub(crate) async fn end_referral(&self, tx: &mut WriteTx, stored: &Stored, end: ReferralEnd, at: DateTime<Utc>) -> Result<Option<String>, ApiError> {
         let ended: Option<(String, String)> = sqlx::query_as(
             "UPDATE referrals SET state = $1, ended_at = $2, end_reason = $3 WHERE application_number = $4 AND state = 'active' \
@@ -128,7 +128,7 @@ impl Store {
         .await?;
         let Some((id, vacancy_id)) = ended else { return Ok(None) };
         if end != ReferralEnd::Admitted {
-            sqlx::query("UPDATE vacancies SET free = free + 1 WHERE id = $1").bind(&vacancy_id).execute(tx.conn()).await?;
+            sqlx::query("UPDATE vacancies SET free = free + 1 WHERE id = $1 AND withdrawn_at IS NULL").bind(&vacancy_id).execute(tx.conn()).await?;
         }
         Ok(Some(id))
     }

@@ -12,6 +12,10 @@
 //! | `windows` | the daily distribution of seats (rules 24.4, 24.10, 28, 29) |
 //! | `jobs` | deadlines that ran out, the age limit, the bulletin (rules 22, 24.3, 24.9, App. 4) |
 //! | `vacancies` | seats and the bulletin (rules 24.2, 24.3) |
+//! | `seats` | kindergartens' seat reports and withdrawals, early booking turning free, the withdrawn-seats bulletin (rules 3.3-3.9, 24.2, 24.6, 25) |
+//! | `provider` | the service provider's operations on applications: originals, refusal, priority, stop-list, the monthly check, admission (rules 20, 22, 31-35) |
+//! | `staff` | who did what and when; the answer a retried staff write gets |
+//! | `operator` | what the operator page reads: pending originals, referrals to admit, a group's queue |
 //! | `reads` | the applicant's status and the published queue |
 //! | `log`, `snapshots` | the public register (rule 24.7) |
 //! | `retention` | ended applications' personal data erased after the retention period (issue 15) |
@@ -42,6 +46,24 @@ macro_rules! in_write_tx {
     }};
 }
 
+/// Runs a staff write (`store/staff.rs`): inside [`in_write_tx`], answers a retried
+/// Idempotency-Key from the record, else runs `$body` — which yields `(StaffAnswer, Record)` —
+/// and records the operation with its answer in the same transaction.
+macro_rules! staff_write {
+    ($store:expr, $act:expr, $now:expr, |$tx:ident| $body:expr) => {{
+        let act: &$crate::store::StaffAct = $act;
+        in_write_tx!($store, |$tx| {
+            if let Some(answer) = $store.replayed($tx, act).await? {
+                return Ok(answer);
+            }
+            let done: Result<($crate::store::StaffAnswer, $crate::store::staff::Record), $crate::error::ApiError> = async { $body }.await;
+            let (answer, record) = done?;
+            $store.record($tx, act, &record, &answer, $now).await?;
+            Ok(answer)
+        })
+    }};
+}
+
 mod batch;
 mod claims;
 mod applicant;
@@ -49,13 +71,16 @@ mod jobs;
 mod lifecycle;
 pub mod log;
 mod notices;
+mod operator;
 mod provider;
 pub mod queue_cache;
 mod reads;
 mod retention;
 pub use retention::ERASED_KEY;
 pub mod rows;
+mod seats;
 mod snapshots;
+pub mod staff;
 mod submit;
 mod vacancies;
 mod windows;
@@ -64,7 +89,10 @@ pub use batch::ClaimQueue;
 pub use claims::{ReferralView, SeatView};
 pub use reads::{ApplicationView, PositionView};
 pub use rows::{Stored, Vacancy};
+pub use operator::{Kindergarten, StaffApplicationView, AdmissionCandidate, GroupQueue, GroupQueueEntry, GroundsDue};
 pub use provider::Admission;
+pub use seats::{SeatGroupView, WithdrawnBulletin, WithdrawnSeat};
+pub use staff::{HistoryEntry, HistoryScope, StaffAct, StaffAnswer};
 pub use submit::{Seeded, SubmitAnswer, Submitter};
 pub use vacancies::{Bulletin, BulletinVacancy, VacancySeed};
 

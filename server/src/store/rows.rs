@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kezek::application::{Category, StayMode};
 use kezek::i18n::Lang;
 use kezek::queue::distribution::{GroupKind, Seat, SeatGroup};
+use kezek::queue::seat::{AdmissionMode, SeatTerms, WithdrawalReason};
 use kezek::queue::{ApplicationNumber, Class, QueueKey, Token};
 use kezek::status::{Deadlines, Status};
 use sqlx::AnyConnection;
@@ -126,10 +127,19 @@ pub(crate) struct VacancyRow {
     free: i64,
     published_on: Option<String>,
     offered_on: Option<String>,
+    admission_mode: String,
+    admission_starts_on: Option<String>,
+    stay_until: Option<String>,
+    reported_at: Option<i64>,
+    bulletin_on: Option<String>,
+    withdrawn_at: Option<i64>,
+    withdrawal_reason: Option<String>,
+    withdrawal_published_on: Option<String>,
 }
 
 pub(crate) const VACANCY_COLUMNS: &str = "v.id, v.kindergarten_id, k.name AS kindergarten, v.locality_code, v.age_group, v.language, \
-     v.stay_mode, v.group_kind, v.group_detail, v.capacity, v.free, v.published_on, v.offered_on";
+     v.stay_mode, v.group_kind, v.group_detail, v.capacity, v.free, v.published_on, v.offered_on, v.admission_mode, v.admission_starts_on, \
+     v.stay_until, v.reported_at, v.bulletin_on, v.withdrawn_at, v.withdrawal_reason, v.withdrawal_published_on";
 pub(crate) const VACANCY_FROM: &str = "vacancies v JOIN kindergartens k ON k.id = v.kindergarten_id";
 
 /// A reported seat group, decoded.
@@ -143,7 +153,20 @@ pub struct Vacancy {
     pub free: u32,
     pub published_on: Option<NaiveDate>,
     pub offered_on: Option<NaiveDate>,
+    /// The terms of admission as reported (rule 3.3); [`SeatTerms::on`] gives them on a day.
+    pub terms: SeatTerms,
+    /// When a kindergarten reported it (`None`: loaded in bulk).
+    pub reported_at: Option<DateTime<Utc>>,
+    /// The day of the bulletin it goes into (`None`: the next one).
+    pub bulletin_on: Option<NaiveDate>,
+    /// Taken back (rule 25.1): when and why.
+    pub withdrawn: Option<(DateTime<Utc>, WithdrawalReason)>,
+    /// The day of the withdrawn-seats bulletin that lists it (rule 3.9).
+    pub withdrawal_published_on: Option<NaiveDate>,
 }
+
+/// The admission start of seats loaded without one: free since before any date that matters.
+const FREE_SINCE_EVER: NaiveDate = NaiveDate::MIN;
 
 impl TryFrom<VacancyRow> for Vacancy {
     type Error = ApiError;
@@ -162,7 +185,23 @@ impl TryFrom<VacancyRow> for Vacancy {
             _ => return Err(bad("group_kind")),
         };
         let date = |text: Option<String>| text.map(|t| t.parse::<NaiveDate>().map_err(|_| bad("date"))).transpose();
+        let instant = |ms: Option<i64>| ms.map(|ms| DateTime::from_timestamp_millis(ms).ok_or_else(|| bad("instant"))).transpose();
+        let terms = SeatTerms {
+            mode: AdmissionMode::parse(&row.admission_mode).ok_or_else(|| bad("admission_mode"))?,
+            admission_starts_on: date(row.admission_starts_on)?.unwrap_or(FREE_SINCE_EVER),
+            stay_until: date(row.stay_until)?,
+        };
+        let withdrawn = match (instant(row.withdrawn_at)?, row.withdrawal_reason) {
+            (Some(at), Some(reason)) => Some((at, WithdrawalReason::parse(&reason).map_err(|_| bad("withdrawal_reason"))?)),
+            (None, None) => None,
+            _ => return Err(bad("withdrawal")),
+        };
         Ok(Vacancy {
+            terms,
+            reported_at: instant(row.reported_at)?,
+            bulletin_on: date(row.bulletin_on)?,
+            withdrawn,
+            withdrawal_published_on: date(row.withdrawal_published_on)?,
             seat: Seat {
                 locality: row.locality_code.parse().map_err(|_| bad("locality_code"))?,
                 kindergarten: token(&row.kindergarten_id)?,
@@ -184,6 +223,15 @@ impl TryFrom<VacancyRow> for Vacancy {
 /// Vacancies matching a SQL condition on `v` (`v.published_on IS NOT NULL`, …).
 pub(crate) async fn vacancies_where(conn: &mut AnyConnection, condition: &str) -> Result<Vec<Vacancy>, ApiError> {
     let rows: Vec<VacancyRow> = sqlx::query_as(&format!("SELECT {VACANCY_COLUMNS} FROM {VACANCY_FROM} WHERE {condition} ORDER BY v.id"))
+        .fetch_all(conn)
+        .await?;
+    rows.into_iter().map(Vacancy::try_from).collect()
+}
+
+/// Vacancies matching a SQL condition on `v` with one text value (`$1`).
+pub(crate) async fn vacancies_where_text(conn: &mut AnyConnection, condition: &str, value: &str) -> Result<Vec<Vacancy>, ApiError> {
+    let rows: Vec<VacancyRow> = sqlx::query_as(&format!("SELECT {VACANCY_COLUMNS} FROM {VACANCY_FROM} WHERE {condition} ORDER BY v.id"))
+        .bind(value)
         .fetch_all(conn)
         .await?;
     rows.into_iter().map(Vacancy::try_from).collect()

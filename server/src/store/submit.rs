@@ -247,6 +247,16 @@ impl Store {
     /// hour later when it needs them (rule 22), in one transaction. A second application of a
     /// child already loaded (rule 17) is skipped.
     pub async fn load_applications(&self, applications: &[(Value, DateTime<Utc>)], today_at: DateTime<Utc>) -> Result<Vec<Seeded>, ApiError> {
+        self.load(applications, today_at, true).await
+    }
+
+    /// Loads applications in bulk as submitted, leaving their originals to the department
+    /// (demo mode: the operator's desk has applications waiting).
+    pub async fn load_submitted(&self, applications: &[(Value, DateTime<Utc>)], today_at: DateTime<Utc>) -> Result<Vec<Seeded>, ApiError> {
+        self.load(applications, today_at, false).await
+    }
+
+    async fn load(&self, applications: &[(Value, DateTime<Utc>)], today_at: DateTime<Utc>, confirm_originals: bool) -> Result<Vec<Seeded>, ApiError> {
         let today = kezek::status::deadline::local_date(today_at);
         let mut tx = self.db.begin_write().await?;
         // Loaded applications are not news to anyone: no notifications.
@@ -260,7 +270,9 @@ impl Store {
                 tracing::error!(?codes, "a loaded application breaks the rules");
                 ApiError::Internal
             })?;
-            let new = self.prepare(&app, *submitted_at, true, Lang::Kk)?;
+            // The grounds are confirmed by the state systems when the originals are, so an
+            // application left to the department brings its grounds' originals too.
+            let new = self.prepare(&app, *submitted_at, confirm_originals, Lang::Kk)?;
             let taken: Option<(String,)> = sqlx::query_as("SELECT number FROM applications WHERE child_slot = $1").bind(&new.slot).fetch_optional(tx.conn()).await?;
             if taken.is_some() {
                 continue;
@@ -271,7 +283,7 @@ impl Store {
                 Inserted::Failed(error) => error,
                 Inserted::Duplicate => ApiError::Internal,
             })?;
-            if matches!(new.status, Status::AwaitingOriginals { .. }) {
+            if confirm_originals && matches!(new.status, Status::AwaitingOriginals { .. }) {
                 let stored = super::rows::application(tx.conn(), &number).await?.ok_or(ApiError::Internal)?;
                 let confirmed = *submitted_at + chrono::TimeDelta::hours(1);
                 let entry = EventBody::OriginalsConfirmed { application: number.clone() };

@@ -53,6 +53,14 @@ pub struct BulletinVacancy {
     pub group_detail: String,
     pub capacity: u32,
     pub free: u32,
+    /// The terms of admission (rule 3.3): `general`, `early_booking` or `temporary_stay`.
+    pub admission_mode: &'static str,
+    /// When admission starts: for an early-booking seat, the day it becomes free.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admission_starts_on: Option<String>,
+    /// The last day of a temporary stay (rule 25.4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stay_until: Option<String>,
     /// The bulletin that first listed the group: with `capacity`, the history of the places
     /// published (the page's estimate of the pace, `kezek::queue::estimate`).
     pub published_on: Option<String>,
@@ -77,14 +85,17 @@ impl From<&Vacancy> for BulletinVacancy {
             group_detail,
             capacity: v.capacity,
             free: v.free,
+            admission_mode: v.terms.mode.code(),
+            admission_starts_on: (v.terms.admission_starts_on != chrono::NaiveDate::MIN).then(|| v.terms.admission_starts_on.to_string()),
+            stay_until: v.terms.stay_until.map(|d| d.to_string()),
             published_on: v.published_on.map(|d| d.to_string()),
         }
     }
 }
 
 impl Store {
-    /// Loads kindergartens and seat groups (demo mode, tests, benchmarks; the operators' seat
-    /// reports come with issue 11's provider operations).
+    /// Loads kindergartens and seat groups (demo mode, tests, benchmarks): general seats, free
+    /// now, in the next bulletin. Kindergartens report theirs with [`Store::report_seats`].
     pub async fn load_vacancies(&self, vacancies: &[VacancySeed]) -> Result<(), ApiError> {
         in_write_tx!(self, |tx| {
             for v in vacancies {
@@ -114,8 +125,27 @@ impl Store {
         })
     }
 
-    /// Rule 24.3: from the bulletin time, today's bulletin exists and lists every reported seat
-    /// group; returns 1 when this call published it.
+    /// Registers kindergartens `(id, name, locality)` without seats (reference data: each then
+    /// reports its own seats). Idempotent.
+    pub async fn load_kindergartens(&self, kindergartens: &[(&str, &str, &str)]) -> Result<(), ApiError> {
+        in_write_tx!(self, |tx| {
+            for (id, name, locality) in kindergartens {
+                sqlx::query("INSERT INTO kindergartens (id, name, locality_code) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
+                    .bind(id)
+                    .bind(name)
+                    .bind(locality)
+                    .execute(tx.conn())
+                    .await?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Rule 24.3: from the bulletin time, today's bulletin exists and lists every seat group
+    /// reported for it (by `seatReportBy`, rule 24.2) or before; with it the withdrawn-seats
+    /// bulletin of the day (rule 3.9) lists the published groups taken back since the previous
+    /// one. Both documents are committed to in the log (the withdrawn-seats one when it lists
+    /// any). Returns 1 when this call published them.
     pub async fn publish_bulletin(&self, now: DateTime<Utc>) -> Result<u64, ApiError> {
         let today = deadline::local_date(now);
         if now < deadline::local_time(today, self.policy.bulletin_at).map_err(|_| ApiError::Internal)? {
@@ -130,12 +160,31 @@ impl Store {
             .fetch_optional(tx.conn())
             .await?;
             if created.is_some() {
-                sqlx::query("UPDATE vacancies SET published_on = $1 WHERE published_on IS NULL").bind(today.to_string()).execute(tx.conn()).await?;
+                sqlx::query(
+                    "UPDATE vacancies SET published_on = $1 WHERE published_on IS NULL AND withdrawn_at IS NULL AND (bulletin_on IS NULL OR bulletin_on <= $1)",
+                )
+                .bind(today.to_string())
+                .execute(tx.conn())
+                .await?;
                 // The log commits to the bulletin document as published now (its JSON as
                 // `GET /api/bulletin` serves it at this instant); free counts change later.
                 let document = serde_json::to_vec(&bulletin_on(tx.conn()).await?).map_err(|_| ApiError::Internal)?;
                 let body = EventBody::BulletinPublished { bulletin: today.to_string(), digest: sha256(&document) };
                 log::append(tx, &Event { at: now, queue: BULLETIN_LOG_QUEUE.to_owned(), body }, now).await?;
+                sqlx::query(
+                    "UPDATE vacancies SET withdrawal_published_on = $1 WHERE withdrawn_at IS NOT NULL AND withdrawal_published_on IS NULL AND published_on IS NOT NULL",
+                )
+                .bind(today.to_string())
+                .execute(tx.conn())
+                .await?;
+                // An empty withdrawn-seats bulletin is served (`GET /api/bulletin/withdrawn`) but
+                // not committed to: there is nothing in it to protect.
+                let withdrawn = super::seats::withdrawn_bulletin_on(tx.conn(), Some(today)).await?;
+                if !withdrawn.seats.is_empty() {
+                    let document = serde_json::to_vec(&withdrawn).map_err(|_| ApiError::Internal)?;
+                    let body = EventBody::BulletinPublished { bulletin: super::seats::withdrawn_bulletin_id(today), digest: sha256(&document) };
+                    log::append(tx, &Event { at: now, queue: BULLETIN_LOG_QUEUE.to_owned(), body }, now).await?;
+                }
                 tracing::info!(day = %today, "bulletin of free places published");
             }
             Ok(u64::from(created.is_some()))
@@ -152,6 +201,6 @@ impl Store {
 pub(crate) async fn bulletin_on(conn: &mut sqlx::AnyConnection) -> Result<Bulletin, ApiError> {
     let published_on: Option<(String,)> =
         sqlx::query_as("SELECT published_on FROM bulletins ORDER BY published_on DESC LIMIT 1").fetch_optional(&mut *conn).await?;
-    let vacancies = rows::vacancies_where(conn, "v.published_on IS NOT NULL").await?;
+    let vacancies = rows::vacancies_where(conn, "v.published_on IS NOT NULL AND v.withdrawn_at IS NULL").await?;
     Ok(Bulletin { published_on: published_on.map(|p| p.0), vacancies: vacancies.iter().map(BulletinVacancy::from).collect() })
 }

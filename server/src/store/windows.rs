@@ -45,7 +45,10 @@ impl Store {
                     _ => {}
                 }
             }
-            let vacancies = rows::vacancies_where(tx.conn(), "v.published_on IS NOT NULL AND v.free > 0").await?;
+            // The seats of the bulletins published before today (rule 24.3 at 18:00, 24.4 at
+            // 07:00): a bulletin published later today is distributed tomorrow morning, never
+            // the same evening by a job that runs after it.
+            let vacancies = rows::vacancies_where_text(tx.conn(), "v.published_on IS NOT NULL AND v.published_on < $1 AND v.free > 0", &today.to_string()).await?;
             let mut supply = Vec::new();
             for v in &vacancies {
                 let ended = match v.offered_on {

@@ -1,0 +1,120 @@
+// The service provider's side in the browser tests (issue 11): the backend in demo mode with
+// sign-in through the local OpenID provider (scripts/services/oidc.mjs), and helpers to sign demo
+// people in (server/demo/people.json) and act as demo staff. Kept apart from harness.mjs (the
+// citizen page's set-up, being rewritten): nothing here depends on it, so either can change.
+//
+// For other tests: `startWithSignIn()` instead of `startServer()` when a page needs sign-in, and
+// `confirmOriginalsAsStaff(browser, url, number)` where a test used the demo-only originals
+// endpoint, which is gone (the education department's staff confirm them).
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** The demo staff of server/demo/people.json, by role. */
+export const DEMO_STAFF = { department: "edu-750000000", kindergarten1: "kg1-head", kindergarten2: "kg2-head" };
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `command` and resolves with what it printed after `pattern` (its URL). */
+function started(name, command, args, pattern, env = {}) {
+  const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  let errors = "";
+  child.stderr.on("data", (chunk) => { errors = (errors + chunk).slice(-4000); });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in 60 s: ${errors}`)), 60_000);
+    child.stdout.on("data", (chunk) => {
+      const m = pattern.exec(String(chunk));
+      if (m) { clearTimeout(timer); resolve({ child, url: m[1] }); }
+    });
+    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}: ${errors}`)));
+  });
+}
+
+/**
+ * The backend in demo mode (built by scripts/test.sh) with sign-in through a local OpenID
+ * provider of its own, each on a free loopback port with a fresh database. `stop()` ends both.
+ */
+export async function startWithSignIn() {
+  const port = await freePort();
+  const callback = `http://127.0.0.1:${port}/auth/callback`;
+  const oidc = await started("oidc.mjs", "node", ["scripts/services/oidc.mjs", "--port", "0", "--redirect-uri", callback],
+    /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  let server;
+  try {
+    server = await started("kezek-server", join(ROOT, "target/server/kezek-server"), [
+      "--demo", "--port", String(port), "--www", join(ROOT, "www"), "--pkg", join(ROOT, "pkg"),
+      "--log-key-file", join(ROOT, "server/demo/log-demo.key"),
+      "--oidc-issuer", oidc.url, "--oidc-client-id", "kezek", "--oidc-redirect-url", callback,
+      // The tests write often from 127.0.0.1; the per-address limits are not what they test.
+      "--limit-submit-ip", "1000/s", "--limit-submit-applicant", "1000/s", "--limit-write-ip", "1000/s",
+    ], /(http:\/\/127\.0\.0\.1:\d+\/)/, { KEZEK_LOG: "warn" });
+  } catch (error) {
+    oidc.child.kill("SIGTERM");
+    throw error;
+  }
+  return {
+    url: server.url,
+    issuer: oidc.url,
+    stop: () => { server.child.kill("SIGTERM"); oidc.child.kill("SIGTERM"); },
+  };
+}
+
+/**
+ * Signs `account` (a demo person's id) in on `page` through the provider's form, starting from
+ * `returnPath`'s sign-in link, and waits to be back there.
+ */
+export async function signIn(page, url, account, returnPath = "/operator.html") {
+  await page.goto(`${url}auth/login?return=${encodeURIComponent(returnPath)}`);
+  await page.waitForSelector("select#login");
+  await page.selectOption("select#login", account);
+  await Promise.all([page.waitForURL(`${url}${returnPath.slice(1)}`), page.click("form[action$='/login'] button[type=submit]")]);
+}
+
+/** A JSON request from `page` (its session cookie, same origin), answering `{ status, body }`. */
+export function fetchJson(page, method, path, body, headers = {}) {
+  return page.evaluate(async ({ method, path, body, headers }) => {
+    const response = await fetch(path, {
+      method,
+      headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  }, { method, path, body, headers });
+}
+
+/** Moves the demo clock (`{ advance: "PT1H" }` or `{ to: instant }`); the server runs its jobs. */
+export async function moveClock(page, body) {
+  const answer = await fetchJson(page, "POST", "/api/demo/clock", body);
+  if (answer.status !== 200) throw new Error(`demo clock: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+/**
+ * The education department's staff confirm application `number`'s originals (rule 22), in a
+ * browser context of their own: what the demo-only endpoint used to do.
+ */
+export async function confirmOriginalsAsStaff(browser, url, number) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await signIn(page, url, DEMO_STAFF.department);
+    const answer = await fetchJson(page, "POST", `/api/staff/applications/${number}/originals/confirm`, {}, { "idempotency-key": `confirm-${number}` });
+    if (answer.status !== 200) throw new Error(`confirm originals: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  } finally {
+    await context.close();
+  }
+}
