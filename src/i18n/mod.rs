@@ -385,7 +385,8 @@ mod tests {
     fn kazakh_is_cyrillic_kazakh() {
         // Real Kazakh uses its own letters; a catalog without any of them is transliterated Russian.
         let kazakh_letters = ['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'і'];
-        for catalog in [kk::CATALOG, kk::STAFF] {
+        // The staff catalog is in native builds only (`staff_catalog`): empty, and skipped, in WebAssembly.
+        for catalog in [kk::CATALOG, Lang::Kk.staff_catalog()].into_iter().filter(|c| !c.is_empty()) {
             let with_kazakh = catalog.iter().filter(|(_, t)| t.to_lowercase().chars().any(|c| kazakh_letters.contains(&c))).count();
             assert!(with_kazakh * 2 > catalog.len(), "{with_kazakh} of {} Kazakh texts use Kazakh letters", catalog.len());
         }
