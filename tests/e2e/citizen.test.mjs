@@ -9,7 +9,11 @@
 // to test-output/.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+<<<<<<< HEAD
 import { axeViolations, chooseLanguage, launch, openPage, screenshot, startServer } from "./harness.mjs";
+=======
+import { axeViolations, launch, openPage, screenshot, startServer, field, fillValid } from "./harness.mjs";
+>>>>>>> main
 import { confirmOriginalsAsStaff } from "./staff.mjs";
 
 let server, chrome;
@@ -40,7 +44,6 @@ const NOT_LINKED = {
   kk: "Мемлекеттік жүйелерге сәйкес бұл бала сізбен байланыспаған",
 };
 
-const field = (name) => `#f-${name.replaceAll(".", "-")}`;
 
 async function noAxeViolations(page, state) {
   assert.deepEqual(await axeViolations(page), [], `axe: ${state}`);
@@ -69,17 +72,6 @@ async function send(page) {
   await page.click("#submit");
   await page.waitForSelector("#check:not([hidden])");
   await page.click("#send");
-}
-
-async function fillValid(page, childIin) {
-  await page.fill(field("applicant.address"), "Абай даңғылы, 1");
-  await page.selectOption(field("applicant.locality"), "750000000");
-  await page.fill(field("child.lastName"), "Омаров");
-  await page.fill(field("child.firstName"), "Nurlan");
-  await page.fill(field("child.iin"), childIin);
-  await page.check(`${field("category")}-none`);
-  await page.fill(field("notifications.phones.0"), "8 (701) 123-45-67");
-  await page.check(field("consent"));
 }
 
 /** Signs in as `account`, applies for their child number `child`, and waits for the tracker. */

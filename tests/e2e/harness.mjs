@@ -123,9 +123,25 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true });
 }
 
+<<<<<<< HEAD
 /** Clicks the language button `lang` and waits until the page shows that language: a language's
  * catalog is fetched from the package (`i18n/<lang>.json`) the first time it is chosen. */
 export async function chooseLanguage(page, lang) {
   await page.click(`[data-lang=${lang}]`);
   await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+=======
+/** The form's selector for a field path (`child.iin` → `#f-child-iin`). */
+export const field = (name) => `#f-${name.replaceAll(".", "-")}`;
+
+/** Fills the citizen form validly for `childIin` (the applicant comes from the sign-in). */
+export async function fillValid(page, childIin) {
+  await page.fill(field("applicant.address"), "Абай даңғылы, 1");
+  await page.selectOption(field("applicant.locality"), "750000000");
+  await page.fill(field("child.lastName"), "Омаров");
+  await page.fill(field("child.firstName"), "Nurlan");
+  await page.fill(field("child.iin"), childIin);
+  await page.check(`${field("category")}-none`);
+  await page.fill(field("notifications.phones.0"), "8 (701) 123-45-67");
+  await page.check(field("consent"));
+>>>>>>> main
 }

@@ -11,7 +11,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { OUTPUT, ROOT, axeViolations, chooseLanguage, launch, openPage, screenshot, startServer } from "./harness.mjs";
+import { OUTPUT, ROOT, axeViolations, chooseLanguage, launch, openPage, screenshot, startServer, field, fillValid } from "./harness.mjs";
 
 let server, chrome;
 before(async () => { server = await startServer(); chrome = await launch(); });
@@ -33,7 +33,6 @@ const PEOPLE = {
   aliya: { name: ["Nurlanova", "Aliya"], child: "220915543026" },
 };
 
-const field = (name) => `#f-${name.replaceAll(".", "-")}`;
 const MOMENT = /\d\d\.\d\d\.\d{4}, \d\d:\d\d \((Astana time|время Астаны|Астана уақыты)\)/;
 
 async function noAxeViolations(page, state) {
@@ -53,17 +52,6 @@ async function signIn(page, account) {
   await page.click('form[action$="/login"] button[type=submit]');
   await page.waitForSelector("#who:not([hidden])");
   await page.waitForSelector("#apply:not([hidden]), #track:not([hidden])");
-}
-
-async function fillValid(page, childIin) {
-  await page.fill(field("applicant.address"), "Абай даңғылы, 1");
-  await page.selectOption(field("applicant.locality"), "750000000");
-  await page.fill(field("child.lastName"), "Омаров");
-  await page.fill(field("child.firstName"), "Nurlan");
-  await page.fill(field("child.iin"), childIin);
-  await page.check(`${field("category")}-none`);
-  await page.fill(field("notifications.phones.0"), "8 (701) 123-45-67");
-  await page.check(field("consent"));
 }
 
 /** Signs in, applies for the person's child through "check your answers", waits for the tracker. */
