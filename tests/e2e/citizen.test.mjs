@@ -9,11 +9,7 @@
 // to test-output/.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-<<<<<<< HEAD
-import { axeViolations, chooseLanguage, launch, openPage, screenshot, startServer } from "./harness.mjs";
-=======
-import { axeViolations, launch, openPage, screenshot, startServer, field, fillValid } from "./harness.mjs";
->>>>>>> main
+import { axeViolations, chooseLanguage, launch, openPage, screenshot, startServer, field, fillValid } from "./harness.mjs";
 import { confirmOriginalsAsStaff } from "./staff.mjs";
 
 let server, chrome;

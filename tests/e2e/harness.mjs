@@ -123,13 +123,13 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true });
 }
 
-<<<<<<< HEAD
 /** Clicks the language button `lang` and waits until the page shows that language: a language's
  * catalog is fetched from the package (`i18n/<lang>.json`) the first time it is chosen. */
 export async function chooseLanguage(page, lang) {
   await page.click(`[data-lang=${lang}]`);
   await page.waitForFunction((l) => document.documentElement.lang === l, lang);
-=======
+}
+
 /** The form's selector for a field path (`child.iin` → `#f-child-iin`). */
 export const field = (name) => `#f-${name.replaceAll(".", "-")}`;
 
@@ -143,5 +143,4 @@ export async function fillValid(page, childIin) {
   await page.check(`${field("category")}-none`);
   await page.fill(field("notifications.phones.0"), "8 (701) 123-45-67");
   await page.check(field("consent"));
->>>>>>> main
 }
