@@ -1,31 +1,16 @@
 // The service provider's side in the browser tests (issue 11): the backend in demo mode with
 // sign-in through the local OpenID provider (scripts/services/oidc.mjs), and helpers to sign demo
-// people in (server/demo/people.json) and act as demo staff. Kept apart from harness.mjs (the
-// citizen page's set-up, being rewritten): nothing here depends on it, so either can change.
+// people in (server/demo/people.json) and act as demo staff, on harness.mjs's port and paths.
 //
 // For other tests: `startWithSignIn()` instead of `startServer()` when a page needs sign-in, and
 // `confirmOriginalsAsStaff(browser, url, number)` where a test used the demo-only originals
 // endpoint, which is gone (the education department's staff confirm them).
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+import { join } from "node:path";
+import { ROOT, freePort } from "./harness.mjs";
 
 /** The demo staff of server/demo/people.json, by role. */
 export const DEMO_STAFF = { department: "edu-750000000", kindergarten1: "kg1-head", kindergarten2: "kg2-head" };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts `command` and resolves with what it printed after `pattern` (its URL). */
 function started(name, command, args, pattern, env = {}) {
