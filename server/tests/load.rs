@@ -129,7 +129,11 @@ async fn open_loop_claims_bench() {
         let store = store(&url).await;
         let seeded: Vec<Seeded> = remaining_round_fixture(&store, 1000, 100, 10).await;
         let secret = write_secret(&dir);
-        let server = spawn_server(&url, &secret, CLOCK_START, &dir.join("server.log"));
+        // KEZEK_BENCH_TICK_MS=0 runs without the scheduler, to tell the jobs' share of the tail.
+        let mut flags = common::process::LIFTED_ADDRESS_LIMITS.to_vec();
+        let tick = std::env::var("KEZEK_BENCH_TICK_MS").unwrap_or_else(|_| "500".to_owned());
+        flags.extend(["--tick-ms", tick.as_str()]);
+        let server = common::process::spawn_server_with(&url, &secret, CLOCK_START, &dir.join("server.log"), "info", &flags);
         let http = client(MAX_IN_FLIGHT);
         let tally = Arc::new(Mutex::new(Tally::default()));
         let in_flight = Arc::new(AtomicUsize::new(0));
