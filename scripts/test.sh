@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
+# A clean CI clone builds once: incremental caches would only take disk (stop 16 ran out of it).
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
+echo "== disk before the tests: $(df -h --output=avail . | tail -1 | tr -d ' ') free"
 
 echo "== native tests on SQLite and a throwaway PostgreSQL (cargo test --workspace)"
 scripts/with-postgres.sh cargo test --workspace --quiet

@@ -258,7 +258,6 @@ impl Store {
             state: "active".to_owned(),
             extended_until: None,
             extension_reason: None,
-            ended_at: None,
             end_reason: None,
         });
         context.took(number, referred, &view, vacancy_id, &pool, round);

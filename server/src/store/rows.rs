@@ -256,9 +256,8 @@ pub(crate) struct ReferralRow {
     pub state: String,
     pub extended_until: Option<String>,
     pub extension_reason: Option<String>,
-    pub ended_at: Option<i64>,
     pub end_reason: Option<String>,
 }
 
 pub(crate) const REFERRAL_COLUMNS: &str =
-    "id, application_number, vacancy_id, issued_at, state, extended_until, extension_reason, ended_at, end_reason";
+    "id, application_number, vacancy_id, issued_at, state, extended_until, extension_reason, end_reason";
