@@ -134,7 +134,7 @@ export function createTracker(page) {
         const v = await api.status(number, token);
         // The register is checked against the snapshot shown, so it is fetched after it; only
         // while the application has a queue number (else the register confirms its record).
-        const bytes = v.position ? await api.snapshot(v.queue).catch(() => null) : null;
+        const bytes = v.position ? await api.snapshot(v.publicQueue).catch(() => null) : null;
         const r = await checkRegister(page, number, token, bytes).catch(() => null);
         snapshot = null;
         if (bytes && r?.verdict === "confirmed" && r.asOf) {

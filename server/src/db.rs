@@ -47,6 +47,7 @@ const LATER_MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/0006_reads.sql")),
     (7, include_str!("../migrations/0007_privacy.sql")),
     (8, include_str!("../migrations/0008_provider.sql")),
+    (10, include_str!("../migrations/0010_aliases.sql")),
 ];
 
 /// The file of a `sqlite:` URL, if it names one (not `:memory:`).

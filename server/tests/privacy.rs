@@ -148,3 +148,61 @@ async fn an_ended_application_loses_its_personal_data_a_year_later_and_keeps_its
         assert_register_replays(store, now).await;
     }
 }
+
+#[tokio::test]
+async fn a_special_queue_is_published_under_an_alias_and_never_by_its_disorder() {
+    for url in test_databases("aliases").await {
+        let server = serve(store(&url).await, at(window_day(), 10)).await;
+        let mut form = body(8, "none");
+        form["queue"] = json!({ "kind": "special", "disorder": "speech", "kindergarten": "kg1", "language": "kk", "stayMode": "full_day" });
+        form["documents"] = json!([{ "kind": "pmpc_conclusion" }]);
+        let (status, answer) = submit(&server, &form, "en").await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        let (number, token) = (answer["number"].as_str().unwrap(), answer["token"].as_str().unwrap());
+        // The PMPC conclusion's original is brought (rule 22): the application takes its place.
+        let store = &server.state.store;
+        store.confirm_originals(&store.application(number).await.unwrap().unwrap(), at(window_day(), 11)).await.unwrap();
+        // The applicant's own view names the queue as it is, and its public form beside it.
+        let view: Value = client()
+            .get(format!("{}/api/applications/{number}/status", server.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let (queue, public) = (view["queue"].as_str().unwrap(), view["publicQueue"].as_str().unwrap());
+        assert_eq!(queue, "750000000-2022-special-kg1-speech");
+        let alias = public.strip_prefix("750000000-2022-special-kg1-q_").unwrap_or_else(|| panic!("{public}"));
+        assert!(alias.len() == 16 && alias.bytes().all(|b| b.is_ascii_hexdigit()), "{public}");
+        // The snapshot is served by the public form only; the key naming the disorder names no queue.
+        let hidden = client().get(format!("{}/api/queues/{queue}/snapshot", server.base)).send().await.unwrap();
+        assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+        assert_eq!(hidden.json::<Value>().await.unwrap()["errors"][0]["code"], "queue.unknown");
+        let shown = client().get(format!("{}/api/queues/{public}/snapshot", server.base)).send().await.unwrap();
+        assert_eq!(shown.status(), StatusCode::OK);
+        let bytes = shown.bytes().await.unwrap();
+        let snapshot = kezek::queue::snapshot::Snapshot::decode(&bytes).unwrap();
+        assert_eq!(snapshot.header().key.as_ref().map(ToString::to_string).as_deref(), Some(public));
+        assert_eq!(snapshot.len(), 1);
+        // Nothing public names the disorder: not the snapshot, not a log entry, not the log's index.
+        assert!(!String::from_utf8_lossy(&bytes).contains("speech"));
+        let entries: Vec<(String, String)> = sqlx::query_as("SELECT entry, queue_key FROM log_entries").fetch_all(&server.state.store.db.pool).await.unwrap();
+        assert!(entries.len() >= 2, "accepted and snapshot_published: {}", entries.len());
+        for (entry, queue_key) in &entries {
+            let entry = kezek::tlog::base64::decode(entry).unwrap();
+            assert!(!String::from_utf8_lossy(&entry).contains("speech") && !queue_key.contains("speech"), "{queue_key}");
+        }
+        assert!(entries.iter().all(|(_, queue_key)| queue_key == public));
+        // The register still proves the application and the snapshot under the public form.
+        let evidence = client()
+            .get(format!("{}/api/applications/{number}/register", server.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(evidence.status(), StatusCode::OK);
+        assert!(evidence.json::<Value>().await.unwrap()["snapshot"].is_object(), "the snapshot's entry is found under the public form");
+    }
+}

@@ -33,6 +33,16 @@ pub enum QueueKind {
 /// is four digits (1900-2200), and the other parts are [`Token`]s the backend assigns. Only
 /// `0-9 a-z _` and `-` appear, so the form needs no escaping in a URL path.
 ///
+/// # The public form
+///
+/// A special or sanatorium queue's last part names a child's health: a disorder type or a
+/// rehabilitation profile (rule 14). Where the key is published (the snapshot, the public log),
+/// that part is replaced by an *alias*, a random token the backend draws once per queue and
+/// keeps ([`Token::alias`], [`QueueKey::aliased`]): `751110000-2021-special-kg0042-q_3f09a1c27be45d10`.
+/// The alias says which queue, never which condition; only the applicant's own (private) view
+/// shows the key itself. A general key is its own public form. Deciding this once here keeps
+/// the backend and the page from each inventing a format (docs/privacy.md has the reasons).
+///
 /// ```
 /// use kezek::queue::QueueKey;
 /// let key: QueueKey = "751110000-2021-special-kg0042-speech".parse().unwrap();
@@ -63,7 +73,27 @@ impl Token {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The alias made of 8 random bytes (drawn by the caller: the core has no randomness):
+    /// `q_` and 16 hex digits. No disorder or profile name has this shape.
+    pub fn alias(random: [u8; 8]) -> Token {
+        let mut text = String::with_capacity(18);
+        text.push_str(ALIAS_PREFIX);
+        for byte in random {
+            text.push(char::from(HEX[usize::from(byte >> 4)]));
+            text.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
+        Token(text)
+    }
+
+    /// Whether this token is an alias ([`Token::alias`]) rather than a name.
+    pub fn is_alias(&self) -> bool {
+        self.0.len() == 18 && self.0.starts_with(ALIAS_PREFIX) && self.0[2..].bytes().all(|b| HEX.contains(&b))
+    }
 }
+
+const ALIAS_PREFIX: &str = "q_";
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Why a text is not a queue key (code `queue.key`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,6 +149,26 @@ impl QueueKey {
 
     pub fn kind(&self) -> &QueueKind {
         &self.kind
+    }
+
+    /// Whether the key names a child's health (a special or sanatorium queue, rule 14) and so is
+    /// published under an alias, never as it is.
+    pub fn names_health(&self) -> bool {
+        match &self.kind {
+            QueueKind::General => false,
+            QueueKind::Special { disorder: part, .. } | QueueKind::Sanatorium { profile: part, .. } => !part.is_alias(),
+        }
+    }
+
+    /// The public form (see the type docs): a special or sanatorium key with its disorder or
+    /// profile replaced by `alias`; a general key as it is.
+    pub fn aliased(&self, alias: &Token) -> QueueKey {
+        let kind = match &self.kind {
+            QueueKind::General => QueueKind::General,
+            QueueKind::Special { kindergarten, .. } => QueueKind::Special { kindergarten: kindergarten.clone(), disorder: alias.clone() },
+            QueueKind::Sanatorium { kindergarten, .. } => QueueKind::Sanatorium { kindergarten: kindergarten.clone(), profile: alias.clone() },
+        };
+        QueueKey { kind, ..self.clone() }
     }
 
     /// Reads the string form (see the type docs).

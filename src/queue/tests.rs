@@ -81,6 +81,29 @@ fn queue_key_round_trips_and_rejects() {
 }
 
 #[test]
+fn a_queue_that_names_a_childs_health_is_published_under_an_alias() {
+    let special = QueueKey::parse("751110000-2020-special-kg0042-speech").unwrap();
+    let sanatorium = QueueKey::parse("511010000-2022-sanatorium-kg_7-tb_prevention").unwrap();
+    let general = QueueKey::parse("751110000-2021-general").unwrap();
+    assert!(special.names_health() && sanatorium.names_health());
+    assert!(!general.names_health());
+    let alias = Token::alias([0x3f, 0x09, 0xa1, 0xc2, 0x7b, 0xe4, 0x5d, 0x10]);
+    assert!(alias.is_alias());
+    assert_eq!(alias.as_str(), "q_3f09a1c27be45d10");
+    let public = special.aliased(&alias);
+    assert_eq!(public.to_string(), "751110000-2020-special-kg0042-q_3f09a1c27be45d10");
+    assert!(!public.to_string().contains("speech"));
+    assert!(!public.names_health(), "the public form is not aliased again");
+    assert_eq!(QueueKey::parse(&public.to_string()).unwrap(), public, "the public form is a key");
+    assert!(sanatorium.aliased(&alias).to_string().ends_with("-sanatorium-kg_7-q_3f09a1c27be45d10"));
+    assert_eq!(general.aliased(&alias), general, "a general key is its own public form");
+    // A name is never taken for an alias.
+    for name in ["speech", "q_", "q_3f09a1c27be45d1", "q_3F09A1C27BE45D10", "q_3f09a1c27be45d1z"] {
+        assert!(Token::new(name).map_or(true, |t| !t.is_alias()), "{name}");
+    }
+}
+
+#[test]
 fn one_child_in_several_queues() {
     // Rule 17: the same child (one application number per queue) in a general, a special and
     // a sanatorium queue; each queue orders its own entries.

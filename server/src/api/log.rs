@@ -131,7 +131,7 @@ pub(super) async fn register(
     let checkpoint = state.store.tree.checkpoint(&tree, size)?;
     let inclusion = inclusion_proof(&tree, accepted.index, size)?;
     let consistency = q.from.map(|from| consistency_proof(&tree, from, size)).transpose()?;
-    let snapshot = match log::latest_snapshot_entry(pool, &application.queue.to_string(), size).await? {
+    let snapshot = match log::latest_snapshot_entry(pool, &state.store.public_key(&application.queue).await?.to_string(), size).await? {
         Some(stored) => Some(snapshot_proof(&tree, stored, size)?),
         None => None,
     };

@@ -13,7 +13,10 @@ use std::sync::Arc;
 
 pub(super) async fn snapshot(State(state): State<Arc<AppState>>, Path(key): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
     // The one key format: a path that is not a queue key names no queue.
-    let queue = QueueKey::parse(&key).map_err(|_| ApiError::NotFound("queue.unknown"))?;
+    let public = QueueKey::parse(&key).map_err(|_| ApiError::NotFound("queue.unknown"))?;
+    // Only the public form is served: a special or sanatorium queue by its alias, never by the
+    // key that names a disorder or a profile (issue 15).
+    let queue = state.store.queue_published_as(&public).await?.ok_or(ApiError::NotFound("queue.unknown"))?;
     let now = state.clock.now();
     let store = state.store.clone();
     // May append `snapshot_published`: a write, so it runs detached (see the module note).

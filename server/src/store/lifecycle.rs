@@ -110,7 +110,8 @@ impl Store {
     /// Appends `body` about `stored` at `at` (the event's instant) to the public log; returns
     /// its index.
     pub(crate) async fn log_event(&self, tx: &mut WriteTx, stored: &Stored, body: EventBody, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<u64, ApiError> {
-        log::append(tx, &LogEntry { at, queue: stored.queue.to_string(), body }, now).await
+        let queue = super::aliases::public_key(tx.conn(), &stored.queue).await?.to_string();
+        log::append(tx, &LogEntry { at, queue, body }, now).await
     }
 
     /// Ends `stored`'s active referral, if it has one; the seat returns unless the child was

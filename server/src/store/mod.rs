@@ -18,6 +18,7 @@
 //! | `operator` | what the operator page reads: pending originals, referrals to admit, a group's queue |
 //! | `reads` | the applicant's status and the published queue |
 //! | `log`, `snapshots` | the public register (rule 24.7) |
+//! | `aliases` | the public form of a queue key: special and sanatorium queues under an alias (issue 15) |
 //! | `retention` | ended applications' personal data erased after the retention period (issue 15) |
 //!
 //! None of these reads the clock: `now` comes in as an argument.
@@ -64,6 +65,7 @@ macro_rules! staff_write {
     }};
 }
 
+pub(crate) mod aliases;
 mod batch;
 mod claims;
 mod applicant;

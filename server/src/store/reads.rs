@@ -16,8 +16,12 @@ use serde::Serialize;
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationView {
     pub number: String,
-    /// The queue (`kezek::queue::QueueKey`).
+    /// The queue (`kezek::queue::QueueKey`): the applicant's own view names it as it is, to be
+    /// told in words (`describeQueue`).
     pub queue: String,
+    /// The queue's public form, which its snapshot and the log name it by: an alias for a
+    /// special or sanatorium queue (issue 15), the key itself for a general one.
+    pub public_queue: String,
     pub submitted_at: String,
     /// The core's status at the time of the answer: the page calls `statusView` on it.
     pub status: Status,
@@ -115,6 +119,7 @@ impl Store {
             pool: PoolView { age_group: group.age_group, stay_mode: group.stay_mode.id() },
             number: stored.number.to_string(),
             queue: stored.queue.to_string(),
+            public_queue: self.public_key(&stored.queue).await?.to_string(),
             submitted_at: stored.submitted_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             seats: self.window_seats(stored, now).await?,
             status,

@@ -12,6 +12,7 @@
 //! per queue change (however many requests come), only for queues that have applications, and
 //! the entries shown are exactly those at that log size.
 
+use super::aliases;
 use super::queue_cache::{CachedQueue, Published};
 use super::{log, Store};
 use crate::db::WriteTx;
@@ -41,15 +42,31 @@ impl Store {
     /// The published snapshot of `queue` at `now`, recorded in the log if it is new.
     pub async fn published_snapshot(&self, queue: &QueueKey, now: DateTime<Utc>) -> Result<Published, ApiError> {
         let key = queue.to_string();
-        match self.current_queue(queue, &key).await? {
+        let public = self.public_key(queue).await?;
+        match self.current_queue(&public, &key).await? {
             Some(held) => match &held.published {
                 Some(published) => Ok(published.clone()),
-                None => self.record_snapshot(queue, &key, now).await,
+                None => self.record_snapshot(&public, &key, now).await,
             },
             // No application was ever in this queue: nothing to commit to, and any path a
             // client invents must not grow the log.
-            None => Ok(published(queue, &[], 0)),
+            None => Ok(published(&public, &[], 0)),
         }
+    }
+
+    /// The queue whose public form is `public`, if one is published so (a key that names a
+    /// child's health never is: see [`aliases::queue_of`]).
+    pub async fn queue_published_as(&self, public: &QueueKey) -> Result<Option<QueueKey>, ApiError> {
+        aliases::queue_of(&mut *self.db.pool.acquire().await?, public).await
+    }
+
+    /// The public form of `queue` ([`aliases::public_key`]): what its snapshot and log entries
+    /// name it by.
+    pub async fn public_key(&self, queue: &QueueKey) -> Result<QueueKey, ApiError> {
+        if !queue.names_health() {
+            return Ok(queue.clone());
+        }
+        aliases::public_key(&mut *self.db.pool.acquire().await?, queue).await
     }
 
     /// The queue number of `number` in `queue` now (rule 25: only live applications take one),
@@ -57,14 +74,15 @@ impl Store {
     /// snapshot.
     pub async fn queue_position(&self, queue: &QueueKey, number: ApplicationNumber) -> Result<Option<Position>, ApiError> {
         let key = queue.to_string();
-        match self.current_queue(queue, &key).await? {
+        match self.current_queue(&self.public_key(queue).await?, &key).await? {
             Some(held) => held.snapshot.position(number).map_err(|_| ApiError::Internal),
             None => Ok(None),
         }
     }
 
-    /// `queue` at its current version, from memory or read consistently from the database;
-    /// `None` when no application was ever in it.
+    /// The queue stored as `key` at its current version, from memory or read consistently from
+    /// the database, its snapshot naming it `queue` (its public form); `None` when no
+    /// application was ever in it.
     async fn current_queue(&self, queue: &QueueKey, key: &str) -> Result<Option<Arc<CachedQueue>>, ApiError> {
         for _ in 0..CONSISTENT_READ_ATTEMPTS {
             let head = self.queue_head(key).await?;
@@ -131,7 +149,7 @@ impl Store {
             }
             _ => {
                 let snapshot = encode_snapshot(queue, &entries, size);
-                let index = log::append(&mut tx, &snapshot_event(now, key, &snapshot.body, size), now).await?;
+                let index = log::append(&mut tx, &snapshot_event(now, &queue.to_string(), &snapshot.body, size), now).await?;
                 let (size_i, index_i) = (i64::try_from(size).map_err(|_| ApiError::Internal)?, i64::try_from(index).map_err(|_| ApiError::Internal)?);
                 sqlx::query(
                     "INSERT INTO published_snapshots (queue_key, entries_hash, log_size, log_index, version) VALUES ($1, $2, $3, $4, $5) \

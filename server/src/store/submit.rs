@@ -218,7 +218,9 @@ impl Store {
         let details = Commitment::new(&salt, new.normalised.as_bytes());
         let awaiting_originals = matches!(new.status, Status::AwaitingOriginals { .. });
         let body = EventBody::ApplicationAccepted { application: number.to_owned(), details, awaiting_originals };
-        Ok(log::append(tx, &Event { at, queue: new.queue.clone(), body }, at).await?)
+        let key = kezek::queue::QueueKey::parse(&new.queue).map_err(|_| ApiError::Internal)?;
+        let queue = super::aliases::public_key(tx.conn(), &key).await?.to_string();
+        Ok(log::append(tx, &Event { at, queue, body }, at).await?)
     }
 
     /// The typed application and what its row needs, from a body, as of `today`.
