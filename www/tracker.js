@@ -243,7 +243,7 @@ export function createTracker(page) {
       bar.append(fill);
       card.append(el("p", "big", page.t("tracker.position", { n: p.n, total })), el("p", "", page.t("tracker.ahead", p)), bar,
         el("p", "", page.t(fromSnapshot.inNextWindow ? "tracker.in_window" : "tracker.not_in_window")));
-      if (previous?.n) card.append(el("p", "moved", page.t("queue.moved", { date: formatDate(previous.on), from: previous.n, to: p.n })));
+      if (previous?.n && previous.n !== p.n) card.append(el("p", "moved", page.t("queue.moved", { date: formatDate(previous.on), from: previous.n, to: p.n })));
     } else {
       card.append(el("p", "big", page.t("mine.position", { n: p.n })), el("p", "", page.t("tracker.ahead", p)));
     }
