@@ -61,6 +61,7 @@ use std::future::Future;
 use std::sync::Arc;
 use axum::response::IntoResponse;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 
 /// Request bodies above this are refused with 413 (an application is a few kilobytes).
@@ -84,8 +85,10 @@ pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
         .route("/api/referrals/{id}/cancel", post(referrals::cancel))
         .route("/api/referrals/{id}/extend", post(referrals::extend))
         .route("/api/queues/{key}/snapshot", get(queues::snapshot))
-        .route("/api/bulletin", get(bulletin::bulletin))
-        .route("/api/bulletin/withdrawn", get(bulletin::withdrawn))
+        // The bulletin is the page's largest JSON (every free seat of the day): gzip cuts it to
+        // a tenth for the citizen on a phone (issue 14, bytes on the wire).
+        .route("/api/bulletin", get(bulletin::bulletin).layer(CompressionLayer::new().gzip(true)))
+        .route("/api/bulletin/withdrawn", get(bulletin::withdrawn).layer(CompressionLayer::new().gzip(true)))
         .route("/api/applications/{number}/register", get(log::register))
         .route("/api/log/checkpoint", get(log::checkpoint))
         .route("/api/log/key", get(log::key))
@@ -107,7 +110,10 @@ pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
         // Precompressed: scripts/build.sh writes `.gz` beside the package files, so the browser
         // downloads the gzip size the size budget measures, at no CPU cost per request.
         .nest_service("/pkg", ServeDir::new(&dirs.pkg).precompressed_gzip())
-        .fallback_service(ServeDir::new(&dirs.www))
+        // The pages, gzip where the browser accepts it: they are hand-edited, so compressed per
+        // request rather than from `.gz` files that could go stale (a few kilobytes, once per
+        // visit: the service worker keeps them afterwards).
+        .fallback_service(tower::Layer::layer(&CompressionLayer::new().gzip(true), ServeDir::new(&dirs.www)))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // A handler that panics answers 500 (and is counted) instead of dropping the connection.
         .layer(CatchPanicLayer::custom(|_| {
