@@ -237,6 +237,18 @@ async fn static_files_headers_and_guards() {
     let wasm = client.get(format!("{}/pkg/kezek_bg.wasm", server.base)).send().await.unwrap();
     assert_eq!(wasm.status(), StatusCode::OK);
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    // Pages and the bulletin travel gzip where the browser accepts it (issue 14: bytes on the wire).
+    let script = "const greeting = 'сәлем';\n".repeat(200);
+    std::fs::write(server.dirs.www.join("app.js"), &script).unwrap();
+    for path in ["/app.js", "/api/bulletin"] {
+        let zipped = client.get(format!("{}{path}", server.base)).header("Accept-Encoding", "gzip").send().await.unwrap();
+        assert_eq!(zipped.status(), StatusCode::OK, "{path}");
+        assert_eq!(zipped.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"), "{path}");
+        let plain = client.get(format!("{}{path}", server.base)).send().await.unwrap();
+        assert!(plain.headers().get("content-encoding").is_none(), "{path}: plain without Accept-Encoding");
+        let (zipped, plain) = (zipped.bytes().await.unwrap(), plain.bytes().await.unwrap());
+        assert!(zipped.len() * 4 < plain.len() || path == "/api/bulletin", "{path}: {} of {} bytes", zipped.len(), plain.len());
+    }
 
     let submit = format!("{}/api/applications", server.base);
     let cross = client.post(&submit).header("Sec-Fetch-Site", "cross-site").json(&body(1, "none")).send().await.unwrap();
