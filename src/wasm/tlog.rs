@@ -1,14 +1,16 @@
 //! The public register (issue 7): `verifyCheckpoint`, `verifyInclusion`, `verifyConsistency`,
 //! `decodeEvent` and the one-call `verifyRegister`. Hashes, proofs and entries are standard
-//! base64 strings; a proof is an array of them. Nothing here signs: the package carries only
-//! Ed25519 verification (`verify_strict`).
+//! base64 strings; a proof is an array of them. Nothing here signs, and the Ed25519 equation is
+//! WebCrypto's ([`super::webcrypto`]): `verifyCheckpoint` and `verifyRegister` return promises,
+//! and reject with `register.unverifiable` where the browser has no Ed25519.
 
-use super::{js_error, string_arg, to_js, with_deadlines};
+use super::webcrypto::answer;
+use super::{js_error, optional_string_arg, string_arg, to_js, with_deadlines};
 use crate::calendar::zone;
 use crate::i18n::{self, Lang};
-use crate::tlog::{HistoryEvidence, 
-    base64, leaf_hash, verify_consistency as core_consistency, verify_inclusion as core_inclusion, verify_register as core_register,
-    Event, EventBody, Hash, RegisterEvidence, SnapshotEvidence, TlogError, Verdict, Verifier,
+use crate::tlog::{
+    base64, leaf_hash, verify_consistency as core_consistency, verify_inclusion as core_inclusion, verify_register_with as core_register, Event,
+    EventBody, Hash, HistoryEvidence, Questions, RegisterEvidence, SnapshotEvidence, TlogError, Verdict, Verifier,
 };
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -261,22 +263,31 @@ fn verifier_arg(value: &JsValue) -> Result<Verifier, JsValue> {
 }
 
 /// Verifies a signed checkpoint against the pinned verifier key
-/// (`<name>+<key ID>+<base64 key>`) and reads it. Throws `tlog.signature` when the note has no
-/// valid signature by that key, `tlog.format` when it is malformed, `tlog.key` when the
-/// verifier key is.
-#[wasm_bindgen(js_name = verifyCheckpoint)]
-pub fn verify_checkpoint(
+/// (`<name>+<key ID>+<base64 key>`) and reads it. Rejects with `tlog.signature` when the note
+/// has no valid signature by that key, `tlog.format` when it is malformed, `tlog.key` when the
+/// verifier key is, and `register.unverifiable` (its message in `lang`) when this browser's
+/// WebCrypto has no Ed25519.
+#[wasm_bindgen(js_name = verifyCheckpoint, unchecked_return_type = "CheckpointInfo")]
+pub async fn verify_checkpoint(
     #[wasm_bindgen(unchecked_param_type = "string")] note: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string", js_name = verifierKey)] verifier_key: JsValue,
-) -> Result<Ts<CheckpointInfo>, JsValue> {
+    #[wasm_bindgen(unchecked_optional_param_type = "string")] lang: JsValue,
+) -> Result<JsValue, JsValue> {
     let note = string_arg(&note, "note")?;
-    let cp = verifier_arg(&verifier_key)?.verify_checkpoint(&note)?;
+    let verifier = verifier_arg(&verifier_key)?;
+    let lang = Lang::parse(optional_string_arg(&lang).as_deref().unwrap_or(""));
+    // The check runs twice: to learn which signatures it needs (a malformed note needs none
+    // and fails here), then with WebCrypto's answers.
+    let questions = Questions::default();
+    verifier.verify_checkpoint_with(&note, &questions)?;
+    let cp = verifier.verify_checkpoint_with(&note, &answer(questions.into_vec(), lang).await?)?;
     to_js(&CheckpointInfo {
         origin: cp.origin,
         size: cp.size as f64,
         root_hash: base64::encode(&cp.root_hash),
         extensions: cp.extensions,
     })
+    .map(Into::into)
 }
 
 /// Whether `entry` (the entry's bytes, base64) is entry `index` of the tree of `size` entries
@@ -523,7 +534,7 @@ pub struct RegisterResult {
     status: Option<crate::status::Status>,
 }
 
-fn run_register(input: RegisterInput) -> Result<RegisterResult, JsValue> {
+async fn run_register(input: RegisterInput) -> Result<RegisterResult, JsValue> {
     let lang = Lang::parse(input.lang.as_deref().unwrap_or(""));
     let verifier = Verifier::parse(&input.verifier_key)?;
     let invalid = |problem: TlogError| RegisterResult {
@@ -592,7 +603,11 @@ fn run_register(input: RegisterInput) -> Result<RegisterResult, JsValue> {
             .map(|(entry, index, proof)| HistoryEvidence { entry, entry_index: *index, inclusion_proof: proof })
             .collect::<Vec<_>>(),
     };
-    let mut report = core_register(&verifier, &evidence);
+    // Once to learn which signatures the check needs, then with WebCrypto's answers.
+    let questions = Questions::default();
+    core_register(&verifier, &evidence, &questions);
+    let answers = answer(questions.into_vec(), lang).await?;
+    let mut report = core_register(&verifier, &evidence, &answers);
     // A confirmed register whose events the lifecycle cannot replay contradicts itself.
     let mut status = None;
     if let (Verdict::Confirmed, Some(now), Some(application)) = (report.verdict, now, report.event.as_ref().and_then(|e| e.body.application())) {
@@ -641,13 +656,15 @@ fn run_register(input: RegisterInput) -> Result<RegisterResult, JsValue> {
 /// signature, consistency with the checkpoint this browser confirmed before, the inclusion of
 /// the citizen's own event and, when given, that the snapshot shown is the one the log
 /// commits to. Returns a verdict and a message in `lang`; anything wrong with the data
-/// received is `invalid` (with `code`), never an exception. Throws only for the page's own
-/// mistakes: `arg.type` (input is not a `RegisterInput`) and `tlog.key` (bad verifier key).
-#[wasm_bindgen(js_name = verifyRegister)]
-pub fn verify_register(
+/// received is `invalid` (with `code`), never a rejection. Rejects only for the page's own
+/// mistakes, `arg.type` (input is not a `RegisterInput`) and `tlog.key` (bad verifier key),
+/// and with `register.unverifiable` (its message in `lang`) when this browser's WebCrypto has
+/// no Ed25519: then nothing is confirmed.
+#[wasm_bindgen(js_name = verifyRegister, unchecked_return_type = "RegisterResult")]
+pub async fn verify_register(
     #[wasm_bindgen(unchecked_param_type = "RegisterInput")] input: JsValue,
-) -> Result<Ts<RegisterResult>, JsValue> {
-    to_js(&run_register(read_register_input(&input)?)?)
+) -> Result<JsValue, JsValue> {
+    to_js(&run_register(read_register_input(&input)?).await?).map(Into::into)
 }
 
 #[cfg(test)]
