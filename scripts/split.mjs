@@ -2,7 +2,7 @@
 //   * pkg/kezek_bg.wasm, the first download: every function the form's exports can reach (IIN,
 //     calendar, form, checklist, texts, policy) — what the citizen form needs to be usable;
 //   * pkg/kezek_tracker_bg.wasm, loaded later by `loadTracker()`: the rest (status, queue,
-//     register verification, SHA-256, the asynchronous exports' executor), with no function in
+//     register verification, SHA-256), with no function in
 //     both. (Ed25519 is WebCrypto's: src/wasm/webcrypto.rs.)
 // One build, cut by binaryen's wasm-split (Debian's `binaryen` package: the npm one has no
 // wasm-split), so nothing is carried twice: two separate builds (features `form`, `tracker`)
@@ -77,11 +77,13 @@ const placeholders = WebAssembly.Module.imports(new WebAssembly.Module(readFileS
 if (placeholders > tracker.length + keepInput.dropped) throw new Error(`split: ${placeholders} placeholders for ${tracker.length} tracker exports and ${keepInput.dropped} async tasks`);
 
 /**
- * wasm-metadce keeps every function in the function table, and the tasks of the asynchronous
- * exports (wasm-bindgen-futures: `verifyRegister`, `verifyCheckpoint`, all tracker functions)
- * are polled through it: their futures would drag the tracker's code into the first module.
- * For the keep list only, the table entries of those tasks (named `future_to_promise`), of the
- * executor (`js_sys::futures::…`) and the vtable shims that call them are replaced by an empty
+ * wasm-metadce keeps every function in the function table, and the callbacks of the tracker's
+ * asynchronous exports are called through it (`verifyRegister`'s promise callbacks, and the tasks
+ * of any `async fn` export, polled by wasm-bindgen-futures): they would drag the tracker's code
+ * into the first module. For the keep list only, the table entries of those callbacks (closures
+ * of `kezek::wasm::tlog` and `kezek::wasm::webcrypto`, the register's `kezek::tlog` signature
+ * primitives), of the tasks (named `future_to_promise`) and their executor (`js_sys::futures::…`),
+ * and the shims and wrappers that call them within three calls, are replaced by an empty
  * function; wasm-split still finds them
  * and leaves placeholders in the first module. Returns the text module to read the list from
  * and how many entries were replaced.
@@ -93,9 +95,11 @@ function withoutAsyncTasks(file) {
     const name = /^ \(func \$(\S+)/.exec(body)?.[1];
     if (name) callees.set(name, [...body.matchAll(/\(call \$(\S+)/g)].map((m) => m[1]));
   }
-  // The tasks, and the executor that polls them (its queue and wakers): nothing the form calls.
-  const task = (name) => name.includes("future_to_promise") || name.startsWith("js_sys::futures::");
-  const drop = (name) => task(name) || (callees.get(name) ?? []).some(task);
+  // The tasks, the executor that polls them (its queue and wakers), and the register's promise
+  // callbacks (src/wasm/webcrypto.rs, src/wasm/tlog.rs): nothing the form calls.
+  const task = (name) => name.includes("future_to_promise") || name.startsWith("js_sys::futures::") || /kezek::(wasm::)?(tlog|webcrypto)::/.test(name);
+  // A vtable shim calls wasm-bindgen's closure wrapper, which calls the closure: three levels.
+  const drop = (name, depth = 3) => task(name) || (depth > 0 && (callees.get(name) ?? []).some((callee) => drop(callee, depth - 1)));
   let dropped = 0;
   const text = wat.replace(/^ \(elem \(table \$0\) .*$/m, (elem) => elem.replace(/\$(\S+?)(?=[\s)])/g, (entry, name) => {
     if (!callees.has(name) || !drop(name)) return entry;

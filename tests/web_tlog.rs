@@ -1,6 +1,6 @@
 //! Browser tests of the public-register exports: `verifyCheckpoint`, `verifyInclusion`,
 //! `verifyConsistency`, `decodeEvent` and `verifyRegister` (the first and last asynchronous:
-//! their Ed25519 checks are WebCrypto's).
+//! they return promises: their Ed25519 checks are WebCrypto's).
 //! Run by `wasm-pack test --headless --chrome` (see scripts/test.sh).
 #![cfg(target_arch = "wasm32")]
 
@@ -26,6 +26,11 @@ fn get(value: &JsValue, key: &str) -> JsValue {
 
 fn text(value: &JsValue, key: &str) -> String {
     get(value, key).as_string().unwrap_or_else(|| panic!("{key} is not a string"))
+}
+
+/// What a promise settles with: its value, or its rejection as the error.
+async fn settled(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
+    wasm_bindgen_futures::JsFuture::from(promise).await
 }
 
 fn code_of(error: JsValue) -> String {
@@ -66,7 +71,7 @@ fn note(log: &Log, size: u64) -> String {
 #[wasm_bindgen_test]
 async fn verify_checkpoint_reads_a_signed_checkpoint() {
     let (log, _) = world();
-    let cp: JsValue = verify_checkpoint(s(&note(&log, 40)), s(&signer().vkey()), JsValue::UNDEFINED).await.unwrap();
+    let cp: JsValue = settled(verify_checkpoint(s(&note(&log, 40)), s(&signer().vkey()), JsValue::UNDEFINED)).await.unwrap();
     assert_eq!(text(&cp, "origin"), ORIGIN);
     assert_eq!(get(&cp, "size").as_f64(), Some(40.0));
     assert_eq!(text(&cp, "rootHash"), b64(&log.root(40).unwrap()));
@@ -79,12 +84,12 @@ async fn verify_checkpoint_throws_coded_errors() {
     let good = note(&log, 40);
     let vkey = signer().vkey();
     let other = NoteSigner::new(ORIGIN, &[8; 32]).unwrap().sign_checkpoint(&Checkpoint::new(ORIGIN, 40, log.root(40).unwrap())).unwrap();
-    assert_eq!(code_of(verify_checkpoint(s(&other), s(&vkey), JsValue::UNDEFINED).await.err().unwrap()), "tlog.signature");
-    assert_eq!(code_of(verify_checkpoint(s(&good.replace("\n40\n", "\n41\n")), s(&vkey), JsValue::UNDEFINED).await.err().unwrap()), "tlog.signature");
-    assert_eq!(code_of(verify_checkpoint(s("not a note"), s(&vkey), JsValue::UNDEFINED).await.err().unwrap()), "tlog.format");
-    assert_eq!(code_of(verify_checkpoint(s(&good), s("nonsense"), JsValue::UNDEFINED).await.err().unwrap()), "tlog.key");
-    assert_eq!(code_of(verify_checkpoint(JsValue::from_f64(1.0), s(&vkey), JsValue::UNDEFINED).await.err().unwrap()), "arg.type");
-    assert_eq!(code_of(verify_checkpoint(s(&good), JsValue::NULL, JsValue::UNDEFINED).await.err().unwrap()), "arg.type");
+    assert_eq!(code_of(settled(verify_checkpoint(s(&other), s(&vkey), JsValue::UNDEFINED)).await.err().unwrap()), "tlog.signature");
+    assert_eq!(code_of(settled(verify_checkpoint(s(&good.replace("\n40\n", "\n41\n")), s(&vkey), JsValue::UNDEFINED)).await.err().unwrap()), "tlog.signature");
+    assert_eq!(code_of(settled(verify_checkpoint(s("not a note"), s(&vkey), JsValue::UNDEFINED)).await.err().unwrap()), "tlog.format");
+    assert_eq!(code_of(settled(verify_checkpoint(s(&good), s("nonsense"), JsValue::UNDEFINED)).await.err().unwrap()), "tlog.key");
+    assert_eq!(code_of(settled(verify_checkpoint(JsValue::from_f64(1.0), s(&vkey), JsValue::UNDEFINED)).await.err().unwrap()), "arg.type");
+    assert_eq!(code_of(settled(verify_checkpoint(s(&good), JsValue::NULL, JsValue::UNDEFINED)).await.err().unwrap()), "arg.type");
 }
 
 #[wasm_bindgen_test]
@@ -164,16 +169,16 @@ fn with(input: &JsValue, key: &str, value: JsValue) -> JsValue {
 #[wasm_bindgen_test]
 async fn verify_register_confirms_in_three_languages() {
     let (log, entries) = world();
-    let en: JsValue = verify_register(input(&log, &entries, Some(33), 40, "en")).await.unwrap();
+    let en: JsValue = settled(verify_register(input(&log, &entries, Some(33), 40, "en"))).await.unwrap();
     assert_eq!(text(&en, "verdict"), "confirmed");
     assert_eq!(text(&en, "message"), "Your queue number is confirmed by the public register as of 23.11.2026, 07:00 (Astana time).");
     assert_eq!(text(&en, "asOf"), "2026-11-23T07:00:00+05:00");
     assert!(get(&en, "code").is_undefined());
     assert_eq!(get(&get(&en, "checkpoint"), "size").as_f64(), Some(40.0));
     assert_eq!(text(&get(&en, "event"), "application"), "KZ-9");
-    let ru: JsValue = verify_register(input(&log, &entries, None, 40, "ru")).await.unwrap();
+    let ru: JsValue = settled(verify_register(input(&log, &entries, None, 40, "ru"))).await.unwrap();
     assert_eq!(text(&ru, "message"), "Ваш порядковый номер в очереди подтверждён публичным реестром по состоянию на 23.11.2026, 07:00 (время Астаны).");
-    let kk: JsValue = verify_register(input(&log, &entries, None, 40, "kk")).await.unwrap();
+    let kk: JsValue = settled(verify_register(input(&log, &entries, None, 40, "kk"))).await.unwrap();
     assert!(text(&kk, "message").contains("ашық тізілім"), "{}", text(&kk, "message"));
 
     // Without a snapshot: the event's record number.
@@ -181,7 +186,7 @@ async fn verify_register_confirms_in_three_languages() {
     for k in ["snapshot", "snapshotEntry", "snapshotEntryIndex", "snapshotInclusionProof", "snapshotLogSize"] {
         js_sys::Reflect::delete_property(i.unchecked_ref::<js_sys::Object>(), &JsValue::from_str(k)).unwrap();
     }
-    let r: JsValue = verify_register(i).await.unwrap();
+    let r: JsValue = settled(verify_register(i)).await.unwrap();
     assert_eq!(text(&r, "verdict"), "confirmed");
     assert_eq!(text(&r, "message"), "Your application is recorded in the public register: record 10 of 40.");
 }
@@ -191,7 +196,7 @@ async fn verify_register_detects_rewrites_and_tampering() {
     let (log, entries) = world();
     let base = input(&log, &entries, Some(33), 40, "en");
     async fn verdict(i: JsValue) -> (String, String) {
-        let r: JsValue = verify_register(i).await.unwrap();
+        let r: JsValue = settled(verify_register(i)).await.unwrap();
         (text(&r, "verdict"), get(&r, "code").as_string().unwrap_or_default())
     }
     // Truncated: the browser saw 40, now it is shown 35.
@@ -208,7 +213,7 @@ async fn verify_register_detects_rewrites_and_tampering() {
     .unwrap();
     let forked = Log::from_leaf_hashes(forked_entries.iter().map(|e| kezek::tlog::leaf_hash(e)));
     let fork = with(&input(&forked, &forked_entries, Some(25), 40, "en"), "previousCheckpoint", s(&note(&log, 25)));
-    let r: JsValue = verify_register(fork).await.unwrap();
+    let r: JsValue = settled(verify_register(fork)).await.unwrap();
     assert_eq!(text(&r, "verdict"), "rewritten");
     assert_eq!(text(&r, "code"), "tlog.consistency");
     assert!(text(&r, "message").starts_with("Warning: the public register is not the one"));
@@ -226,9 +231,9 @@ async fn verify_register_detects_rewrites_and_tampering() {
     assert_eq!(verdict(with(&base, "application", s("KZ-10"))).await, ("invalid".into(), "tlog.application".into()));
     assert_eq!(verdict(with(&base, "entry", s("not base64"))).await, ("invalid".into(), "tlog.format".into()));
     // The page's own mistakes throw.
-    assert_eq!(code_of(verify_register(with(&base, "verifierKey", s("bad"))).await.err().unwrap()), "tlog.key");
-    assert_eq!(code_of(verify_register(s("not an object")).await.err().unwrap()), "arg.type");
-    assert_eq!(code_of(verify_register(with(&base, "entryIndex", s("9"))).await.err().unwrap()), "arg.type");
+    assert_eq!(code_of(settled(verify_register(with(&base, "verifierKey", s("bad")))).await.err().unwrap()), "tlog.key");
+    assert_eq!(code_of(settled(verify_register(s("not an object"))).await.err().unwrap()), "arg.type");
+    assert_eq!(code_of(settled(verify_register(with(&base, "entryIndex", s("9")))).await.err().unwrap()), "arg.type");
 }
 
 /// Replaces `SubtleCrypto.prototype.importKey` for the time of `body`: a browser without
@@ -251,20 +256,20 @@ async fn without_ed25519_in_webcrypto_nothing_is_confirmed() {
     for how in ["reject", "undefined"] {
         without_ed25519(how, async {
             for (lang, start) in [("en", "This browser cannot check"), ("ru", "Этот браузер не умеет"), ("kk", "Бұл браузер")] {
-                let error = verify_register(input(&log, &entries, Some(33), 40, lang)).await.err().expect("not confirmed");
+                let error = settled(verify_register(input(&log, &entries, Some(33), 40, lang))).await.err().expect("not confirmed");
                 assert_eq!(code_of(error.clone()), "register.unverifiable");
                 let message = get(&error, "message").as_string().unwrap();
                 assert!(message.starts_with(&format!("register.unverifiable: {start}")), "{message}");
-                let error = verify_checkpoint(s(&note(&log, 40)), s(&signer().vkey()), s(lang)).await.err().unwrap();
+                let error = settled(verify_checkpoint(s(&note(&log, 40)), s(&signer().vkey()), s(lang))).await.err().unwrap();
                 assert_eq!(code_of(error), "register.unverifiable");
             }
             // A note without the pinned key's signature needs no Ed25519: still its own error.
             let other = NoteSigner::new(ORIGIN, &[8; 32]).unwrap().sign_checkpoint(&Checkpoint::new(ORIGIN, 40, log.root(40).unwrap())).unwrap();
-            assert_eq!(code_of(verify_checkpoint(s(&other), s(&signer().vkey()), JsValue::UNDEFINED).await.err().unwrap()), "tlog.signature");
+            assert_eq!(code_of(settled(verify_checkpoint(s(&other), s(&signer().vkey()), JsValue::UNDEFINED)).await.err().unwrap()), "tlog.signature");
         })
         .await;
     }
     // Restored: confirmed again.
-    let r: JsValue = verify_register(input(&log, &entries, Some(33), 40, "en")).await.unwrap();
+    let r: JsValue = settled(verify_register(input(&log, &entries, Some(33), 40, "en"))).await.unwrap();
     assert_eq!(text(&r, "verdict"), "confirmed");
 }
