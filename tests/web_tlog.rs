@@ -236,9 +236,10 @@ async fn verify_register_detects_rewrites_and_tampering() {
     assert_eq!(code_of(settled(verify_register(with(&base, "entryIndex", s("9")))).await.err().unwrap()), "arg.type");
 }
 
-/// Replaces `SubtleCrypto.prototype.importKey` for the time of `body`: a browser without
-/// Ed25519 in WebCrypto (`NotSupportedError`) or, with `"undefined"`, without WebCrypto.
-async fn without_ed25519<F: std::future::Future<Output = ()>>(how: &str, body: F) {
+/// Replaces `SubtleCrypto.prototype.importKey` for the time of `body` (restored before the
+/// caller asserts anything, so a failure here does not break the other tests): a browser
+/// without Ed25519 in WebCrypto (`NotSupportedError`) or, with `"undefined"`, without WebCrypto.
+async fn without_ed25519<T, F: std::future::Future<Output = T>>(how: &str, body: F) -> T {
     let replace = js_sys::Function::new_with_args(
         "how",
         "const p = SubtleCrypto.prototype; globalThis.__kezekImportKey = p.importKey; \
@@ -246,28 +247,39 @@ async fn without_ed25519<F: std::future::Future<Output = ()>>(how: &str, body: F
     );
     let restore = js_sys::Function::new_no_args("SubtleCrypto.prototype.importKey = globalThis.__kezekImportKey;");
     replace.call1(&JsValue::NULL, &s(how)).unwrap();
-    body.await;
+    let out = body.await;
     restore.call0(&JsValue::NULL).unwrap();
+    out
 }
 
 #[wasm_bindgen_test]
 async fn without_ed25519_in_webcrypto_nothing_is_confirmed() {
     let (log, entries) = world();
+    let other = NoteSigner::new(ORIGIN, &[8; 32]).unwrap().sign_checkpoint(&Checkpoint::new(ORIGIN, 40, log.root(40).unwrap())).unwrap();
     for how in ["reject", "undefined"] {
-        without_ed25519(how, async {
-            for (lang, start) in [("en", "This browser cannot check"), ("ru", "Этот браузер не умеет"), ("kk", "Бұл браузер")] {
-                let error = settled(verify_register(input(&log, &entries, Some(33), 40, lang))).await.err().expect("not confirmed");
-                assert_eq!(code_of(error.clone()), "register.unverifiable");
-                let message = get(&error, "message").as_string().unwrap();
-                assert!(message.starts_with(&format!("register.unverifiable: {start}")), "{message}");
-                let error = settled(verify_checkpoint(s(&note(&log, 40)), s(&signer().vkey()), s(lang))).await.err().unwrap();
-                assert_eq!(code_of(error), "register.unverifiable");
+        let outcomes = without_ed25519(how, async {
+            let mut outcomes = Vec::new();
+            for lang in ["en", "ru", "kk"] {
+                outcomes.push((lang, settled(verify_register(input(&log, &entries, Some(33), 40, lang))).await));
+                outcomes.push((lang, settled(verify_checkpoint(s(&note(&log, 40)), s(&signer().vkey()), s(lang))).await));
             }
             // A note without the pinned key's signature needs no Ed25519: still its own error.
-            let other = NoteSigner::new(ORIGIN, &[8; 32]).unwrap().sign_checkpoint(&Checkpoint::new(ORIGIN, 40, log.root(40).unwrap())).unwrap();
-            assert_eq!(code_of(settled(verify_checkpoint(s(&other), s(&signer().vkey()), JsValue::UNDEFINED)).await.err().unwrap()), "tlog.signature");
+            (outcomes, settled(verify_checkpoint(s(&other), s(&signer().vkey()), JsValue::UNDEFINED)).await)
         })
         .await;
+        let (outcomes, unsigned) = outcomes;
+        for (lang, outcome) in outcomes {
+            let error = outcome.err().unwrap_or_else(|| panic!("{how} {lang}: confirmed without Ed25519"));
+            assert_eq!(code_of(error.clone()), "register.unverifiable");
+            let start = match lang {
+                "en" => "This browser cannot check",
+                "ru" => "Этот браузер не умеет",
+                _ => "Бұл браузер",
+            };
+            let message = get(&error, "message").as_string().unwrap();
+            assert!(message.starts_with(&format!("register.unverifiable: {start}")), "{message}");
+        }
+        assert_eq!(code_of(unsigned.err().unwrap()), "tlog.signature");
     }
     // Restored: confirmed again.
     let r: JsValue = settled(verify_register(input(&log, &entries, Some(33), 40, "en"))).await.unwrap();
