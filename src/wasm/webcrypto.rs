@@ -11,6 +11,9 @@
 //! The promise is a chain of two callbacks on `Promise.allSettled`, not a Rust future: an
 //! executor (wasm-bindgen-futures) would cost more than the curve arithmetic it replaces. Each
 //! callback runs exactly once (an `allSettled` promise never rejects), so none is leaked.
+//! Once the package carries wasm-bindgen-futures for other reasons (the backend client), an
+//! `async fn` here would cost nothing more; `scripts/split.mjs` keeps either kind of callback
+//! out of the first download.
 
 use super::js_error;
 use crate::i18n::{self, Lang};
