@@ -2,7 +2,8 @@
 //   * pkg/kezek_bg.wasm, the first download: every function the form's exports can reach (IIN,
 //     calendar, form, checklist, texts, policy) — what the citizen form needs to be usable;
 //   * pkg/kezek_tracker_bg.wasm, loaded later by `loadTracker()`: the rest (status, queue,
-//     register verification, Ed25519, SHA-2), with no function in both.
+//     register verification, SHA-256), with no function in
+//     both. (Ed25519 is WebCrypto's: src/wasm/webcrypto.rs.)
 // One build, cut by binaryen's wasm-split (Debian's `binaryen` package: the npm one has no
 // wasm-split), so nothing is carried twice: two separate builds (features `form`, `tracker`)
 // would each carry the allocator, the calendar, the texts' machinery and the JSON reader and
@@ -49,7 +50,8 @@ const graph = [{ name: "root", root: true, reaches: all.filter((e) => !tracker.i
 writeFileSync(join(WORK, "graph.json"), JSON.stringify(graph));
 // Debian's wasm-metadce and wasm-dis, the same binaryen as wasm-split: they print a function's
 // name as wasm-split reads it (`\5b` for `[`, …).
-run("wasm-metadce", ["--graph-file", join(WORK, "graph.json"), "-g", ...FEATURES, named, "-o", join(WORK, "form.wasm")]);
+const keepInput = withoutAsyncTasks(named);
+run("wasm-metadce", ["--graph-file", join(WORK, "graph.json"), "-g", ...FEATURES, keepInput.file, "-o", join(WORK, "form.wasm")]);
 const keep = [...run("wasm-dis", [...FEATURES, join(WORK, "form.wasm")]).matchAll(/^ \(func \$(\S+)/gm)].map((m) => m[1]);
 writeFileSync(join(WORK, "keep.txt"), keep.join("\n") + "\n");
 
@@ -58,7 +60,10 @@ run("wasm-split", [...FEATURES, named, `--keep-funcs=@${join(WORK, "keep.txt")}`
   "-o2", join(WORK, "secondary.wasm"), "--placeholder-namespace=b", "--import-namespace=a"]);
 fixTableExports(join(WORK, "primary.wasm"));
 for (const [part, out] of [["primary", "kezek_bg.wasm"], ["secondary", "kezek_tracker_bg.wasm"]]) {
-  run(join(BIN, "wasm-opt"), ["-Os", "--converge", "--strip-producers", "--strip-target-features", ...FEATURES,
+  // --low-memory-unused: Rust's stack is the first megabyte of memory, growing down from its top,
+  // so the first 1 KB is reached only by a stack that has already overflowed; binaryen may then
+  // fold constants into load and store offsets (0.8 KB gzip less for the two parts).
+  run(join(BIN, "wasm-opt"), ["-Os", "--converge", "--low-memory-unused", "--strip-producers", "--strip-target-features", ...FEATURES,
     join(WORK, `${part}.wasm`), "-o", join(WORK, `${part}.opt.wasm`)]);
   renameSync(join(WORK, `${part}.opt.wasm`), join(PKG, out));
 }
@@ -66,9 +71,46 @@ for (const [part, out] of [["primary", "kezek_bg.wasm"], ["secondary", "kezek_tr
 const primaryImports = new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(join(PKG, "kezek_bg.wasm")))).map((i) => i.module));
 const secondaryImports = new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(join(PKG, "kezek_tracker_bg.wasm")))).map((i) => i.module));
 if ([...secondaryImports].some((m) => m !== "a")) throw new Error(`split: the tracker module imports ${[...secondaryImports]}`);
-// One placeholder per tracker export at most: a form function left behind would add more.
+// One placeholder per tracker export and per async task's table entry at most: a form function
+// left behind would add more.
 const placeholders = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(join(PKG, "kezek_bg.wasm")))).filter((i) => i.module === "b").length;
-if (placeholders > tracker.length) throw new Error(`split: ${placeholders} placeholders for ${tracker.length} tracker exports`);
+if (placeholders > tracker.length + keepInput.dropped) throw new Error(`split: ${placeholders} placeholders for ${tracker.length} tracker exports and ${keepInput.dropped} async tasks`);
+
+/**
+ * wasm-metadce keeps every function in the function table, and the callbacks of the tracker's
+ * asynchronous exports are called through it (`verifyRegister`'s promise callbacks, and the tasks
+ * of any `async fn` export, polled by wasm-bindgen-futures): they would drag the tracker's code
+ * into the first module. For the keep list only, the table entries of those callbacks (closures
+ * of `kezek::wasm::tlog` and `kezek::wasm::webcrypto`, the register's `kezek::tlog` signature
+ * primitives), of the tasks (named `future_to_promise`) and their executor (`js_sys::futures::…`),
+ * and the shims and wrappers that call them within three calls, are replaced by an empty
+ * function; wasm-split still finds them
+ * and leaves placeholders in the first module. Returns the text module to read the list from
+ * and how many entries were replaced.
+ */
+function withoutAsyncTasks(file) {
+  const wat = run("wasm-dis", [...FEATURES, file]);
+  const callees = new Map();
+  for (const body of wat.split(/\n(?= \(func \$)/)) {
+    const name = /^ \(func \$(\S+)/.exec(body)?.[1];
+    if (name) callees.set(name, [...body.matchAll(/\(call \$(\S+)/g)].map((m) => m[1]));
+  }
+  // The tasks, the executor that polls them (its queue and wakers), and the register's promise
+  // callbacks (src/wasm/webcrypto.rs, src/wasm/tlog.rs): nothing the form calls.
+  const task = (name) => name.includes("future_to_promise") || name.startsWith("js_sys::futures::") || /kezek::(wasm::)?(tlog|webcrypto)::/.test(name);
+  // A vtable shim calls wasm-bindgen's closure wrapper, which calls the closure: three levels.
+  const drop = (name, depth = 3) => task(name) || (depth > 0 && (callees.get(name) ?? []).some((callee) => drop(callee, depth - 1)));
+  let dropped = 0;
+  const text = wat.replace(/^ \(elem \(table \$0\) .*$/m, (elem) => elem.replace(/\$(\S+?)(?=[\s)])/g, (entry, name) => {
+    if (!callees.has(name) || !drop(name)) return entry;
+    dropped++;
+    return "$kezek_split_no_task";
+  })) + "";
+  if (dropped === 0 && wat.includes("future_to_promise")) throw new Error("split: no async task found in the function table");
+  const out = join(WORK, "keep-input.wat");
+  writeFileSync(out, text.replace(/\n \(func \$/, "\n (func $kezek_split_no_task)\n (func $"));
+  return { file: out, dropped };
+}
 
 /**
  * wasm-split (Debian's binaryen 108) re-points every exported table at table 0 (the function

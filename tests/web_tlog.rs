@@ -1,5 +1,6 @@
 //! Browser tests of the public-register exports: `verifyCheckpoint`, `verifyInclusion`,
-//! `verifyConsistency`, `decodeEvent` and `verifyRegister`.
+//! `verifyConsistency`, `decodeEvent` and `verifyRegister` (the first and last asynchronous:
+//! they return promises: their Ed25519 checks are WebCrypto's).
 //! Run by `wasm-pack test --headless --chrome` (see scripts/test.sh).
 #![cfg(target_arch = "wasm32")]
 
@@ -25,6 +26,11 @@ fn get(value: &JsValue, key: &str) -> JsValue {
 
 fn text(value: &JsValue, key: &str) -> String {
     get(value, key).as_string().unwrap_or_else(|| panic!("{key} is not a string"))
+}
+
+/// What a promise settles with: its value, or its rejection as the error.
+async fn settled(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
+    wasm_bindgen_futures::JsFuture::from(promise).await
 }
 
 fn code_of(error: JsValue) -> String {
@@ -63,9 +69,9 @@ fn note(log: &Log, size: u64) -> String {
 }
 
 #[wasm_bindgen_test]
-fn verify_checkpoint_reads_a_signed_checkpoint() {
+async fn verify_checkpoint_reads_a_signed_checkpoint() {
     let (log, _) = world();
-    let cp: JsValue = verify_checkpoint(s(&note(&log, 40)), s(&signer().vkey())).unwrap().into();
+    let cp: JsValue = settled(verify_checkpoint(s(&note(&log, 40)), s(&signer().vkey()), JsValue::UNDEFINED)).await.unwrap();
     assert_eq!(text(&cp, "origin"), ORIGIN);
     assert_eq!(get(&cp, "size").as_f64(), Some(40.0));
     assert_eq!(text(&cp, "rootHash"), b64(&log.root(40).unwrap()));
@@ -73,17 +79,17 @@ fn verify_checkpoint_reads_a_signed_checkpoint() {
 }
 
 #[wasm_bindgen_test]
-fn verify_checkpoint_throws_coded_errors() {
+async fn verify_checkpoint_throws_coded_errors() {
     let (log, _) = world();
     let good = note(&log, 40);
     let vkey = signer().vkey();
     let other = NoteSigner::new(ORIGIN, &[8; 32]).unwrap().sign_checkpoint(&Checkpoint::new(ORIGIN, 40, log.root(40).unwrap())).unwrap();
-    assert_eq!(code_of(verify_checkpoint(s(&other), s(&vkey)).err().unwrap()), "tlog.signature");
-    assert_eq!(code_of(verify_checkpoint(s(&good.replace("\n40\n", "\n41\n")), s(&vkey)).err().unwrap()), "tlog.signature");
-    assert_eq!(code_of(verify_checkpoint(s("not a note"), s(&vkey)).err().unwrap()), "tlog.format");
-    assert_eq!(code_of(verify_checkpoint(s(&good), s("nonsense")).err().unwrap()), "tlog.key");
-    assert_eq!(code_of(verify_checkpoint(JsValue::from_f64(1.0), s(&vkey)).err().unwrap()), "arg.type");
-    assert_eq!(code_of(verify_checkpoint(s(&good), JsValue::NULL).err().unwrap()), "arg.type");
+    assert_eq!(code_of(settled(verify_checkpoint(s(&other), s(&vkey), JsValue::UNDEFINED)).await.err().unwrap()), "tlog.signature");
+    assert_eq!(code_of(settled(verify_checkpoint(s(&good.replace("\n40\n", "\n41\n")), s(&vkey), JsValue::UNDEFINED)).await.err().unwrap()), "tlog.signature");
+    assert_eq!(code_of(settled(verify_checkpoint(s("not a note"), s(&vkey), JsValue::UNDEFINED)).await.err().unwrap()), "tlog.format");
+    assert_eq!(code_of(settled(verify_checkpoint(s(&good), s("nonsense"), JsValue::UNDEFINED)).await.err().unwrap()), "tlog.key");
+    assert_eq!(code_of(settled(verify_checkpoint(JsValue::from_f64(1.0), s(&vkey), JsValue::UNDEFINED)).await.err().unwrap()), "arg.type");
+    assert_eq!(code_of(settled(verify_checkpoint(s(&good), JsValue::NULL, JsValue::UNDEFINED)).await.err().unwrap()), "arg.type");
 }
 
 #[wasm_bindgen_test]
@@ -161,18 +167,18 @@ fn with(input: &JsValue, key: &str, value: JsValue) -> JsValue {
 }
 
 #[wasm_bindgen_test]
-fn verify_register_confirms_in_three_languages() {
+async fn verify_register_confirms_in_three_languages() {
     let (log, entries) = world();
-    let en: JsValue = verify_register(input(&log, &entries, Some(33), 40, "en")).unwrap().into();
+    let en: JsValue = settled(verify_register(input(&log, &entries, Some(33), 40, "en"))).await.unwrap();
     assert_eq!(text(&en, "verdict"), "confirmed");
     assert_eq!(text(&en, "message"), "Your queue number is confirmed by the public register as of 23.11.2026, 07:00 (Astana time).");
     assert_eq!(text(&en, "asOf"), "2026-11-23T07:00:00+05:00");
     assert!(get(&en, "code").is_undefined());
     assert_eq!(get(&get(&en, "checkpoint"), "size").as_f64(), Some(40.0));
     assert_eq!(text(&get(&en, "event"), "application"), "KZ-9");
-    let ru: JsValue = verify_register(input(&log, &entries, None, 40, "ru")).unwrap().into();
+    let ru: JsValue = settled(verify_register(input(&log, &entries, None, 40, "ru"))).await.unwrap();
     assert_eq!(text(&ru, "message"), "Ваш порядковый номер в очереди подтверждён публичным реестром по состоянию на 23.11.2026, 07:00 (время Астаны).");
-    let kk: JsValue = verify_register(input(&log, &entries, None, 40, "kk")).unwrap().into();
+    let kk: JsValue = settled(verify_register(input(&log, &entries, None, 40, "kk"))).await.unwrap();
     assert!(text(&kk, "message").contains("ашық тізілім"), "{}", text(&kk, "message"));
 
     // Without a snapshot: the event's record number.
@@ -180,22 +186,22 @@ fn verify_register_confirms_in_three_languages() {
     for k in ["snapshot", "snapshotEntry", "snapshotEntryIndex", "snapshotInclusionProof", "snapshotLogSize"] {
         js_sys::Reflect::delete_property(i.unchecked_ref::<js_sys::Object>(), &JsValue::from_str(k)).unwrap();
     }
-    let r: JsValue = verify_register(i).unwrap().into();
+    let r: JsValue = settled(verify_register(i)).await.unwrap();
     assert_eq!(text(&r, "verdict"), "confirmed");
     assert_eq!(text(&r, "message"), "Your application is recorded in the public register: record 10 of 40.");
 }
 
 #[wasm_bindgen_test]
-fn verify_register_detects_rewrites_and_tampering() {
+async fn verify_register_detects_rewrites_and_tampering() {
     let (log, entries) = world();
     let base = input(&log, &entries, Some(33), 40, "en");
-    let verdict = |i: JsValue| -> (String, String) {
-        let r: JsValue = verify_register(i).unwrap().into();
+    async fn verdict(i: JsValue) -> (String, String) {
+        let r: JsValue = settled(verify_register(i)).await.unwrap();
         (text(&r, "verdict"), get(&r, "code").as_string().unwrap_or_default())
-    };
+    }
     // Truncated: the browser saw 40, now it is shown 35.
     let truncated = with(&input(&log, &entries, None, 35, "en"), "previousCheckpoint", s(&note(&log, 40)));
-    assert_eq!(verdict(truncated), ("rewritten".into(), "tlog.truncated".into()));
+    assert_eq!(verdict(truncated).await, ("rewritten".into(), "tlog.truncated".into()));
     // A fork: entry 20 rewritten after the browser saw 25.
     let mut forked_entries = entries.clone();
     forked_entries[20] = Event {
@@ -207,25 +213,75 @@ fn verify_register_detects_rewrites_and_tampering() {
     .unwrap();
     let forked = Log::from_leaf_hashes(forked_entries.iter().map(|e| kezek::tlog::leaf_hash(e)));
     let fork = with(&input(&forked, &forked_entries, Some(25), 40, "en"), "previousCheckpoint", s(&note(&log, 25)));
-    let r: JsValue = verify_register(fork).unwrap().into();
+    let r: JsValue = settled(verify_register(fork)).await.unwrap();
     assert_eq!(text(&r, "verdict"), "rewritten");
     assert_eq!(text(&r, "code"), "tlog.consistency");
     assert!(text(&r, "message").starts_with("Warning: the public register is not the one"));
     // A changed snapshot, entry, proof or checkpoint.
     let mut snapshot = SNAPSHOT.to_vec();
     snapshot[5] ^= 1;
-    assert_eq!(verdict(with(&base, "snapshot", js_sys::Uint8Array::from(&snapshot[..]).into())), ("invalid".into(), "tlog.snapshot".into()));
+    assert_eq!(verdict(with(&base, "snapshot", js_sys::Uint8Array::from(&snapshot[..]).into())).await, ("invalid".into(), "tlog.snapshot".into()));
     let mut entry = entries[9].clone();
     entry[20] ^= 1;
-    assert_eq!(verdict(with(&base, "entry", s(&b64(&entry)))).0, "invalid");
+    assert_eq!(verdict(with(&base, "entry", s(&b64(&entry)))).await.0, "invalid");
     let mut proof = log.inclusion_proof(9, 40).unwrap();
     proof[0][0] ^= 1;
-    assert_eq!(verdict(with(&base, "inclusionProof", strings(&proof))), ("invalid".into(), "tlog.proof".into()));
-    assert_eq!(verdict(with(&base, "checkpoint", s(&note(&log, 40).replace("\n40\n", "\n39\n")))), ("invalid".into(), "tlog.signature".into()));
-    assert_eq!(verdict(with(&base, "application", s("KZ-10"))), ("invalid".into(), "tlog.application".into()));
-    assert_eq!(verdict(with(&base, "entry", s("not base64"))), ("invalid".into(), "tlog.format".into()));
+    assert_eq!(verdict(with(&base, "inclusionProof", strings(&proof))).await, ("invalid".into(), "tlog.proof".into()));
+    assert_eq!(verdict(with(&base, "checkpoint", s(&note(&log, 40).replace("\n40\n", "\n39\n")))).await, ("invalid".into(), "tlog.signature".into()));
+    assert_eq!(verdict(with(&base, "application", s("KZ-10"))).await, ("invalid".into(), "tlog.application".into()));
+    assert_eq!(verdict(with(&base, "entry", s("not base64"))).await, ("invalid".into(), "tlog.format".into()));
     // The page's own mistakes throw.
-    assert_eq!(code_of(verify_register(with(&base, "verifierKey", s("bad"))).err().unwrap()), "tlog.key");
-    assert_eq!(code_of(verify_register(s("not an object")).err().unwrap()), "arg.type");
-    assert_eq!(code_of(verify_register(with(&base, "entryIndex", s("9"))).err().unwrap()), "arg.type");
+    assert_eq!(code_of(settled(verify_register(with(&base, "verifierKey", s("bad")))).await.err().unwrap()), "tlog.key");
+    assert_eq!(code_of(settled(verify_register(s("not an object"))).await.err().unwrap()), "arg.type");
+    assert_eq!(code_of(settled(verify_register(with(&base, "entryIndex", s("9")))).await.err().unwrap()), "arg.type");
+}
+
+/// Replaces `SubtleCrypto.prototype.importKey` for the time of `body` (restored before the
+/// caller asserts anything, so a failure here does not break the other tests): a browser
+/// without Ed25519 in WebCrypto (`NotSupportedError`) or, with `"undefined"`, without WebCrypto.
+async fn without_ed25519<T, F: std::future::Future<Output = T>>(how: &str, body: F) -> T {
+    let replace = js_sys::Function::new_with_args(
+        "how",
+        "const p = SubtleCrypto.prototype; globalThis.__kezekImportKey = p.importKey; \
+         p.importKey = how === 'undefined' ? undefined : function () { return Promise.reject(new DOMException('Ed25519', 'NotSupportedError')); };",
+    );
+    let restore = js_sys::Function::new_no_args("SubtleCrypto.prototype.importKey = globalThis.__kezekImportKey;");
+    replace.call1(&JsValue::NULL, &s(how)).unwrap();
+    let out = body.await;
+    restore.call0(&JsValue::NULL).unwrap();
+    out
+}
+
+#[wasm_bindgen_test]
+async fn without_ed25519_in_webcrypto_nothing_is_confirmed() {
+    let (log, entries) = world();
+    let other = NoteSigner::new(ORIGIN, &[8; 32]).unwrap().sign_checkpoint(&Checkpoint::new(ORIGIN, 40, log.root(40).unwrap())).unwrap();
+    for how in ["reject", "undefined"] {
+        let outcomes = without_ed25519(how, async {
+            let mut outcomes = Vec::new();
+            for lang in ["en", "ru", "kk"] {
+                outcomes.push((lang, settled(verify_register(input(&log, &entries, Some(33), 40, lang))).await));
+                outcomes.push((lang, settled(verify_checkpoint(s(&note(&log, 40)), s(&signer().vkey()), s(lang))).await));
+            }
+            // A note without the pinned key's signature needs no Ed25519: still its own error.
+            (outcomes, settled(verify_checkpoint(s(&other), s(&signer().vkey()), JsValue::UNDEFINED)).await)
+        })
+        .await;
+        let (outcomes, unsigned) = outcomes;
+        for (lang, outcome) in outcomes {
+            let error = outcome.err().unwrap_or_else(|| panic!("{how} {lang}: confirmed without Ed25519"));
+            assert_eq!(code_of(error.clone()), "register.unverifiable");
+            let start = match lang {
+                "en" => "This browser cannot check",
+                "ru" => "Этот браузер не умеет",
+                _ => "Бұл браузер",
+            };
+            let message = get(&error, "message").as_string().unwrap();
+            assert!(message.starts_with(&format!("register.unverifiable: {start}")), "{message}");
+        }
+        assert_eq!(code_of(unsigned.err().unwrap()), "tlog.signature");
+    }
+    // Restored: confirmed again.
+    let r: JsValue = settled(verify_register(input(&log, &entries, Some(33), 40, "en"))).await.unwrap();
+    assert_eq!(text(&r, "verdict"), "confirmed");
 }

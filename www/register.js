@@ -4,6 +4,8 @@
 // replays the application's own verified entries through the core (`history`, `now`): the
 // status the register proves, which the tracker compares with the status the service shows.
 // The last confirmed checkpoint is kept in localStorage: it is public data, nothing personal.
+// The signatures are checked by the browser's WebCrypto (Ed25519), so the check is a promise;
+// a browser without Ed25519 rejects it with `register.unverifiable` and nothing is confirmed.
 import { verifyRegister } from "/pkg/kezek.js";
 import { api } from "./api.js";
 
@@ -23,7 +25,7 @@ export async function checkRegister(page, number, token, snapshot) {
     if (error.kind === "rejected" && error.status === 422) return api.register(number, token, undefined);
     throw error;
   });
-  const result = verifyRegister({
+  const result = await verifyRegister({
     checkpoint: evidence.checkpoint,
     verifierKey: key,
     previousCheckpoint: previous,

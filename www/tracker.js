@@ -135,7 +135,9 @@ export function createTracker(page) {
         // The register is checked against the snapshot shown, so it is fetched after it; only
         // while the application has a queue number (else the register confirms its record).
         const bytes = v.position ? await api.snapshot(v.publicQueue).catch(() => null) : null;
-        const r = await checkRegister(page, number, token, bytes).catch(() => null);
+        // A browser whose WebCrypto has no Ed25519 cannot confirm anything: it says so.
+        const r = await checkRegister(page, number, token, bytes)
+          .catch((error) => error?.code === "register.unverifiable" ? { verdict: "unverifiable", message: page.t("register.unverifiable") } : null);
         snapshot = null;
         if (bytes && r?.verdict === "confirmed" && r.asOf) {
           const s = QueueSnapshot.fromBytes(bytes);

@@ -45,7 +45,7 @@
 
 pub mod data;
 pub mod iso;
-mod sort;
+pub(crate) mod sort;
 pub mod zone;
 
 pub use iso::{format_date, format_instant, parse_date, parse_instant};

@@ -274,6 +274,7 @@ pub(super) static CATALOG: &[(&str, &str)] = &[
     ("tlog.recorded", "Your application is recorded in the public register: record {number} of {size}."),
     ("tlog.rewritten", "Warning: the public register is not the one this device saw before, its history has been changed. Do not rely on the queue number shown. Contact the service provider (the education department) or call the Unified Contact Centre on 1414."),
     ("tlog.invalid", "Warning: we could not confirm this information with the public register. Do not rely on the queue number shown. Reload the page later; if this message stays, call the Unified Contact Centre on 1414."),
+    ("register.unverifiable", "This browser cannot check the public register's signatures, so your queue number cannot be confirmed. Update the browser or open the page in another up-to-date browser."),
     // --- lifecycle ---
     ("time.moment", "{date}, {time} (Astana time)"),
     ("status.title.queued_paused", "In the queue: no places are offered until you confirm that you are still interested in a place"),

@@ -126,7 +126,7 @@ pub fn order<'a>(entries: &'a [Entry], policy: &OrderPolicy) -> Vec<&'a Entry> {
         }
     }
     for list in [&mut extraordinary, &mut priority, &mut general] {
-        list.sort_unstable_by_key(|e| e.sort_key());
+        super::sort_by_key(list, |e| e.sort_key());
     }
     let (p, g) = policy.runs();
     let (first, first_run, second, second_run) = match policy.lead {

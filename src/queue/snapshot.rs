@@ -139,7 +139,7 @@ pub fn encode(header: &Header, entries: &[Entry]) -> Result<Vec<u8>, SnapshotErr
         return Err(SnapshotError::Instant);
     }
     let mut sorted: Vec<&Entry> = entries.iter().collect();
-    sorted.sort_unstable_by_key(|e| e.sort_key());
+    super::sort_by_key(&mut sorted, |e| e.sort_key());
     let key = header.key.as_ref().map(QueueKey::to_string).unwrap_or_default();
     let base = sorted.first().map_or(0, |e| e.submitted_at);
     let mut out = Vec::with_capacity(40 + key.len() + entries.len() * 11);
@@ -170,7 +170,7 @@ pub fn encode(header: &Header, entries: &[Entry]) -> Result<Vec<u8>, SnapshotErr
     }
     // Duplicates with different instants are not neighbours after sorting: check them apart.
     let mut numbers: Vec<u64> = entries.iter().map(|e| e.number.get()).collect();
-    numbers.sort_unstable();
+    super::sort_by_key(&mut numbers, |&n| n);
     if let Some(&[same, _]) = numbers.windows(2).find(|w| matches!(w, [a, b] if a == b)) {
         return Err(duplicate(same));
     }
@@ -520,7 +520,7 @@ impl Snapshot {
             numbers.clear();
             numbers.extend(members.iter().filter_map(|&at| self.records.get(at as usize)).map(|w| w & NUMBER_MASK));
             if numbers.len() > 8 {
-                numbers.sort_unstable();
+                super::sort_by_key(&mut numbers, |&n| n);
             }
             for (k, a) in numbers.iter().enumerate() {
                 if numbers.get(k + 1..).unwrap_or(&[]).contains(a) {

@@ -9,13 +9,23 @@
 //!
 //! Verification follows the signed-note rules: signatures by other keys are ignored (they may
 //! be witnesses' cosignatures), a signature by the pinned key (same name and key ID) must
-//! verify, and at least one must be present. Ed25519 verification is `verify_strict` (no
-//! small-order keys, no malleable signatures).
+//! verify, and at least one must be present. Ed25519 verification is strict (no small-order
+//! keys or `R`, no malleable signatures: `S` below the group order).
+//!
+//! What is signed and which signatures must verify is decided here, on every target; only the
+//! Ed25519 equation itself is an [`Ed25519`] primitive. Natively (the server, tests) it is
+//! ed25519-dalek's `verify_strict` ([`Dalek`]). In the browser package it is WebCrypto
+//! (`crypto.subtle.verify("Ed25519", …)`, Chromium 137+, Firefox 129+, Safari 17+, Node 20+),
+//! which spares the package the curve arithmetic: the wasm layer asks the core which
+//! signatures it needs ([`Questions`]), has WebCrypto check them, and runs the check again
+//! with the results ([`Answers`]). A signature never asked is never taken as valid.
+
+use std::cell::RefCell;
 
 use super::base64;
 use super::hash::{sha256, Hash};
 use super::TlogError;
-use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signer as _, SigningKey};
 
 /// Longest note accepted (a checkpoint with many cosignatures is well under 4 KB).
 pub const MAX_NOTE_LEN: usize = 16 * 1024;
@@ -153,7 +163,7 @@ pub fn key_id(name: &str, public_key: &[u8; 32]) -> u32 {
 pub struct Verifier {
     name: String,
     key_id: u32,
-    key: VerifyingKey,
+    key: [u8; 32],
 }
 
 impl Verifier {
@@ -179,7 +189,13 @@ impl Verifier {
         if key_id(name, &key) != id {
             return Err(bad("the key ID does not match the name and key"));
         }
-        let key = VerifyingKey::from_bytes(&key).map_err(|_| bad("the key is not an Ed25519 point"))?;
+        if small_order(&key) {
+            return Err(bad("the key is a small-order point"));
+        }
+        // Natively the key is also decompressed here; in the browser a key that is no point
+        // fails every signature instead (WebCrypto imports 32 bytes without checking them).
+        #[cfg(not(target_arch = "wasm32"))]
+        ed25519_dalek::VerifyingKey::from_bytes(&key).map_err(|_| bad("the key is not an Ed25519 point"))?;
         Ok(Verifier { name: name.to_owned(), key_id: id, key })
     }
 
@@ -193,17 +209,24 @@ impl Verifier {
         self.key_id
     }
 
-    /// Verifies a signed note: returns its text when a signature by this key is present and
-    /// every signature by this key verifies; signatures by other keys are ignored.
-    pub fn verify_note(&self, note: &str) -> Result<String, TlogError> {
+    /// The Ed25519 public key.
+    pub fn key(&self) -> &[u8; 32] {
+        &self.key
+    }
+
+    /// Verifies a signed note with the signature primitive `ed25519`: returns its text when a
+    /// signature by this key is present and every signature by this key verifies; signatures
+    /// by other keys are ignored.
+    pub fn verify_note_with(&self, note: &str, ed25519: &dyn Ed25519) -> Result<String, TlogError> {
         let note = Note::parse(note)?;
         let mut verified = false;
         for sig in note.signatures.iter().filter(|s| s.name == self.name && s.key_id == self.key_id) {
-            let sig = Signature::from_slice(&sig.signature)
-                .map_err(|_| TlogError::Signature("an Ed25519 signature is 64 bytes".to_owned()))?;
-            self.key
-                .verify_strict(note.text.as_bytes(), &sig)
-                .map_err(|_| TlogError::Signature(format!("the signature by {} does not verify", self.name)))?;
+            let sig: &[u8; 64] =
+                sig.signature.as_slice().try_into().map_err(|_| TlogError::Signature("an Ed25519 signature is 64 bytes".to_owned()))?;
+            // Strictness is checked here, not left to the primitive: browsers differ in it.
+            if !strict_signature(sig) || !ed25519.verify(&self.key, note.text.as_bytes(), sig) {
+                return Err(TlogError::Signature(format!("the signature by {} does not verify", self.name)));
+            }
             verified = true;
         }
         if !verified {
@@ -212,10 +235,129 @@ impl Verifier {
         Ok(note.text)
     }
 
-    /// Verifies a signed checkpoint and reads it.
-    pub fn verify_checkpoint(&self, note: &str) -> Result<Checkpoint, TlogError> {
-        Checkpoint::parse_body(&self.verify_note(note)?)
+    /// Verifies a signed checkpoint with the signature primitive `ed25519` and reads it.
+    pub fn verify_checkpoint_with(&self, note: &str, ed25519: &dyn Ed25519) -> Result<Checkpoint, TlogError> {
+        Checkpoint::parse_body(&self.verify_note_with(note, ed25519)?)
     }
+
+    /// [`Verifier::verify_note_with`] with ed25519-dalek ([`Dalek`]).
+    pub fn verify_note(&self, note: &str) -> Result<String, TlogError> {
+        self.verify_note_with(note, &Dalek)
+    }
+
+    /// [`Verifier::verify_checkpoint_with`] with ed25519-dalek ([`Dalek`]).
+    pub fn verify_checkpoint(&self, note: &str) -> Result<Checkpoint, TlogError> {
+        self.verify_checkpoint_with(note, &Dalek)
+    }
+}
+
+/// The Ed25519 signature equation, `[S]B = R + [k]A`: the one step of a note's verification
+/// that may be done outside the core. Called only for 64-byte signatures whose `S` is below
+/// the group order and whose `R` is not of small order, by a key that is not of small order.
+pub trait Ed25519 {
+    /// Whether `signature` by `key` over `message` verifies.
+    fn verify(&self, key: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool;
+}
+
+/// ed25519-dalek's `verify_strict`: the primitive of native builds (the server, tests). No
+/// export of the browser package reaches it (they ask WebCrypto), so the package carries no
+/// curve arithmetic; the browser tests still sign and check with it.
+pub struct Dalek;
+
+impl Ed25519 for Dalek {
+    fn verify(&self, key: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+        let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(key) else { return false };
+        key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(signature)).is_ok()
+    }
+}
+
+/// One signature a check needs: `signature` by `key` over `message`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureQuestion {
+    pub key: [u8; 32],
+    pub message: Vec<u8>,
+    pub signature: [u8; 64],
+}
+
+/// A primitive that verifies nothing: it records every signature asked about and answers yes,
+/// so that a check run with it asks every signature a run with real answers could ask (a
+/// "no" only stops a check earlier). Its list goes to an asynchronous primitive (WebCrypto),
+/// whose results come back as [`Answers`].
+#[derive(Default)]
+pub struct Questions(RefCell<Vec<SignatureQuestion>>);
+
+impl Questions {
+    /// The signatures asked about, each once, in the order asked.
+    pub fn into_vec(self) -> Vec<SignatureQuestion> {
+        self.0.into_inner()
+    }
+}
+
+impl Ed25519 for Questions {
+    fn verify(&self, key: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+        let mut asked = self.0.borrow_mut();
+        if !asked.iter().any(|q| &q.key == key && &q.signature == signature && q.message == message) {
+            asked.push(SignatureQuestion { key: *key, message: message.to_vec(), signature: *signature });
+        }
+        true
+    }
+}
+
+/// Signatures verified elsewhere: a signature is valid only when it was asked about and found
+/// valid; one not in the list is not.
+#[derive(Default)]
+pub struct Answers(pub Vec<(SignatureQuestion, bool)>);
+
+impl Ed25519 for Answers {
+    fn verify(&self, key: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+        self.0.iter().any(|(q, valid)| *valid && &q.key == key && &q.signature == signature && q.message == message)
+    }
+}
+
+/// The Ed25519 group order L, little-endian.
+const GROUP_ORDER: [u8; 32] = [
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0x10,
+];
+
+/// Whether a signature has the form `verify_strict` accepts: `S` (its second half,
+/// little-endian) below the group order, so that no second signature can be made from it,
+/// and `R` not of small order.
+pub fn strict_signature(signature: &[u8; 64]) -> bool {
+    let (r, s) = signature.split_at(32);
+    let below_order = s.iter().rev().zip(GROUP_ORDER.iter().rev()).find(|(a, b)| a != b).is_some_and(|(a, b)| a < b);
+    below_order && !small_order(r.try_into().unwrap_or(&[0; 32]))
+}
+
+/// The encodings of the eight points of small order (the neutral element, orders 2, 4 and 8),
+/// canonical and not, without the sign bit (the top bit of byte 31), as libsodium lists them:
+/// 0, 1, the two y of order 8, p - 1, p and p + 1. Checked against curve25519-dalek by a test.
+const SMALL_ORDER: [[u8; 32]; 7] = {
+    let mut list = [[0; 32]; 7];
+    list[1][0] = 1;
+    list[2] = [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33,
+        0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05,
+    ];
+    list[3] = [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc,
+        0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a,
+    ];
+    let mut i = 4;
+    while i < 7 {
+        // p - 1, p, p + 1 with p = 2^255 - 19: 0x7fff…ffec, 0x7fff…ffed, 0x7fff…ffee.
+        let mut y = [0xff; 32];
+        y[0] = 0xe8 + i as u8;
+        y[31] = 0x7f;
+        list[i] = y;
+        i += 1;
+    }
+    list
+};
+
+/// Whether a point encoding is one of a small-order point (whatever its sign bit).
+pub fn small_order(point: &[u8; 32]) -> bool {
+    SMALL_ORDER.iter().any(|small| small[..31] == point[..31] && small[31] == point[31] & 0x7f)
 }
 
 /// An Ed25519 note signer, for the backend and tests. Nothing exported to JavaScript reaches

@@ -21,11 +21,11 @@ pub mod register;
 #[cfg(test)]
 mod tests;
 
-pub use checkpoint::{key_id, Checkpoint, Note, NoteSignature, NoteSigner, Verifier};
+pub use checkpoint::{key_id, Answers, Dalek, Checkpoint, Ed25519, Note, NoteSignature, NoteSigner, Questions, SignatureQuestion, Verifier};
 pub use event::{snapshot_event, Commitment, Event, EventBody, EVENT_VERSION};
 pub use hash::{leaf_hash, mth, node_hash, sha256, Hash, EMPTY_ROOT};
 pub use proof::{root_from_inclusion_proof, verify_consistency, verify_inclusion, Log, MAX_PROOF_LEN};
-pub use register::{verify_register, HistoryEvidence, RegisterEvidence, RegisterReport, SnapshotEvidence, Verdict};
+pub use register::{verify_register, verify_register_with, HistoryEvidence, RegisterEvidence, RegisterReport, SnapshotEvidence, Verdict};
 
 use std::fmt;
 

@@ -2,7 +2,7 @@
 //! consistency with the checkpoint this browser saw before, the inclusion of the citizen's
 //! own event and, optionally, that the snapshot shown is the one the log commits to.
 
-use super::checkpoint::{Checkpoint, Verifier};
+use super::checkpoint::{Checkpoint, Ed25519, Verifier};
 use super::event::{Event, EventBody};
 use super::hash::{leaf_hash, sha256, Hash};
 use super::proof::{verify_consistency, verify_inclusion};
@@ -78,10 +78,16 @@ pub struct RegisterReport {
     pub problem: Option<TlogError>,
 }
 
-/// Runs every check; never panics, and never confirms unless all checks pass.
+/// [`verify_register_with`] with ed25519-dalek ([`super::checkpoint::Dalek`]).
 pub fn verify_register(verifier: &Verifier, evidence: &RegisterEvidence) -> RegisterReport {
+    verify_register_with(verifier, evidence, &super::checkpoint::Dalek)
+}
+
+/// Runs every check, with `ed25519` as the signature primitive; never panics, and never
+/// confirms unless all checks pass.
+pub fn verify_register_with(verifier: &Verifier, evidence: &RegisterEvidence, ed25519: &dyn Ed25519) -> RegisterReport {
     let mut report = RegisterReport { verdict: Verdict::Invalid, checkpoint: None, event: None, snapshot_event: None, history: Vec::new(), problem: None };
-    match check(verifier, evidence, &mut report) {
+    match check(verifier, evidence, ed25519, &mut report) {
         Ok(()) => report.verdict = Verdict::Confirmed,
         Err(problem) => {
             report.verdict = match problem {
@@ -94,8 +100,8 @@ pub fn verify_register(verifier: &Verifier, evidence: &RegisterEvidence) -> Regi
     report
 }
 
-fn check(verifier: &Verifier, e: &RegisterEvidence, report: &mut RegisterReport) -> Result<(), TlogError> {
-    let cp = verifier.verify_checkpoint(e.checkpoint)?;
+fn check(verifier: &Verifier, e: &RegisterEvidence, ed25519: &dyn Ed25519, report: &mut RegisterReport) -> Result<(), TlogError> {
+    let cp = verifier.verify_checkpoint_with(e.checkpoint, ed25519)?;
     // One key per log: the key's name is the log's origin (docs/transparency-log.md), so a
     // checkpoint of another log signed with the same key material is not taken for this one.
     if cp.origin != verifier.name() {
@@ -105,7 +111,7 @@ fn check(verifier: &Verifier, e: &RegisterEvidence, report: &mut RegisterReport)
 
     if let Some(previous) = e.previous {
         let old = verifier
-            .verify_checkpoint(previous)
+            .verify_checkpoint_with(previous, ed25519)
             .map_err(|err| TlogError::Previous(format!("the checkpoint kept from before: {}", err.detail())))?;
         if old.origin != cp.origin {
             return Err(TlogError::Previous(format!("the checkpoint kept from before is of another log ({})", old.origin)));

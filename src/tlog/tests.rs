@@ -434,6 +434,133 @@ fn verifier_keys_are_strict() {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))] // curve25519-dalek is a native dev-dependency
+#[test]
+fn small_order_encodings_are_those_of_curve25519_dalek() {
+    use curve25519_dalek::constants::EIGHT_TORSION;
+    use curve25519_dalek::edwards::CompressedEdwardsY;
+    use crate::tlog::checkpoint::small_order;
+    // Every point of small order, with either sign bit, is on the list.
+    for point in EIGHT_TORSION {
+        let mut bytes = point.compress().to_bytes();
+        assert!(small_order(&bytes), "{bytes:?}");
+        bytes[31] ^= 0x80;
+        assert!(small_order(&bytes), "{bytes:?}");
+    }
+    // Every y below 2^255 that is a point of small order is on the list, and nothing else:
+    // tried on the listed encodings and on ones a bit away from them.
+    let mut tried = 0;
+    for base in [[0u8; 32], [1; 32], [0xff; 32], signer().public_key()] {
+        for i in 0..32 {
+            for bit in 0..8 {
+                let mut y = base;
+                y[i] ^= 1 << bit;
+                let dalek = CompressedEdwardsY(y).decompress().is_some_and(|p| p.is_small_order());
+                if dalek {
+                    assert!(small_order(&y), "{y:?}");
+                }
+                tried += 1;
+            }
+        }
+    }
+    assert!(tried > 1000);
+    assert!(!small_order(&signer().public_key()));
+    // The key of a small-order point is refused as a verifier key (libsodium's and
+    // verify_strict's "weak key").
+    let weak = {
+        let mut y = [0u8; 32];
+        y[0] = 1;
+        y
+    };
+    assert!(ed25519_dalek::VerifyingKey::from_bytes(&weak).unwrap().is_weak());
+    let mut typed = vec![1u8];
+    typed.extend_from_slice(&weak);
+    let vkey = format!("weak+{:08x}+{}", key_id("weak", &weak), crate::tlog::base64::encode(&typed));
+    assert_eq!(Verifier::parse(&vkey).unwrap_err().code(), "tlog.key");
+}
+
+#[test]
+fn malleable_and_small_order_signatures_fail_before_the_primitive() {
+    use crate::tlog::checkpoint::{strict_signature, Answers, Ed25519};
+    // A primitive that says yes to everything: only the core's own checks can refuse.
+    struct Yes;
+    impl Ed25519 for Yes {
+        fn verify(&self, _: &[u8; 32], _: &[u8], _: &[u8; 64]) -> bool {
+            true
+        }
+    }
+    let body = Checkpoint::new(ORIGIN, 8, h(ROOTS[8])).to_body();
+    let note = signer().sign(&body).unwrap();
+    let line = note.lines().last().unwrap();
+    let (head, sig64) = line.rsplit_once(' ').unwrap();
+    let sig = crate::tlog::base64::decode(sig64).unwrap();
+    let mut signature: [u8; 64] = sig[4..].try_into().unwrap();
+    assert!(strict_signature(&signature));
+    verifier().verify_note_with(&note, &Yes).unwrap();
+    // S + L: the same signature written another way. dalek's verify_strict and the core refuse it.
+    let order: [u8; 32] = [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    ];
+    let mut carry = 0u16;
+    for i in 0..32 {
+        let sum = u16::from(signature[32 + i]) + u16::from(order[i]) + carry;
+        signature[32 + i] = sum as u8;
+        carry = sum >> 8;
+    }
+    assert!(!strict_signature(&signature));
+    let malleated = |signature: &[u8; 64]| {
+        let mut bytes = sig[..4].to_vec();
+        bytes.extend_from_slice(signature);
+        format!("{}{head} {}\n", &note[..note.len() - line.len() - 1], crate::tlog::base64::encode(&bytes))
+    };
+    assert_eq!(verifier().verify_note_with(&malleated(&signature), &Yes).unwrap_err().code(), "tlog.signature");
+    assert_eq!(verifier().verify_note(&malleated(&signature)).unwrap_err().code(), "tlog.signature");
+    // S = L - 1 has the strict form, S = L does not.
+    let mut edge = [0u8; 64];
+    edge[32..].copy_from_slice(&order);
+    edge[0] = 0x58; // R: not of small order
+    assert!(!strict_signature(&edge));
+    edge[32] -= 1;
+    assert!(strict_signature(&edge));
+    // R of small order (the identity, 1): refused whatever the primitive says.
+    let mut small_r: [u8; 64] = sig[4..].try_into().unwrap();
+    small_r[..32].copy_from_slice(&{
+        let mut y = [0u8; 32];
+        y[0] = 1;
+        y
+    });
+    assert_eq!(verifier().verify_note_with(&malleated(&small_r), &Yes).unwrap_err().code(), "tlog.signature");
+    // Answers: a signature not asked about is not valid.
+    assert_eq!(verifier().verify_note_with(&note, &Answers::default()).unwrap_err().code(), "tlog.signature");
+}
+
+#[test]
+fn questions_then_answers_verify_as_dalek_does() {
+    use crate::tlog::checkpoint::{Answers, Dalek, Ed25519, Questions};
+    let s = signer();
+    let witness = NoteSigner::new("witness.example/w1", &[9; 32]).unwrap();
+    let body = Checkpoint::new(ORIGIN, 8, h(ROOTS[8])).to_body();
+    let good = s.signature_line(&body);
+    let bad_line = s.signature_line("something else\n");
+    let notes = [
+        s.sign(&body).unwrap(),
+        format!("{body}\n{}{good}", witness.signature_line(&body)),
+        format!("{body}\n{good}{bad_line}"),
+        format!("{body}\n{bad_line}"),
+        witness.sign(&body).unwrap(),
+        "not a note".to_owned(),
+    ];
+    for note in notes {
+        let questions = Questions::default();
+        let _ = verifier().verify_note_with(&note, &questions);
+        let asked = questions.into_vec();
+        // Only the pinned key's signatures are asked about.
+        assert!(asked.iter().all(|q| q.key == s.public_key()));
+        let answers = Answers(asked.iter().map(|q| (q.clone(), Dalek.verify(&q.key, &q.message, &q.signature))).collect());
+        assert_eq!(verifier().verify_note_with(&note, &answers), verifier().verify_note(&note), "{note:?}");
+    }
+}
+
 /// Every single-byte change of a text that is still a string: flip one bit of each byte.
 fn variants(text: &str) -> Vec<String> {
     let bytes = text.as_bytes();

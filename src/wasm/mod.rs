@@ -30,6 +30,8 @@ mod queue;
 mod status;
 #[cfg(feature = "tracker")]
 mod tlog;
+#[cfg(feature = "tracker")]
+mod webcrypto;
 
 #[cfg(feature = "form")]
 pub use application::*;

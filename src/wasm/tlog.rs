@@ -1,14 +1,16 @@
 //! The public register (issue 7): `verifyCheckpoint`, `verifyInclusion`, `verifyConsistency`,
 //! `decodeEvent` and the one-call `verifyRegister`. Hashes, proofs and entries are standard
-//! base64 strings; a proof is an array of them. Nothing here signs: the package carries only
-//! Ed25519 verification (`verify_strict`).
+//! base64 strings; a proof is an array of them. Nothing here signs, and the Ed25519 equation is
+//! WebCrypto's ([`super::webcrypto`]): `verifyCheckpoint` and `verifyRegister` return promises,
+//! and reject with `register.unverifiable` where the browser has no Ed25519.
 
-use super::{js_error, string_arg, to_js, with_deadlines};
+use super::webcrypto::with_answers;
+use super::{js_error, optional_string_arg, string_arg, to_js, with_deadlines};
 use crate::calendar::zone;
 use crate::i18n::{self, Lang};
-use crate::tlog::{HistoryEvidence, 
-    base64, leaf_hash, verify_consistency as core_consistency, verify_inclusion as core_inclusion, verify_register as core_register,
-    Event, EventBody, Hash, RegisterEvidence, SnapshotEvidence, TlogError, Verdict, Verifier,
+use crate::tlog::{
+    base64, leaf_hash, verify_consistency as core_consistency, verify_inclusion as core_inclusion, verify_register_with as core_register, Event,
+    EventBody, Ed25519, Hash, HistoryEvidence, Questions, RegisterEvidence, RegisterReport, SnapshotEvidence, TlogError, Verdict, Verifier,
 };
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -261,22 +263,44 @@ fn verifier_arg(value: &JsValue) -> Result<Verifier, JsValue> {
 }
 
 /// Verifies a signed checkpoint against the pinned verifier key
-/// (`<name>+<key ID>+<base64 key>`) and reads it. Throws `tlog.signature` when the note has no
-/// valid signature by that key, `tlog.format` when it is malformed, `tlog.key` when the
-/// verifier key is.
-#[wasm_bindgen(js_name = verifyCheckpoint)]
+/// (`<name>+<key ID>+<base64 key>`) and reads it. Rejects with `tlog.signature` when the note
+/// has no valid signature by that key, `tlog.format` when it is malformed, `tlog.key` when the
+/// verifier key is, and `register.unverifiable` (its message in `lang`) when this browser's
+/// WebCrypto has no Ed25519.
+#[wasm_bindgen(js_name = verifyCheckpoint, unchecked_return_type = "Promise<CheckpointInfo>")]
 pub fn verify_checkpoint(
     #[wasm_bindgen(unchecked_param_type = "string")] note: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string", js_name = verifierKey)] verifier_key: JsValue,
-) -> Result<Ts<CheckpointInfo>, JsValue> {
-    let note = string_arg(&note, "note")?;
-    let cp = verifier_arg(&verifier_key)?.verify_checkpoint(&note)?;
-    to_js(&CheckpointInfo {
-        origin: cp.origin,
-        size: cp.size as f64,
-        root_hash: base64::encode(&cp.root_hash),
-        extensions: cp.extensions,
-    })
+    #[wasm_bindgen(unchecked_optional_param_type = "string")] lang: JsValue,
+) -> js_sys::Promise {
+    let lang = Lang::parse(optional_string_arg(&lang).as_deref().unwrap_or(""));
+    let prepared = (|| -> Result<_, JsValue> {
+        let note = string_arg(&note, "note")?;
+        let verifier = verifier_arg(&verifier_key)?;
+        // The check runs twice: to learn which signatures it needs (a malformed note needs
+        // none and fails here), then with WebCrypto's answers.
+        let questions = Questions::default();
+        verifier.verify_checkpoint_with(&note, &questions)?;
+        Ok((note, verifier, questions.into_vec()))
+    })();
+    let (note, verifier, questions) = match prepared {
+        Ok(p) => p,
+        Err(error) => return js_sys::Promise::reject(&error),
+    };
+    with_answers(
+        questions,
+        lang,
+        Box::new(move |answers| {
+            let cp = verifier.verify_checkpoint_with(&note, &answers)?;
+            to_js(&CheckpointInfo {
+                origin: cp.origin,
+                size: cp.size as f64,
+                root_hash: base64::encode(&cp.root_hash),
+                extensions: cp.extensions,
+            })
+            .map(Into::into)
+        }),
+    )
 }
 
 /// Whether `entry` (the entry's bytes, base64) is entry `index` of the tree of `size` entries
@@ -523,10 +547,23 @@ pub struct RegisterResult {
     status: Option<crate::status::Status>,
 }
 
-fn run_register(input: RegisterInput) -> Result<RegisterResult, JsValue> {
-    let lang = Lang::parse(input.lang.as_deref().unwrap_or(""));
-    let verifier = Verifier::parse(&input.verifier_key)?;
-    let invalid = |problem: TlogError| RegisterResult {
+/// The evidence of a `RegisterInput`, decoded and owned: what both runs of the check read.
+struct Decoded {
+    input: RegisterInput,
+    verifier: Verifier,
+    lang: Lang,
+    entry: Vec<u8>,
+    entry_index: u64,
+    inclusion: Vec<Hash>,
+    consistency: Vec<Hash>,
+    /// The snapshot's entry, index, inclusion proof and stated log size (its bytes stay in `input`).
+    snapshot: Option<(Vec<u8>, u64, Vec<Hash>, Option<u64>)>,
+    history: Vec<(Vec<u8>, u64, Vec<Hash>)>,
+    now: Option<DateTime<Utc>>,
+}
+
+fn invalid(lang: Lang, problem: TlogError) -> RegisterResult {
+    RegisterResult {
         verdict: RegisterVerdict::Invalid,
         message: i18n::text(lang, "tlog.invalid"),
         code: Some(problem.code().to_owned()),
@@ -535,8 +572,14 @@ fn run_register(input: RegisterInput) -> Result<RegisterResult, JsValue> {
         event: None,
         as_of: None,
         status: None,
-    };
-    // Malformed data from the server is an invalid register, not a programmer's mistake.
+    }
+}
+
+/// Reads the input: the page's own mistakes are errors, malformed data from the server is an
+/// invalid register (a result at once, not a programmer's mistake).
+fn decode(input: RegisterInput) -> Result<Result<Decoded, RegisterResult>, JsValue> {
+    let lang = Lang::parse(input.lang.as_deref().unwrap_or(""));
+    let verifier = Verifier::parse(&input.verifier_key)?;
     let decoded = (|| -> Result<_, TlogError> {
         let entry = bytes_arg(&input.entry, "entry")?;
         let entry_index = count(input.entry_index, "entryIndex")?;
@@ -544,8 +587,7 @@ fn run_register(input: RegisterInput) -> Result<RegisterResult, JsValue> {
         let consistency = proof_of(input.consistency_proof.as_deref().unwrap_or_default(), "consistencyProof")?;
         let snapshot = match (&input.snapshot, &input.snapshot_entry, input.snapshot_entry_index, &input.snapshot_inclusion_proof) {
             (None, None, None, None) => None,
-            (Some(bytes), Some(entry), Some(index), Some(proof)) => Some((
-                bytes.as_slice(),
+            (Some(_), Some(entry), Some(index), Some(proof)) => Some((
                 bytes_arg(entry, "snapshotEntry")?,
                 count(index, "snapshotEntryIndex")?,
                 proof_of(proof, "snapshotInclusionProof")?,
@@ -568,31 +610,43 @@ fn run_register(input: RegisterInput) -> Result<RegisterResult, JsValue> {
         let now = input.now.as_deref().map(|t| crate::calendar::parse_instant(t.trim()).map_err(|e| format_error(format!("now: {}", e.detail())))).transpose()?;
         Ok((entry, entry_index, inclusion, consistency, snapshot, history, now))
     })();
-    let (entry, entry_index, inclusion, consistency, snapshot, history, now) = match decoded {
-        Ok(d) => d,
-        Err(problem) => return Ok(invalid(problem)),
-    };
-    let evidence = RegisterEvidence {
-        checkpoint: &input.checkpoint,
-        previous: input.previous_checkpoint.as_deref(),
-        consistency_proof: &consistency,
-        entry: &entry,
-        entry_index,
-        inclusion_proof: &inclusion,
-        application: input.application.as_deref(),
-        snapshot: snapshot.as_ref().map(|(bytes, entry, index, proof, log_size)| SnapshotEvidence {
-            bytes,
-            entry,
-            entry_index: *index,
-            inclusion_proof: proof,
-            log_size: *log_size,
-        }),
-        history: &history
-            .iter()
-            .map(|(entry, index, proof)| HistoryEvidence { entry, entry_index: *index, inclusion_proof: proof })
-            .collect::<Vec<_>>(),
-    };
-    let mut report = core_register(&verifier, &evidence);
+    Ok(match decoded {
+        Ok((entry, entry_index, inclusion, consistency, snapshot, history, now)) => {
+            Ok(Decoded { input, verifier, lang, entry, entry_index, inclusion, consistency, snapshot, history, now })
+        }
+        Err(problem) => Err(invalid(lang, problem)),
+    })
+}
+
+impl Decoded {
+    /// The core's whole check, with `ed25519` as the signature primitive.
+    fn check(&self, ed25519: &dyn Ed25519) -> RegisterReport {
+        let history: Vec<HistoryEvidence> =
+            self.history.iter().map(|(entry, index, proof)| HistoryEvidence { entry, entry_index: *index, inclusion_proof: proof }).collect();
+        let evidence = RegisterEvidence {
+            checkpoint: &self.input.checkpoint,
+            previous: self.input.previous_checkpoint.as_deref(),
+            consistency_proof: &self.consistency,
+            entry: &self.entry,
+            entry_index: self.entry_index,
+            inclusion_proof: &self.inclusion,
+            application: self.input.application.as_deref(),
+            snapshot: self.snapshot.as_ref().zip(self.input.snapshot.as_deref()).map(|((entry, index, proof, log_size), bytes)| SnapshotEvidence {
+                bytes,
+                entry,
+                entry_index: *index,
+                inclusion_proof: proof,
+                log_size: *log_size,
+            }),
+            history: &history,
+        };
+        core_register(&self.verifier, &evidence, ed25519)
+    }
+}
+
+/// The result a person is shown for the core's report.
+fn result(decoded: &Decoded, mut report: RegisterReport) -> RegisterResult {
+    let (lang, now, entry_index) = (decoded.lang, decoded.now, decoded.entry_index);
     // A confirmed register whose events the lifecycle cannot replay contradicts itself.
     let mut status = None;
     if let (Verdict::Confirmed, Some(now), Some(application)) = (report.verdict, now, report.event.as_ref().and_then(|e| e.body.application())) {
@@ -625,7 +679,7 @@ fn run_register(input: RegisterInput) -> Result<RegisterResult, JsValue> {
         Verdict::Rewritten => (RegisterVerdict::Rewritten, i18n::text(lang, "tlog.rewritten")),
         Verdict::Invalid => (RegisterVerdict::Invalid, i18n::text(lang, "tlog.invalid")),
     };
-    Ok(RegisterResult {
+    RegisterResult {
         verdict,
         message,
         code: report.problem.as_ref().map(|p| p.code().to_owned()),
@@ -634,20 +688,43 @@ fn run_register(input: RegisterInput) -> Result<RegisterResult, JsValue> {
         event,
         as_of: as_of.filter(|_| report.verdict == Verdict::Confirmed).map(|at| local(&at)),
         status,
-    })
+    }
 }
 
 /// The whole check of the public register for the citizen's page: the checkpoint's
 /// signature, consistency with the checkpoint this browser confirmed before, the inclusion of
 /// the citizen's own event and, when given, that the snapshot shown is the one the log
 /// commits to. Returns a verdict and a message in `lang`; anything wrong with the data
-/// received is `invalid` (with `code`), never an exception. Throws only for the page's own
-/// mistakes: `arg.type` (input is not a `RegisterInput`) and `tlog.key` (bad verifier key).
-#[wasm_bindgen(js_name = verifyRegister)]
-pub fn verify_register(
-    #[wasm_bindgen(unchecked_param_type = "RegisterInput")] input: JsValue,
-) -> Result<Ts<RegisterResult>, JsValue> {
-    to_js(&run_register(read_register_input(&input)?)?)
+/// received is `invalid` (with `code`), never a rejection. Rejects only for the page's own
+/// mistakes, `arg.type` (input is not a `RegisterInput`) and `tlog.key` (bad verifier key),
+/// and with `register.unverifiable` (its message in `lang`) when this browser's WebCrypto has
+/// no Ed25519: then nothing is confirmed.
+#[wasm_bindgen(js_name = verifyRegister, unchecked_return_type = "Promise<RegisterResult>")]
+pub fn verify_register(#[wasm_bindgen(unchecked_param_type = "RegisterInput")] input: JsValue) -> js_sys::Promise {
+    let decoded = match read_register_input(&input).and_then(decode) {
+        Ok(Ok(decoded)) => decoded,
+        Ok(Err(invalid)) => return settle(to_js(&invalid).map(Into::into)),
+        Err(error) => return js_sys::Promise::reject(&error),
+    };
+    // Once to learn which signatures the check needs, then with WebCrypto's answers.
+    let questions = Questions::default();
+    decoded.check(&questions);
+    let lang = decoded.lang;
+    with_answers(
+        questions.into_vec(),
+        lang,
+        Box::new(move |answers| {
+            let report = decoded.check(&answers);
+            to_js(&result(&decoded, report)).map(Into::into)
+        }),
+    )
+}
+
+fn settle(result: Result<JsValue, JsValue>) -> js_sys::Promise {
+    match result {
+        Ok(value) => js_sys::Promise::resolve(&value),
+        Err(error) => js_sys::Promise::reject(&error),
+    }
 }
 
 #[cfg(test)]

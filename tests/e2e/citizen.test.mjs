@@ -464,6 +464,16 @@ test("the public register confirms the place, and a rewritten register hides it 
   await noAxeViolations(page, "register differs");
   await page.unroute("**/status");
 
+  // A browser whose WebCrypto has no Ed25519 cannot confirm the register: it says so, and
+  // shows no position. (The next page of this test is another one: the script stays here.)
+  await page.addInitScript(() => {
+    SubtleCrypto.prototype.importKey = () => Promise.reject(new DOMException("Ed25519", "NotSupportedError"));
+  });
+  await page.reload();
+  await page.waitForSelector("#register.unverifiable");
+  assert.match(await page.textContent("#register"), /^This browser cannot check the public register's signatures/);
+  assert.equal(await page.$("#positions .position"), null, "no position from an unverifiable register");
+
   // A second provider run signs with the same key but holds another history: a fork. A browser
   // that saw the first one must refuse to show a position from the second. (This one runs
   // without sign-in: the form asks for the applicant, and the tracker acts with the
