@@ -520,7 +520,12 @@ impl Snapshot {
             numbers.clear();
             numbers.extend(members.iter().filter_map(|&at| self.records.get(at as usize)).map(|w| w & NUMBER_MASK));
             if numbers.len() > 8 {
+                // Sorted, a duplicate sits next to its twin: one pass over neighbours.
                 super::sort_by_key(&mut numbers, |&n| n);
+                if let Some(pair) = numbers.windows(2).find(|pair| pair.first() == pair.last()) {
+                    return Err(duplicate(pair.first().copied().unwrap_or_default()));
+                }
+                continue;
             }
             for (k, a) in numbers.iter().enumerate() {
                 if numbers.get(k + 1..).unwrap_or(&[]).contains(a) {

@@ -297,6 +297,20 @@ fn decoder_errors_have_codes() {
 }
 
 #[test]
+fn the_strict_decoder_finds_a_duplicate_in_a_large_bucket() {
+    // Twelve records share the one bucket of a small snapshot: the sorted path.
+    let entries: Vec<Entry> = (1..=12).map(|k| e(k, 10 * k as i64, G)).collect();
+    let good = encode(&header(), &entries).unwrap();
+    assert_eq!(Snapshot::decode_strict(&good).map(|s| s.len()), Ok(12));
+    let first_record = 7 + usize::from(good[6]) + 16 + 4 + 8;
+    let mut twice = good.clone();
+    // The last record's number (12) made 3, at its own later instant.
+    twice[first_record + 11 * 9 + 2] = 3;
+    assert_eq!(Snapshot::decode(&twice).map(|s| s.len()), Ok(12));
+    assert_eq!(Snapshot::decode_strict(&twice).map(|s| s.len()), Err(SnapshotError::Duplicate(n(3))));
+}
+
+#[test]
 fn snapshot_without_a_key() {
     let bytes = encode(&Header { key: None, published_at: 0, log_size: 0 }, &[e(1, 1, G)]).unwrap();
     assert_eq!(bytes[6], 0);
