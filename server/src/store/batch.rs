@@ -4,6 +4,12 @@
 //! reads what they need once ([`ClaimContext`]), and are acknowledged only after the single
 //! `COMMIT` returns.
 //!
+//! The batch's log entries and notifications are written together as well: the claims' contacts
+//! are read with their applications (one statement), and the log rows (`log.rs`), outbox rows
+//! and cancelled reminders of every referral the batch issues wait in the transaction and go out
+//! in a few statements before the commit (`notify::outbox::Pending`), in the same transaction
+//! as the referrals they record and tell about.
+//!
 //! Each claim keeps its exact semantics without a savepoint of its own: a claim is refused
 //! (409, 404, 401, the core's refusal) only before it writes anything, so a refused claim leaves
 //! the transaction as it found it, apart from deadlines it settled, which stand whatever
@@ -111,6 +117,8 @@ impl Store {
             super::log::lock(&mut tx).await?;
             let numbers: Vec<&str> = batch.iter().map(|job| job.number.as_str()).collect();
             let mut context = ClaimContext::prefetch(tx.conn(), &numbers).await?;
+            // Their contacts too, for the messages of the referrals issued (`notices.rs`).
+            super::notices::prefetch_contacts(&mut tx, &numbers).await?;
             let mut results = Vec::with_capacity(batch.len());
             for job in batch {
                 match self.claim_in(&mut tx, &mut context, &job.number, &job.vacancy_id, job.now).await {
@@ -120,6 +128,9 @@ impl Store {
                     Ok(claimed) => results.push(Ok(claimed)),
                 }
             }
+            // The batch's log and outbox rows, in a statement or two each; here rather than
+            // in `commit`, so that a failure finds the claim that caused it like any other.
+            tx.flush().await?;
             Ok(results)
         }
         .await;
