@@ -4,11 +4,11 @@
 //! reads what they need once ([`ClaimContext`]), and are acknowledged only after the single
 //! `COMMIT` returns.
 //!
-//! The batch's log entries and notifications are written together as well: the claims' contacts
-//! are read with their applications (one statement), and the log rows (`log.rs`), outbox rows
-//! and cancelled reminders of every referral the batch issues wait in the transaction and go out
-//! in a few statements before the commit (`notify::outbox::Pending`), in the same transaction
-//! as the referrals they record and tell about.
+//! The batch's rows are written together as well: the claims' contacts are read with their
+//! applications (one statement), and the referral rows (`ClaimContext`), log rows (`log.rs`),
+//! outbox rows and cancelled reminders (`notify::outbox::Pending`) of every referral the batch
+//! issues wait and go out in a few statements before the commit, in the same transaction. Per
+//! referral there remain the seat's conditional `UPDATE` and the application's new status.
 //!
 //! Each claim keeps its exact semantics without a savepoint of its own: a claim is refused
 //! (409, 404, 401, the core's refusal) only before it writes anything, so a refused claim leaves
@@ -128,8 +128,10 @@ impl Store {
                     Ok(claimed) => results.push(Ok(claimed)),
                 }
             }
-            // The batch's log and outbox rows, in a statement or two each; here rather than
-            // in `commit`, so that a failure finds the claim that caused it like any other.
+            // The batch's referrals, log and outbox rows, in a statement or two each; here
+            // rather than in `commit`, so that a failure finds the claim that caused it like
+            // any other.
+            context.write_referrals(&mut tx).await?;
             tx.flush().await?;
             Ok(results)
         }

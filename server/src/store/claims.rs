@@ -232,13 +232,8 @@ impl Store {
             return Err(ApiError::Conflict("vacancy.full"));
         }
         let id = hex::encode(random_bytes::<16>().map_err(|_| ApiError::Internal)?);
-        sqlx::query("INSERT INTO referrals (id, application_number, vacancy_id, issued_at, state) VALUES ($1, $2, $3, $4, 'active')")
-            .bind(&id)
-            .bind(number)
-            .bind(vacancy_id)
-            .bind(now.timestamp_millis())
-            .execute(tx.conn())
-            .await?;
+        // Written with the batch's other referrals (`ClaimContext::write_referrals`).
+        context.issued.push((id.clone(), number.to_owned(), vacancy_id.to_owned(), now.timestamp_millis()));
         // The log names the seat only by a commitment: in a small group the seat could name the child.
         let seat = Commitment::new(&settled.salt, format!("seat:{vacancy_id}").as_bytes());
         let entry = match counts_from {
@@ -364,6 +359,11 @@ pub(crate) struct ClaimContext {
     referrals: HashMap<String, ReferralView>,
     vacancies: HashMap<String, Option<Vacancy>>,
     pools: HashMap<String, PoolSeats>,
+    /// The referrals the batch issued, not written yet: (id, application, vacancy, issued at).
+    /// Nothing in a claim's transaction reads them back from the table (a second claim of the
+    /// same application is answered from `referrals`), so they go in one statement at the end
+    /// ([`ClaimContext::write_referrals`]).
+    issued: Vec<(String, String, String, i64)>,
 }
 
 /// A pool's free seats and the priority windows still open on it ([`may_claim`]).
@@ -430,6 +430,21 @@ impl ClaimContext {
         let seats = PoolSeats { free, reserved: reserved_in(tx.conn(), pool, now).await? };
         self.pools.insert(pool.to_owned(), seats);
         Ok(seats)
+    }
+
+    /// Writes the referrals the batch issued, in one statement; before its commit.
+    pub(crate) async fn write_referrals(&mut self, tx: &mut WriteTx) -> Result<(), ApiError> {
+        let issued = std::mem::take(&mut self.issued);
+        for chunk in issued.chunks(1000) {
+            let values: Vec<String> = (0..chunk.len()).map(|r| format!("(${}, ${}, ${}, ${}, 'active')", 4 * r + 1, 4 * r + 2, 4 * r + 3, 4 * r + 4)).collect();
+            let sql = format!("INSERT INTO referrals (id, application_number, vacancy_id, issued_at, state) VALUES {}", values.join(", "));
+            let mut query = sqlx::query(&sql);
+            for (id, number, vacancy_id, issued_at) in chunk {
+                query = query.bind(id).bind(number).bind(vacancy_id).bind(*issued_at);
+            }
+            query.execute(tx.conn()).await?;
+        }
+        Ok(())
     }
 
     fn forget_seats(&mut self) {
