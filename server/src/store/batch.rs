@@ -116,7 +116,8 @@ impl Store {
             // The log lock first, before any claim takes a row lock (see `log.rs`).
             super::log::lock(&mut tx).await?;
             let numbers: Vec<&str> = batch.iter().map(|job| job.number.as_str()).collect();
-            let mut context = ClaimContext::prefetch(tx.conn(), &numbers).await?;
+            let vacancy_ids: Vec<&str> = batch.iter().map(|job| job.vacancy_id.as_str()).collect();
+            let mut context = ClaimContext::prefetch(tx.conn(), &numbers, &vacancy_ids).await?;
             // Their contacts too, for the messages of the referrals issued (`notices.rs`).
             super::notices::prefetch_contacts(&mut tx, &numbers).await?;
             let mut results = Vec::with_capacity(batch.len());

@@ -349,8 +349,8 @@ async fn referral_by_id(tx: &mut WriteTx, id: &str) -> Result<ReferralView, ApiE
     referral(tx.conn(), id).await?.ok_or(ApiError::Internal)
 }
 
-/// What a batch of claims reads once (`batch.rs`): its applications and their active
-/// referrals (fetched together), and the seats of each pool it touches, kept up to date as the
+/// What a batch of claims reads once (`batch.rs`): its applications, their active referrals
+/// and the vacancies claimed (fetched together), and the seats of each pool it touches, kept up to date as the
 /// batch's own claims take them. Valid only inside the batch's transaction, which holds the log
 /// lock, so no other writer changes these rows meanwhile.
 #[derive(Default)]
@@ -374,11 +374,27 @@ pub(crate) struct PoolSeats {
 }
 
 impl ClaimContext {
-    /// Reads the applications `numbers` and their active referrals in two statements.
-    pub(crate) async fn prefetch(conn: &mut AnyConnection, numbers: &[&str]) -> Result<ClaimContext, ApiError> {
+    /// Reads the applications `numbers`, their active referrals and the vacancies
+    /// `vacancy_ids` they claim, in three statements.
+    pub(crate) async fn prefetch(conn: &mut AnyConnection, numbers: &[&str], vacancy_ids: &[&str]) -> Result<ClaimContext, ApiError> {
         let mut context = ClaimContext::default();
         if numbers.is_empty() {
             return Ok(context);
+        }
+        let mut ids: Vec<&str> = vacancy_ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let list = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let vacancies_sql = format!("SELECT {} FROM {} WHERE v.id IN ({list})", rows::VACANCY_COLUMNS, rows::VACANCY_FROM);
+        let mut vacancies = sqlx::query_as::<_, rows::VacancyRow>(&vacancies_sql);
+        for id in &ids {
+            vacancies = vacancies.bind(*id);
+        }
+        // An id not found is cached as unknown, as `vacancy` would have found it.
+        context.vacancies = ids.iter().map(|id| ((*id).to_owned(), None)).collect();
+        for row in vacancies.fetch_all(&mut *conn).await? {
+            let vacancy = Vacancy::try_from(row)?;
+            context.vacancies.insert(vacancy.id.clone(), Some(vacancy));
         }
         let list = (1..=numbers.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
         let applications_sql = format!("SELECT {} FROM applications WHERE number IN ({list})", rows::APPLICATION_COLUMNS);
