@@ -8,7 +8,9 @@
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor};
-use std::collections::HashSet;
+use crate::notify::outbox::Pending;
+use crate::store::notices::Contacts;
+use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -175,7 +177,7 @@ impl Db {
             Backend::Postgres => "BEGIN",
         };
         conn.execute(begin).await?;
-        Ok(WriteTx { conn: Some(conn), notifies: true, log: None, bumped: HashSet::new() })
+        Ok(WriteTx { conn: Some(conn), notifies: true, log: None, bumped: HashSet::new(), log_rows: Vec::new(), outbox: Pending::default(), contacts: HashMap::new() })
     }
 }
 
@@ -229,8 +231,16 @@ pub struct WriteTx {
     /// The log's size when this transaction locked it and the next index to append at
     /// (`store::log`): appends count here and `log_head` is written once, at commit.
     pub(crate) log: Option<LogCursor>,
+    /// The log rows appended, written at the latest by [`WriteTx::commit`] (`store::log::append`).
+    pub(crate) log_rows: Vec<crate::store::log::NewEntry>,
     /// Queues whose version this transaction bumped already (`store::snapshots`): once each.
     pub(crate) bumped: HashSet<String>,
+    /// Outbox rows and cancels waiting to be written, at the latest by [`WriteTx::commit`]
+    /// (`notify::outbox::Pending`).
+    pub(crate) outbox: Pending,
+    /// Contacts read ahead for the changes of this transaction (`store/notices.rs`): a batch of
+    /// claims reads those of all its applications in one statement.
+    pub(crate) contacts: HashMap<String, Contacts>,
 }
 
 /// Where a write transaction's log appends stand.
@@ -260,7 +270,39 @@ impl WriteTx {
         }
     }
 
+    /// Writes the outbox rows and cancels buffered so far; answers how many rows were new.
+    pub async fn flush_outbox(&mut self) -> Result<u64, sqlx::Error> {
+        if self.outbox.is_empty() {
+            return Ok(0);
+        }
+        match self.conn.as_mut() {
+            Some(conn) => crate::notify::outbox::flush(conn, &mut self.outbox).await,
+            None => unreachable!("WriteTx used after it ended"),
+        }
+    }
+
+    /// Writes the log rows appended so far (`store::log::append`).
+    pub async fn flush_log(&mut self) -> Result<(), sqlx::Error> {
+        if self.log_rows.is_empty() {
+            return Ok(());
+        }
+        match self.conn.as_mut() {
+            Some(conn) => crate::store::log::flush(conn, &mut self.log_rows).await,
+            None => unreachable!("WriteTx used after it ended"),
+        }
+    }
+
+    /// Writes everything the transaction buffered: its log rows and its outbox rows.
+    pub async fn flush(&mut self) -> Result<(), sqlx::Error> {
+        self.flush_log().await?;
+        self.flush_outbox().await?;
+        Ok(())
+    }
+
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        // On failure the transaction is dropped open: detached and closed, so the database
+        // rolls it back.
+        self.flush().await?;
         if let Some(mut conn) = self.conn.take() {
             if let Some(cursor) = self.log.filter(|c| c.next != c.locked_at) {
                 let size = i64::try_from(cursor.next).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;

@@ -211,6 +211,11 @@ pub async fn prepare(config: &Config) -> Result<Arc<AppState>, Box<dyn std::erro
     let services = Services::with_auth(&db, config.auth.clone().build()?)?;
     // The personal data's key too, in its own file: a copy of the database opens nothing.
     let data = DataKey::load_or_create(&config.data_key_file.clone().unwrap_or_else(|| data_key_path(&secret_path)))?;
+    // Outbox rows an older version wrote with the recipient in clear are sealed now (issue 15).
+    let sealed = crate::notify::outbox::seal_clear_recipients(&db.pool, &data).await?;
+    if sealed > 0 {
+        tracing::info!(rows = sealed, "notification recipients sealed at rest");
+    }
     let store = Store::new(db, Calendar::builtin(), policy, Keys { lookup: secret, data }, tree);
     let (clock, demo_clock): (Arc<dyn Clock>, Option<Arc<SettableClock>>) = if config.demo {
         let start = config.clock_start.unwrap_or_else(|| crate::demo::demo_start(&store, Utc::now()));
@@ -241,7 +246,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         let mut registry = Registry::standard();
         if transports.email.is_some() || transports.sms.is_some() {
             // The sender runs on the server's clock: in demo mode a reminder follows the demo clock.
-            let sender = Arc::new(crate::notify::Sender::new(state.store.db.clone(), state.clock.clone(), transports, notify.retry));
+            let sender = Arc::new(crate::notify::Sender::new(state.store.db.clone(), state.clock.clone(), transports, notify.retry, state.store.data_key.clone()));
             registry = registry.with(crate::notify::service::job(sender, state.clone()));
             tracing::info!(email = notify.smtp.is_some(), sms = notify.sms.is_some(), "notifications: sender started");
         } else {

@@ -313,7 +313,7 @@ async fn reminders_go_out_at_their_instants_and_never_once_the_state_changed_fir
         let gateway_url = format!("{}/messages", gateway.address).parse().unwrap();
         let sms = Arc::new(SmsGateway::new(&SmsConfig { url: gateway_url, api_key: Some("test-key".into()) }).unwrap());
         let clock = Arc::new(SettableClock::frozen_at(monday(7)));
-        let sender = Sender::new(store.db.clone(), clock.clone(), Transports { email: None, sms: Some(sms) }, policy());
+        let sender = Sender::new(store.db.clone(), clock.clone(), Transports { email: None, sms: Some(sms) }, policy(), store.data_key.clone());
         let sent_texts = |records: &[Value]| -> Vec<String> {
             assert!(records.iter().all(|r| r["to"] == PHONE), "{records:?}");
             records.iter().filter(|r| r["status"] == 200).map(|r| r["text"].as_str().unwrap().to_string()).collect()

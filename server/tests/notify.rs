@@ -14,6 +14,7 @@ use kezek::i18n::Lang;
 use kezek::queue::ApplicationNumber;
 use kezek_server::clock::{Clock, SettableClock};
 use kezek_server::db::Db;
+use kezek_server::secrets::DataKey;
 use kezek_server::notify::outbox::{rows_of, RowState};
 use kezek_server::notify::{
     self, idempotency_key, EnqueueError, Message, Outgoing, Preferences, RetryPolicy, SendReport, Sender, SmsConfig, SmsGateway, SmtpConfig,
@@ -35,6 +36,11 @@ async fn fixture(url: &str, label: &str) -> Fixture {
     let db = Db::connect(url).await.unwrap();
     db.migrate().await.unwrap();
     Fixture { db, clock: Arc::new(SettableClock::frozen_at(common::utc(START))), dir: common::temp_dir(label) }
+}
+
+/// The data key the outbox's recipients are sealed with (issue 15).
+fn key() -> DataKey {
+    DataKey::from_bytes([9; 32])
 }
 
 fn policy() -> RetryPolicy {
@@ -59,13 +65,13 @@ fn sms_transport(gateway: &services::Service) -> Arc<dyn Transport> {
 
 impl Fixture {
     fn sender(&self, transports: Transports, policy: RetryPolicy) -> Sender {
-        Sender::new(self.db.clone(), self.clock.clone(), transports, policy)
+        Sender::new(self.db.clone(), self.clock.clone(), transports, policy, key())
     }
 
     /// Enqueues `message` for `event` in its own committed transaction; answers the new rows.
     async fn enqueue(&self, event: &str, number: &str, message: Message, contacts: &Notifications) -> usize {
         let mut tx = self.db.begin_write().await.unwrap();
-        let added = notify::enqueue(&mut tx, &outgoing(event, number, message, contacts, self.clock.now()), self.clock.now()).await.unwrap();
+        let added = notify::enqueue(&mut tx, &key(), &outgoing(event, number, message, contacts, self.clock.now()), self.clock.now()).await.unwrap();
         tx.commit().await.unwrap();
         added
     }
@@ -111,7 +117,7 @@ async fn a_rolled_back_event_sends_nothing_and_a_committed_one_arrives_exactly_o
         let sender = f.sender(Transports { email: Some(smtp_transport(services::port_of(&smtp.address))), sms: None }, policy());
 
         let mut tx = f.db.begin_write().await.unwrap();
-        let added = notify::enqueue(&mut tx, &outgoing("log:1", NUMBER, window("2026-11-25T19:00:00Z"), &email_only(), f.clock.now()), f.clock.now())
+        let added = notify::enqueue(&mut tx, &key(), &outgoing("log:1", NUMBER, window("2026-11-25T19:00:00Z"), &email_only(), f.clock.now()), f.clock.now())
             .await
             .unwrap();
         assert_eq!(added, 1);
@@ -351,15 +357,17 @@ async fn the_applicants_choice_sets_channels_and_language_and_reminders_can_be_c
         let closes = f.clock.now() + Duration::days(2);
         let mut tx = f.db.begin_write().await.unwrap();
         let reminder = Outgoing { due_at: f.clock.now() + Duration::days(1), ..outgoing("window:W1:closing", NUMBER, Message::WindowClosing { closes_at: closes }, &both, f.clock.now()) };
-        assert_eq!(notify::enqueue(&mut tx, &reminder, f.clock.now()).await.unwrap(), 1);
+        assert_eq!(notify::enqueue(&mut tx, &key(), &reminder, f.clock.now()).await.unwrap(), 1);
         tx.commit().await.unwrap();
         let sms_log = f.dir.join("sms.jsonl");
         let gateway = services::sms(&sms_log, "test-key");
         let sender = f.sender(Transports { email: None, sms: Some(sms_transport(&gateway)) }, policy());
         assert_eq!(sender.run_once().await.unwrap(), sent(2), "the two due SMS, not the reminder");
         let mut tx = f.db.begin_write().await.unwrap();
-        assert_eq!(notify::cancel(&mut tx, "window:W1:closing").await.unwrap(), 1);
+        notify::cancel(&mut tx, "window:W1:closing");
         tx.commit().await.unwrap();
+        let reminders: Vec<String> = f.rows(NUMBER).await.into_iter().filter(|r| r.event_key == "window:W1:closing").map(|r| r.state).collect();
+        assert_eq!(reminders, ["cancelled"], "cancelled with the transaction's commit");
         f.advance(2 * 86_400);
         assert_eq!(sender.run_once().await.unwrap(), SendReport::default());
         assert_eq!(services::sms_records(&sms_log).len(), 2);
@@ -369,7 +377,7 @@ async fn the_applicants_choice_sets_channels_and_language_and_reminders_can_be_c
         // A number that reads as an IIN is refused: no message may carry one.
         let mut tx = f.db.begin_write().await.unwrap();
         let iin_like = outgoing("log:50", "920514441016", Message::Admitted { temporary_until: None }, &both, f.clock.now());
-        assert!(matches!(notify::enqueue(&mut tx, &iin_like, f.clock.now()).await, Err(EnqueueError::NumberLooksLikeIin)));
+        assert!(matches!(notify::enqueue(&mut tx, &key(), &iin_like, f.clock.now()).await, Err(EnqueueError::NumberLooksLikeIin)));
         tx.rollback().await;
     }
 }

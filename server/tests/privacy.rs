@@ -4,6 +4,7 @@
 //! status and its public log entries stay.
 
 mod common;
+mod services;
 
 use common::process::spawn_server_with;
 use common::*;
@@ -75,10 +76,81 @@ async fn the_form_is_sealed_at_rest_and_still_gives_the_applicant_their_messages
         let value = form.pointer(path).and_then(Value::as_str).unwrap();
         assert!(value.len() >= 5 && !raw.contains(value), "{path} = {value} is readable in the database files");
     }
-    // The contacts still open for the messages: the acceptance notice is queued to the e-mail.
+    // The contacts still open for the messages: the acceptance notice is queued to the e-mail,
+    // sealed too (the next test).
     let email = form["notifications"]["email"].as_str().unwrap();
-    let queued = count(&server.state.store, &format!("SELECT COUNT(*) FROM notification_outbox WHERE application_number = '{number}' AND recipient = '{email}'")).await;
-    assert!(queued >= 1, "no message queued to {email}");
+    let recipients: Vec<(String, String)> = sqlx::query_as("SELECT idempotency_key, recipient FROM notification_outbox WHERE application_number = $1 AND channel = 'email'")
+        .bind(number)
+        .fetch_all(&server.state.store.db.pool)
+        .await
+        .unwrap();
+    assert!(recipients.iter().any(|(key, sealed)| server.state.store.data_key.open(key, sealed).as_deref() == Ok(email)), "no message queued to {email}");
+}
+
+/// Issue 15 item 2: an outbox row waiting to be sent holds its e-mail address or phone number
+/// sealed, bound to the row; only the sender opens it, right before delivery.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_outbox_holds_no_recipient_in_clear_and_the_sender_still_delivers() {
+    use kezek_server::clock::SettableClock;
+    use kezek_server::notify::{RetryPolicy, Sender, SmsConfig, SmsGateway, Transports};
+    use std::sync::Arc;
+    let dir = temp_dir("sealed_outbox");
+    let url = format!("sqlite://{}", dir.join("kezek.db").display());
+    let server = serve(store(&url).await, at(window_day(), 10)).await;
+    let store = &server.state.store;
+    let (email, phones) = ("parent.eight@example.kz", ["+77010000088", "+77010000089"]);
+    let mut form = body(8, "none");
+    form["notifications"] = json!({ "phones": ["+7 701 000 00 88", "8 701 000 00 89"], "email": email });
+    let (status, answer) = submit(&server, &form, "ru").await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let number = answer["number"].as_str().unwrap();
+
+    // The raw rows: one per channel and slot, each recipient sealed for its own row.
+    let rows: Vec<(String, String, i64, String)> =
+        sqlx::query_as("SELECT idempotency_key, channel, slot, recipient FROM notification_outbox WHERE application_number = $1 ORDER BY channel, slot")
+            .bind(number)
+            .fetch_all(&store.db.pool)
+            .await
+            .unwrap();
+    let expected = [("email", 0, email), ("sms", 0, phones[0]), ("sms", 1, phones[1])];
+    assert_eq!(rows.iter().map(|(_, c, s, _)| (c.as_str(), *s)).collect::<Vec<_>>(), expected.iter().map(|(c, s, _)| (*c, *s)).collect::<Vec<_>>());
+    for ((key, _, _, sealed), (_, _, recipient)) in rows.iter().zip(expected) {
+        assert!(sealed.starts_with("x1:") && !sealed.contains(recipient), "{sealed:.40}");
+        assert_eq!(store.data_key.open(key, sealed).as_deref(), Ok(recipient));
+        let other = &rows.iter().find(|(k, ..)| k != key).unwrap().0;
+        assert!(store.data_key.open(other, sealed).is_err(), "bound to its row");
+    }
+    // Nowhere in the database's files in clear, the WAL included.
+    let mut raw = Vec::new();
+    for file in ["kezek.db", "kezek.db-wal"] {
+        raw.extend(std::fs::read(dir.join(file)).unwrap_or_default());
+    }
+    let raw = String::from_utf8_lossy(&raw);
+    for contact in [email, "parent.eight", phones[0], "7010000088", "7010000089"] {
+        assert!(!raw.contains(contact), "{contact} is readable in the database files");
+    }
+
+    // A sealed recipient copied onto another row does not open there: that row is
+    // dead-lettered, never sent. The other is delivered, to the number the form gave.
+    sqlx::query("UPDATE notification_outbox SET recipient = $1 WHERE idempotency_key = $2").bind(&rows[1].3).bind(&rows[2].0).execute(&store.db.pool).await.unwrap();
+    let out = dir.join("sms.jsonl");
+    let gateway = services::sms(&out, "test-key");
+    let sms = Arc::new(SmsGateway::new(&SmsConfig { url: format!("{}/messages", gateway.address).parse().unwrap(), api_key: Some("test-key".into()) }).unwrap());
+    let clock = Arc::new(SettableClock::frozen_at(at(window_day(), 11)));
+    let sender = Sender::new(store.db.clone(), clock, Transports { email: None, sms: Some(sms) }, RetryPolicy::default(), store.data_key.clone());
+    let report = sender.run_once().await.unwrap();
+    assert_eq!((report.sent, report.dead), (1, 1), "{report:?}");
+    let records = services::sms_records(&out);
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!((records[0]["to"].as_str(), records[0]["status"].as_i64()), (Some(phones[0]), Some(200)));
+    assert!(records[0]["text"].as_str().unwrap().contains(number));
+    let states: Vec<(i64, String, String)> = sqlx::query_as("SELECT slot, state, recipient FROM notification_outbox WHERE application_number = $1 AND channel = 'sms' ORDER BY slot")
+        .bind(number)
+        .fetch_all(&store.db.pool)
+        .await
+        .unwrap();
+    assert_eq!((states[0].1.as_str(), states[0].2.as_str()), ("sent", ""), "sent, and the recipient forgotten");
+    assert_eq!(states[1].1, "dead");
 }
 
 #[cfg(unix)]

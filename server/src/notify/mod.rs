@@ -13,6 +13,15 @@
 //!   `event_key` names the event (the same on a retried transaction), and the idempotency key
 //!   is SHA-256 of (event key, channel, slot): a second enqueue of the same event adds nothing.
 //!   Slot 0 is the e-mail address; slots 0 and 1 are the (at most two, Appendix 1) mobile numbers.
+//! - **No recipient in clear at rest** (issue 15). The e-mail address or phone number of a row
+//!   is sealed with the server's data key ([`crate::secrets::DataKey`], as the application's
+//!   personal data is), the row's idempotency key as associated data, and opened only by the
+//!   [`Sender`] right before it hands the message to its transport. Once sent, cancelled or
+//!   erased (retention) the recipient is emptied. The subject and body name only the
+//!   application number.
+//! - **Written with the batch.** The store buffers a transaction's rows and cancels
+//!   ([`enqueue_later`], [`cancel`]; `outbox::Pending`) and writes them in two statements just
+//!   before it commits: still the same transaction, with the same result as one statement each.
 //! - **Nothing lost across a restart.** A row is claimed with a lease (default 2 minutes) before
 //!   it is sent; if the process dies before marking it sent, the lease runs out and any sender
 //!   claims it again. So a message is sent at least once; the e-mail's `Message-ID`
@@ -53,7 +62,7 @@ pub use sender::{Delivery, RetryPolicy, SendError, SendReport, Sender, Transport
 pub use sms::SmsGateway;
 
 use crate::db::WriteTx;
-use crate::secrets::sha256_hex;
+use crate::secrets::{sha256_hex, DataKey};
 use chrono::{DateTime, NaiveDate, Utc};
 use kezek::application::Notifications;
 use kezek::i18n::Lang;
@@ -89,6 +98,8 @@ pub struct Preferences {
 pub enum EnqueueError {
     /// The "application number" reads as an IIN: refused, so no message ever carries one.
     NumberLooksLikeIin,
+    /// No random nonce to seal a recipient with.
+    Sealing,
     Database(sqlx::Error),
 }
 
@@ -96,6 +107,7 @@ impl std::fmt::Display for EnqueueError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             EnqueueError::NumberLooksLikeIin => f.write_str("notify.number: the application number reads as an IIN"),
+            EnqueueError::Sealing => f.write_str("notify.sealing: no random nonce to seal the recipient"),
             EnqueueError::Database(e) => write!(f, "{e}"),
         }
     }
@@ -115,30 +127,32 @@ pub fn idempotency_key(event_key: &str, channel: &str, slot: i64) -> String {
 }
 
 /// Writes the outbox rows for `outgoing` in the caller's transaction: one per chosen channel
-/// and recipient. Answers how many rows are new (0 when the event was enqueued before, or no
-/// channel applies). Rendering happens here, so the row holds exactly what will be sent.
-pub async fn enqueue(tx: &mut WriteTx, outgoing: &Outgoing<'_>, now: DateTime<Utc>) -> Result<usize, EnqueueError> {
+/// and recipient, the recipient sealed with `key`. Answers how many rows are new (0 when the
+/// event was enqueued before, or no channel applies), counting any rows the transaction had
+/// buffered ([`enqueue_later`]) and writes with them. Rendering happens here, so the row holds
+/// exactly what will be sent.
+pub async fn enqueue(tx: &mut WriteTx, key: &DataKey, outgoing: &Outgoing<'_>, now: DateTime<Utc>) -> Result<usize, EnqueueError> {
     let choice = preferences(tx.conn(), outgoing.application).await?;
-    enqueue_all(tx, std::slice::from_ref(outgoing), choice, now).await
-}
-
-/// [`enqueue`] for several events of one application at once, under the applicant's `choice`
-/// (read by the caller): one statement for all their rows.
-pub async fn enqueue_all(tx: &mut WriteTx, outgoing: &[Outgoing<'_>], choice: Option<Preferences>, now: DateTime<Utc>) -> Result<usize, EnqueueError> {
-    let mut rows = Vec::new();
-    for one in outgoing {
-        rows.extend(rows_of(one, choice, now)?);
-    }
-    if rows.is_empty() {
-        return Ok(0);
-    }
-    let new = outbox::insert_all(tx.conn(), &rows).await?;
+    enqueue_later(tx, key, std::slice::from_ref(outgoing), choice, now)?;
+    let new = tx.flush_outbox().await?;
     Ok(usize::try_from(new).unwrap_or(usize::MAX))
 }
 
+/// [`enqueue`] for several events of one application at once, under the applicant's `choice`
+/// (read by the caller), buffered in the transaction (`WriteTx::outbox`): written with the
+/// rest of its outbox rows in one statement before it commits.
+pub fn enqueue_later(tx: &mut WriteTx, key: &DataKey, outgoing: &[Outgoing<'_>], choice: Option<Preferences>, now: DateTime<Utc>) -> Result<(), EnqueueError> {
+    let mut rows = Vec::new();
+    for one in outgoing {
+        rows.extend(rows_of(key, one, choice, now)?);
+    }
+    tx.outbox.add(rows);
+    Ok(())
+}
+
 /// The outbox rows of `outgoing` under `choice` (the default when the applicant made none:
-/// every channel with a contact, in the application's language).
-fn rows_of(outgoing: &Outgoing<'_>, choice: Option<Preferences>, now: DateTime<Utc>) -> Result<Vec<outbox::NewRow>, EnqueueError> {
+/// every channel with a contact, in the application's language), recipients sealed with `key`.
+fn rows_of(key: &DataKey, outgoing: &Outgoing<'_>, choice: Option<Preferences>, now: DateTime<Utc>) -> Result<Vec<outbox::NewRow>, EnqueueError> {
     let number = outgoing.application.to_string();
     // Any valid IIN's birth date is before 2200.
     if Iin::parse(&number, NaiveDate::from_ymd_opt(2200, 1, 1).unwrap_or(NaiveDate::MAX)).is_ok() {
@@ -147,40 +161,45 @@ fn rows_of(outgoing: &Outgoing<'_>, choice: Option<Preferences>, now: DateTime<U
     let choice = choice.unwrap_or(Preferences { email: true, sms: true, lang: outgoing.lang });
     let rendered = render(&outgoing.message, outgoing.application, choice.lang);
     let email_body = format!("{}\n\n--\n{}\n", rendered.text, messages::email_footer(choice.lang));
-    let mut destinations: Vec<(&str, i64, String, String)> = Vec::new();
+    let mut destinations: Vec<(&str, i64, &str, String)> = Vec::new();
     if choice.email {
         if let Some(address) = &outgoing.contacts.email {
-            destinations.push(("email", 0, address.as_str().to_owned(), email_body));
+            destinations.push(("email", 0, address.as_str(), email_body));
         }
     }
     if choice.sms {
         for (slot, phone) in outgoing.contacts.phones.iter().take(2).enumerate() {
-            destinations.push(("sms", slot as i64, phone.as_str().to_owned(), rendered.text.clone()));
+            destinations.push(("sms", slot as i64, phone.as_str(), rendered.text.clone()));
         }
     }
-    Ok(destinations
+    destinations
         .into_iter()
-        .map(|(channel, slot, recipient, body)| outbox::NewRow {
-            idempotency_key: idempotency_key(outgoing.event_key, channel, slot),
-            event_key: outgoing.event_key.to_owned(),
-            channel,
-            slot,
-            application_number: number.clone(),
-            kind: outgoing.message.kind(),
-            language: choice.lang.code(),
-            recipient,
-            subject: rendered.subject.clone(),
-            body,
-            due_at: outgoing.due_at,
-            created_at: now,
+        .map(|(channel, slot, recipient, body)| {
+            let idempotency_key = idempotency_key(outgoing.event_key, channel, slot);
+            // Issue 15: bound to its row, so a sealed recipient copied onto another row does not open.
+            let recipient = key.seal(&idempotency_key, recipient).map_err(|_| EnqueueError::Sealing)?;
+            Ok(outbox::NewRow {
+                idempotency_key,
+                event_key: outgoing.event_key.to_owned(),
+                channel,
+                slot,
+                application_number: number.clone(),
+                kind: outgoing.message.kind(),
+                language: choice.lang.code(),
+                recipient,
+                subject: rendered.subject.clone(),
+                body,
+                due_at: outgoing.due_at,
+                created_at: now,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Cancels the not-yet-sent messages of `event_key` (a reminder whose deadline went away: the
-/// window was used, the referral was cancelled). Answers how many.
-pub async fn cancel(tx: &mut WriteTx, event_key: &str) -> Result<u64, sqlx::Error> {
-    outbox::cancel(tx.conn(), event_key).await
+/// window was used, the referral was cancelled), with the transaction's other outbox writes.
+pub fn cancel(tx: &mut WriteTx, event_key: &str) {
+    tx.outbox.cancel(event_key);
 }
 
 /// The applicant's channel choice for `application`, if they made one.

@@ -1,10 +1,13 @@
 //! The outbox and preference tables (migration 5). All SQL of the `notify` module is here.
 
+use crate::secrets::DataKey;
 use crate::wire::to_ms;
 use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, FromRow};
+use std::collections::HashSet;
 
-/// A row to insert.
+/// A row to insert. `recipient` is sealed ([`crate::secrets::DataKey::seal`] with the
+/// idempotency key as associated data): a pending row names no person in clear.
 pub struct NewRow {
     pub idempotency_key: String,
     pub event_key: String,
@@ -20,16 +23,94 @@ pub struct NewRow {
     pub created_at: DateTime<Utc>,
 }
 
-/// Inserts `rows`, each unless its (event, channel, slot) is there already, in one statement;
-/// answers how many were new.
-pub async fn insert_all(conn: &mut AnyConnection, rows: &[NewRow]) -> Result<u64, sqlx::Error> {
-    const COLUMNS: usize = 12;
+/// The outbox writes of a write transaction not yet sent to the database (`WriteTx::outbox`).
+/// A batch of claims issues dozens of referrals, each with its messages and cancelled
+/// reminders; written one statement per change they cost more than the referral itself, so
+/// they wait here and [`flush`] writes them with two statements before the transaction
+/// commits (`WriteTx::commit`). Same transaction, so a row still exists if and only if its
+/// event committed.
+///
+/// The result is the one the statements would have had one by one, in order: a row is
+/// buffered once per idempotency key (the first wins, as `ON CONFLICT DO NOTHING` would have
+/// it); a cancel marks the rows buffered before it and is kept for the rows already in the
+/// table; [`flush`] runs the cancels before the inserts, which is the same thing, since a
+/// cancel never reaches a row buffered after it and an insert never changes a row that exists.
+#[derive(Default)]
+pub struct Pending {
+    rows: Vec<(NewRow, State)>,
+    keys: HashSet<String>,
+    cancels: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Pending,
+    Cancelled,
+}
+
+impl Pending {
+    /// Buffers `rows`; a row whose idempotency key is buffered already is dropped.
+    pub fn add(&mut self, rows: Vec<NewRow>) {
+        for row in rows {
+            if self.keys.insert(row.idempotency_key.clone()) {
+                self.rows.push((row, State::Pending));
+            }
+        }
+    }
+
+    /// Cancels the not-yet-sent rows of `event_key`: those buffered so far, and those in the table.
+    pub fn cancel(&mut self, event_key: &str) {
+        for (row, state) in &mut self.rows {
+            if row.event_key == event_key {
+                *state = State::Cancelled;
+                row.recipient.clear();
+            }
+        }
+        if !self.cancels.iter().any(|key| key == event_key) {
+            self.cancels.push(event_key.to_owned());
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty() && self.cancels.is_empty()
+    }
+}
+
+/// Rows (or cancelled keys) per statement at most: 13 values a row stays far below both
+/// databases' limits on bound parameters (SQLite 32,766; PostgreSQL 65,535).
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// Writes what `pending` holds (and empties it): the cancels, then the rows, each unless its
+/// (event, channel, slot) is there already. Answers how many rows were new.
+pub async fn flush(conn: &mut AnyConnection, pending: &mut Pending) -> Result<u64, sqlx::Error> {
+    let Pending { rows, cancels, .. } = std::mem::take(pending);
+    for keys in cancels.chunks(ROWS_PER_STATEMENT) {
+        let list = (1..=keys.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "UPDATE notification_outbox SET state = 'cancelled', recipient = '', lease_owner = NULL, lease_until = NULL \
+             WHERE state = 'pending' AND event_key IN ({list})"
+        );
+        let mut query = sqlx::query(&sql);
+        for key in keys {
+            query = query.bind(key);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    let mut new = 0;
+    for rows in rows.chunks(ROWS_PER_STATEMENT) {
+        new += insert(conn, rows).await?;
+    }
+    Ok(new)
+}
+
+async fn insert(conn: &mut AnyConnection, rows: &[(NewRow, State)]) -> Result<u64, sqlx::Error> {
+    const COLUMNS: usize = 13;
     let values: Vec<String> = (0..rows.len())
         .map(|r| {
             let p = |c: usize| format!("${}", r * COLUMNS + c);
             format!(
-                "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'pending', 0, {}, {})",
-                p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), p(12)
+                "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, {}, {})",
+                p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), p(12), p(13)
             )
         })
         .collect();
@@ -39,7 +120,7 @@ pub async fn insert_all(conn: &mut AnyConnection, rows: &[NewRow]) -> Result<u64
         values.join(", ")
     );
     let mut query = sqlx::query(&sql);
-    for row in rows {
+    for (row, state) in rows {
         query = query
             .bind(&row.idempotency_key)
             .bind(&row.event_key)
@@ -51,22 +132,35 @@ pub async fn insert_all(conn: &mut AnyConnection, rows: &[NewRow]) -> Result<u64
             .bind(&row.recipient)
             .bind(&row.subject)
             .bind(&row.body)
+            .bind(match state {
+                State::Pending => "pending",
+                State::Cancelled => "cancelled",
+            })
             .bind(to_ms(row.due_at))
             .bind(to_ms(row.created_at));
     }
     Ok(query.execute(conn).await?.rows_affected())
 }
 
-/// Cancels the rows of `event_key` not sent yet; answers how many.
-pub async fn cancel(conn: &mut AnyConnection, event_key: &str) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE notification_outbox SET state = 'cancelled', recipient = '', lease_owner = NULL, lease_until = NULL \
-         WHERE event_key = $1 AND state = 'pending'",
-    )
-    .bind(event_key)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected())
+/// Seals the recipients that rows written before recipients were sealed still hold in clear
+/// (once, at start-up: `server::prepare`). Answers how many.
+pub async fn seal_clear_recipients(pool: &sqlx::AnyPool, key: &DataKey) -> Result<u64, sqlx::Error> {
+    let clear: Vec<(String, String)> =
+        sqlx::query_as("SELECT idempotency_key, recipient FROM notification_outbox WHERE recipient <> '' AND recipient NOT LIKE 'x1:%'")
+            .fetch_all(pool)
+            .await?;
+    let mut sealed = 0;
+    for (idempotency_key, recipient) in clear {
+        let text = key.seal(&idempotency_key, &recipient).map_err(|_| sqlx::Error::Protocol("no random nonce to seal with".into()))?;
+        sealed += sqlx::query("UPDATE notification_outbox SET recipient = $1 WHERE idempotency_key = $2 AND recipient = $3")
+            .bind(text)
+            .bind(&idempotency_key)
+            .bind(&recipient)
+            .execute(pool)
+            .await?
+            .rows_affected();
+    }
+    Ok(sealed)
 }
 
 /// A row claimed for sending.
@@ -75,6 +169,7 @@ pub struct Claimed {
     pub idempotency_key: String,
     pub channel: String,
     pub application_number: String,
+    /// Sealed: the sender opens it right before delivery.
     pub recipient: String,
     pub subject: String,
     pub body: String,
@@ -271,4 +366,47 @@ pub async fn counts(pool: &sqlx::AnyPool) -> Result<Counts, sqlx::Error> {
         }
     }
     Ok(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(event_key: &str, slot: i64) -> NewRow {
+        let at = DateTime::from_timestamp_millis(0).unwrap_or_default();
+        NewRow {
+            idempotency_key: format!("{event_key}/{slot}"),
+            event_key: event_key.to_owned(),
+            channel: "sms",
+            slot,
+            application_number: "2418211947256".to_owned(),
+            kind: "referral_issued",
+            language: "kk",
+            recipient: "x1:sealed".to_owned(),
+            subject: String::new(),
+            body: String::new(),
+            due_at: at,
+            created_at: at,
+        }
+    }
+
+    fn states(pending: &Pending) -> Vec<(&str, State)> {
+        pending.rows.iter().map(|(row, state)| (row.idempotency_key.as_str(), *state)).collect()
+    }
+
+    #[test]
+    fn buffered_writes_end_as_the_statements_one_by_one_would() {
+        let mut pending = Pending::default();
+        // A cancel reaches the rows buffered before it (and is kept for the table's rows) ...
+        pending.add(vec![row("window:1", 0), row("log:7", 0)]);
+        pending.cancel("window:1");
+        // ... never a row buffered after it; a row buffered twice is written once, the first.
+        pending.add(vec![row("referral:1", 0), row("log:7", 0)]);
+        pending.cancel("window:1");
+        assert_eq!(states(&pending), [("window:1/0", State::Cancelled), ("log:7/0", State::Pending), ("referral:1/0", State::Pending)]);
+        assert!(pending.rows[0].0.recipient.is_empty(), "a cancelled row keeps no recipient");
+        assert_eq!(pending.cancels, ["window:1"]);
+        assert!(!pending.is_empty());
+        assert!(Pending::default().is_empty());
+    }
 }

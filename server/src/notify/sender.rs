@@ -4,6 +4,7 @@
 use super::outbox;
 use crate::clock::Clock;
 use crate::db::Db;
+use crate::secrets::DataKey;
 use chrono::{DateTime, Utc};
 use std::future::Future;
 use std::pin::Pin;
@@ -117,14 +118,17 @@ pub struct Sender {
     transports: Transports,
     policy: RetryPolicy,
     owner: String,
+    /// Opens the sealed recipients (issue 15).
+    key: DataKey,
 }
 
 impl Sender {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, transports: Transports, policy: RetryPolicy) -> Sender {
+    /// A sender whose rows' recipients open with `key` (the store's data key).
+    pub fn new(db: Db, clock: Arc<dyn Clock>, transports: Transports, policy: RetryPolicy, key: DataKey) -> Sender {
         // Identifies this sender's leases; random so that a restarted process never mistakes
         // the dead one's claims for its own.
         let owner = crate::secrets::random_bytes::<8>().map(hex::encode).unwrap_or_else(|_| format!("pid-{}", std::process::id()));
-        Sender { db, clock, transports, policy, owner }
+        Sender { db, clock, transports, policy, owner, key }
     }
 
     pub fn policy(&self) -> &RetryPolicy {
@@ -200,10 +204,17 @@ impl Sender {
             _ => None,
         };
         let Some(transport) = transport else { return Err(SendError::Transient(format!("no transport for {}", row.channel))) };
+        // Opened here, right before delivery, and only in memory: the row keeps it sealed.
+        // One that does not open (another key, altered) or is gone (erased) never will.
+        let recipient = match self.key.open(&row.idempotency_key, &row.recipient) {
+            Ok(recipient) if !recipient.is_empty() => recipient,
+            Ok(_) => return Err(SendError::Permanent("no recipient (erased)".to_owned())),
+            Err(_) => return Err(SendError::Permanent("the recipient does not open with this server's data key".to_owned())),
+        };
         let delivery = Delivery {
             idempotency_key: row.idempotency_key.clone(),
             application_number: row.application_number.clone(),
-            recipient: row.recipient.clone(),
+            recipient,
             subject: row.subject.clone(),
             body: row.body.clone(),
             attempt: u32::try_from(row.attempts).unwrap_or(u32::MAX),

@@ -72,6 +72,8 @@ impl Store {
     /// Whether the application has no log entry of `event`'s kind yet on `now`'s local day.
     async fn first_today(&self, tx: &mut crate::db::WriteTx, stored: &Stored, event: &Event, now: DateTime<Utc>) -> Result<bool, ApiError> {
         let day_start = kezek::status::deadline::start_of_local_day(kezek::status::deadline::local_date(now)).map_err(|_| ApiError::Internal)?;
+        // Appends wait in the transaction until flushed (`log::append`).
+        tx.flush_log().await?;
         let (count,): (i64,) =
             sqlx::query_as("SELECT COUNT(*) FROM log_entries WHERE application_number = $1 AND kind = $2 AND created_at >= $3")
                 .bind(stored.number.to_string())

@@ -4,6 +4,12 @@
 //! reads what they need once ([`ClaimContext`]), and are acknowledged only after the single
 //! `COMMIT` returns.
 //!
+//! The batch's rows are written together as well: the claims' contacts are read with their
+//! applications (one statement), and the referral rows (`ClaimContext`), log rows (`log.rs`),
+//! outbox rows and cancelled reminders (`notify::outbox::Pending`) of every referral the batch
+//! issues wait and go out in a few statements before the commit, in the same transaction. Per
+//! referral there remain the seat's conditional `UPDATE` and the application's new status.
+//!
 //! Each claim keeps its exact semantics without a savepoint of its own: a claim is refused
 //! (409, 404, 401, the core's refusal) only before it writes anything, so a refused claim leaves
 //! the transaction as it found it, apart from deadlines it settled, which stand whatever
@@ -110,7 +116,10 @@ impl Store {
             // The log lock first, before any claim takes a row lock (see `log.rs`).
             super::log::lock(&mut tx).await?;
             let numbers: Vec<&str> = batch.iter().map(|job| job.number.as_str()).collect();
-            let mut context = ClaimContext::prefetch(tx.conn(), &numbers).await?;
+            let vacancy_ids: Vec<&str> = batch.iter().map(|job| job.vacancy_id.as_str()).collect();
+            let mut context = ClaimContext::prefetch(tx.conn(), &numbers, &vacancy_ids).await?;
+            // Their contacts too, for the messages of the referrals issued (`notices.rs`).
+            super::notices::prefetch_contacts(&mut tx, &numbers).await?;
             let mut results = Vec::with_capacity(batch.len());
             for job in batch {
                 match self.claim_in(&mut tx, &mut context, &job.number, &job.vacancy_id, job.now).await {
@@ -120,6 +129,11 @@ impl Store {
                     Ok(claimed) => results.push(Ok(claimed)),
                 }
             }
+            // The batch's referrals, log and outbox rows, in a statement or two each; here
+            // rather than in `commit`, so that a failure finds the claim that caused it like
+            // any other.
+            context.write_referrals(&mut tx).await?;
+            tx.flush().await?;
             Ok(results)
         }
         .await;

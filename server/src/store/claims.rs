@@ -232,13 +232,8 @@ impl Store {
             return Err(ApiError::Conflict("vacancy.full"));
         }
         let id = hex::encode(random_bytes::<16>().map_err(|_| ApiError::Internal)?);
-        sqlx::query("INSERT INTO referrals (id, application_number, vacancy_id, issued_at, state) VALUES ($1, $2, $3, $4, 'active')")
-            .bind(&id)
-            .bind(number)
-            .bind(vacancy_id)
-            .bind(now.timestamp_millis())
-            .execute(tx.conn())
-            .await?;
+        // Written with the batch's other referrals (`ClaimContext::write_referrals`).
+        context.issued.push((id.clone(), number.to_owned(), vacancy_id.to_owned(), now.timestamp_millis()));
         // The log names the seat only by a commitment: in a small group the seat could name the child.
         let seat = Commitment::new(&settled.salt, format!("seat:{vacancy_id}").as_bytes());
         let entry = match counts_from {
@@ -354,8 +349,8 @@ async fn referral_by_id(tx: &mut WriteTx, id: &str) -> Result<ReferralView, ApiE
     referral(tx.conn(), id).await?.ok_or(ApiError::Internal)
 }
 
-/// What a batch of claims reads once (`batch.rs`): its applications and their active
-/// referrals (fetched together), and the seats of each pool it touches, kept up to date as the
+/// What a batch of claims reads once (`batch.rs`): its applications, their active referrals
+/// and the vacancies claimed (fetched together), and the seats of each pool it touches, kept up to date as the
 /// batch's own claims take them. Valid only inside the batch's transaction, which holds the log
 /// lock, so no other writer changes these rows meanwhile.
 #[derive(Default)]
@@ -364,6 +359,11 @@ pub(crate) struct ClaimContext {
     referrals: HashMap<String, ReferralView>,
     vacancies: HashMap<String, Option<Vacancy>>,
     pools: HashMap<String, PoolSeats>,
+    /// The referrals the batch issued, not written yet: (id, application, vacancy, issued at).
+    /// Nothing in a claim's transaction reads them back from the table (a second claim of the
+    /// same application is answered from `referrals`), so they go in one statement at the end
+    /// ([`ClaimContext::write_referrals`]).
+    issued: Vec<(String, String, String, i64)>,
 }
 
 /// A pool's free seats and the priority windows still open on it ([`may_claim`]).
@@ -374,11 +374,27 @@ pub(crate) struct PoolSeats {
 }
 
 impl ClaimContext {
-    /// Reads the applications `numbers` and their active referrals in two statements.
-    pub(crate) async fn prefetch(conn: &mut AnyConnection, numbers: &[&str]) -> Result<ClaimContext, ApiError> {
+    /// Reads the applications `numbers`, their active referrals and the vacancies
+    /// `vacancy_ids` they claim, in three statements.
+    pub(crate) async fn prefetch(conn: &mut AnyConnection, numbers: &[&str], vacancy_ids: &[&str]) -> Result<ClaimContext, ApiError> {
         let mut context = ClaimContext::default();
         if numbers.is_empty() {
             return Ok(context);
+        }
+        let mut ids: Vec<&str> = vacancy_ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let list = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let vacancies_sql = format!("SELECT {} FROM {} WHERE v.id IN ({list})", rows::VACANCY_COLUMNS, rows::VACANCY_FROM);
+        let mut vacancies = sqlx::query_as::<_, rows::VacancyRow>(&vacancies_sql);
+        for id in &ids {
+            vacancies = vacancies.bind(*id);
+        }
+        // An id not found is cached as unknown, as `vacancy` would have found it.
+        context.vacancies = ids.iter().map(|id| ((*id).to_owned(), None)).collect();
+        for row in vacancies.fetch_all(&mut *conn).await? {
+            let vacancy = Vacancy::try_from(row)?;
+            context.vacancies.insert(vacancy.id.clone(), Some(vacancy));
         }
         let list = (1..=numbers.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
         let applications_sql = format!("SELECT {} FROM applications WHERE number IN ({list})", rows::APPLICATION_COLUMNS);
@@ -430,6 +446,21 @@ impl ClaimContext {
         let seats = PoolSeats { free, reserved: reserved_in(tx.conn(), pool, now).await? };
         self.pools.insert(pool.to_owned(), seats);
         Ok(seats)
+    }
+
+    /// Writes the referrals the batch issued, in one statement; before its commit.
+    pub(crate) async fn write_referrals(&mut self, tx: &mut WriteTx) -> Result<(), ApiError> {
+        let issued = std::mem::take(&mut self.issued);
+        for chunk in issued.chunks(1000) {
+            let values: Vec<String> = (0..chunk.len()).map(|r| format!("(${}, ${}, ${}, ${}, 'active')", 4 * r + 1, 4 * r + 2, 4 * r + 3, 4 * r + 4)).collect();
+            let sql = format!("INSERT INTO referrals (id, application_number, vacancy_id, issued_at, state) VALUES {}", values.join(", "));
+            let mut query = sqlx::query(&sql);
+            for (id, number, vacancy_id, issued_at) in chunk {
+                query = query.bind(id).bind(number).bind(vacancy_id).bind(*issued_at);
+            }
+            query.execute(tx.conn()).await?;
+        }
+        Ok(())
     }
 
     fn forget_seats(&mut self) {

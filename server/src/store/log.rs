@@ -6,7 +6,7 @@
 //! a rolled-back transaction or claim savepoint takes its entry with it.
 //!
 //! Dense order: a transaction locks the one-row `log_head` first ([`lock`]), appends at the
-//! size it read, counting its own appends, and writes the new size once at commit. On SQLite
+//! size it read, counting its own appends, and writes them and the new size once at commit. On SQLite
 //! `BEGIN IMMEDIATE` already makes writers take turns; on PostgreSQL the row lock on `log_head` is held to commit, so appenders take turns
 //! and commit in index order. Transactions that append call [`lock`] before touching any other
 //! row, so on PostgreSQL every appender takes its locks in the same order (log head first) and
@@ -35,6 +35,11 @@ pub async fn lock(tx: &mut WriteTx) -> Result<u64, ApiError> {
 pub(crate) const SET_SIZE: &str = "UPDATE log_head SET size = $1 WHERE id = 1";
 
 /// Appends `event` and returns its index. Call only right after the change it records.
+///
+/// The row itself waits in the transaction (`WriteTx::log_rows`) and is written with the
+/// transaction's other appends in one statement by [`flush`], at the latest just before the
+/// commit (`WriteTx::commit`): a batch of claims appends dozens of entries. So a statement that
+/// reads `log_entries` in a transaction that may have appended must [`flush`] first.
 pub async fn append(tx: &mut WriteTx, event: &Event, now: DateTime<Utc>) -> Result<u64, ApiError> {
     // An event the encoder refuses (a malformed identifier, an IIN-shaped number) must not be
     // silently skipped: the change it records is refused with it.
@@ -45,23 +50,56 @@ pub async fn append(tx: &mut WriteTx, event: &Event, now: DateTime<Utc>) -> Resu
         ApiError::Internal
     })?;
     let index = lock(tx).await?;
-    sqlx::query(
-        "INSERT INTO log_entries (log_index, entry, leaf_hash, kind, queue_key, application_number, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(i64::try_from(index).map_err(|_| ApiError::Internal)?)
-    .bind(base64::encode(&entry))
-    .bind(hex::encode(leaf_hash(&entry)))
-    .bind(event.body.name())
-    .bind(&event.queue)
-    .bind(event.body.application())
-    .bind(to_ms(now))
-    .execute(tx.conn())
-    .await?;
+    tx.log_rows.push(NewEntry {
+        index: i64::try_from(index).map_err(|_| ApiError::Internal)?,
+        entry: base64::encode(&entry),
+        leaf_hash: hex::encode(leaf_hash(&entry)),
+        kind: event.body.name(),
+        queue: event.queue.clone(),
+        application: event.body.application().map(str::to_owned),
+        created_at: to_ms(now),
+    });
     if let Some(cursor) = tx.log.as_mut() {
         cursor.next = index + 1;
     }
     Ok(index)
+}
+
+/// A log row appended by a transaction, not written yet ([`append`]).
+pub(crate) struct NewEntry {
+    index: i64,
+    entry: String,
+    leaf_hash: String,
+    kind: &'static str,
+    queue: String,
+    application: Option<String>,
+    created_at: i64,
+}
+
+/// Rows per INSERT at most (7 values each: far below either database's limit on parameters).
+const ROWS_PER_STATEMENT: usize = 1000;
+
+/// Writes the rows `append` buffered in `rows` (and empties it), in index order.
+pub(crate) async fn flush(conn: &mut sqlx::AnyConnection, rows: &mut Vec<NewEntry>) -> Result<(), sqlx::Error> {
+    let rows = std::mem::take(rows);
+    for rows in rows.chunks(ROWS_PER_STATEMENT) {
+        let values: Vec<String> = (0..rows.len())
+            .map(|r| {
+                let p = |c: usize| format!("${}", r * 7 + c);
+                format!("({}, {}, {}, {}, {}, {}, {})", p(1), p(2), p(3), p(4), p(5), p(6), p(7))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO log_entries (log_index, entry, leaf_hash, kind, queue_key, application_number, created_at) VALUES {}",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for row in rows {
+            query = query.bind(row.index).bind(&row.entry).bind(&row.leaf_hash).bind(row.kind).bind(&row.queue).bind(&row.application).bind(row.created_at);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// One stored entry: its index and bytes.

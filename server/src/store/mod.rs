@@ -72,7 +72,7 @@ mod applicant;
 mod jobs;
 mod lifecycle;
 pub mod log;
-mod notices;
+pub(crate) mod notices;
 mod operator;
 mod provider;
 pub mod queue_cache;

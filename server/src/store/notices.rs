@@ -25,11 +25,13 @@ use kezek::i18n::Lang;
 use kezek::queue::ApplicationNumber;
 use kezek::status::Status;
 use sqlx::AnyConnection;
+use std::collections::HashMap;
 
 impl From<EnqueueError> for ApiError {
     fn from(error: EnqueueError) -> ApiError {
         match error {
             EnqueueError::Database(error) => error.into(),
+            EnqueueError::Sealing => ApiError::Internal,
             EnqueueError::NumberLooksLikeIin => {
                 tracing::error!("an application number reads as an IIN; no notification written");
                 ApiError::Internal
@@ -50,30 +52,81 @@ pub(crate) fn contacts_of(personal: &str) -> Notifications {
 
 /// The contacts of application `number`.
 pub(crate) async fn contacts(conn: &mut AnyConnection, key: &DataKey, number: &str) -> Result<Notifications, ApiError> {
-    Ok(contacts_and_choice(conn, key, number).await?.0)
+    let row = read_contacts(conn, &[number]).await?.remove(number);
+    Ok(row.map(|row| row.open(key, number).0).unwrap_or_else(no_contacts))
 }
 
-/// The contacts of application `number` and the applicant's channel choice, if any, in one read.
-async fn contacts_and_choice(conn: &mut AnyConnection, key: &DataKey, number: &str) -> Result<(Notifications, Option<Preferences>), ApiError> {
-    let row: Option<(String, Option<i64>, Option<i64>, Option<String>)> = sqlx::query_as(
-        "SELECT a.personal, p.email, p.sms, p.language FROM applications a \
-         LEFT JOIN notification_preferences p ON p.application_number = a.number WHERE a.number = $1",
-    )
-    .bind(number)
-    .fetch_optional(conn)
-    .await?;
-    let Some((personal, email, sms, language)) = row else { return Ok((Notifications { phones: Vec::new(), email: None }, None)) };
-    let choice = match (email, sms, language) {
-        (Some(email), Some(sms), Some(language)) => Some(Preferences { email: email == 1, sms: sms == 1, lang: Lang::parse(&language) }),
-        _ => None,
-    };
-    // Sealed at rest (issue 15); erased after the retention period it opens empty: no contacts.
-    // One that does not open (another key) is logged and sends nothing rather than failing the change.
-    let personal = key.open(number, &personal).unwrap_or_else(|_| {
-        tracing::error!(number, "personal data does not open with this server's data key");
-        String::new()
-    });
-    Ok((contacts_of(&personal), choice))
+/// An application's contacts as stored (sealed) and the applicant's channel choice: what a
+/// change reads to address its messages, kept in the transaction when read ahead
+/// ([`prefetch_contacts`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Contacts {
+    personal: String,
+    choice: Option<Preferences>,
+}
+
+impl Contacts {
+    /// Opened with `key`. Sealed at rest (issue 15); erased after the retention period it opens
+    /// empty: no contacts. One that does not open (another key) is logged and sends nothing
+    /// rather than failing the change.
+    fn open(&self, key: &DataKey, number: &str) -> (Notifications, Option<Preferences>) {
+        let personal = key.open(number, &self.personal).unwrap_or_else(|_| {
+            tracing::error!(number, "personal data does not open with this server's data key");
+            String::new()
+        });
+        (contacts_of(&personal), self.choice)
+    }
+}
+
+fn no_contacts() -> Notifications {
+    Notifications { phones: Vec::new(), email: None }
+}
+
+/// The stored contacts and channel choices of applications `numbers`, in one statement.
+async fn read_contacts(conn: &mut AnyConnection, numbers: &[&str]) -> Result<HashMap<String, Contacts>, ApiError> {
+    if numbers.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let list = (1..=numbers.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "SELECT a.number, a.personal, p.email, p.sms, p.language FROM applications a \
+         LEFT JOIN notification_preferences p ON p.application_number = a.number WHERE a.number IN ({list})"
+    );
+    let mut query = sqlx::query_as::<_, (String, String, Option<i64>, Option<i64>, Option<String>)>(&sql);
+    for number in numbers {
+        query = query.bind(*number);
+    }
+    let mut found = HashMap::with_capacity(numbers.len());
+    for (number, personal, email, sms, language) in query.fetch_all(conn).await? {
+        let choice = match (email, sms, language) {
+            (Some(email), Some(sms), Some(language)) => Some(Preferences { email: email == 1, sms: sms == 1, lang: Lang::parse(&language) }),
+            _ => None,
+        };
+        found.insert(number, Contacts { personal, choice });
+    }
+    Ok(found)
+}
+
+/// Reads the contacts of applications `numbers` ahead into `tx`, in one statement, for the
+/// changes it is about to make (a batch of claims: `batch.rs`). Only for a transaction that
+/// does not change them itself: the copy is what its changes address.
+pub(crate) async fn prefetch_contacts(tx: &mut WriteTx, numbers: &[&str]) -> Result<(), ApiError> {
+    if !tx.notifies() {
+        return Ok(());
+    }
+    let found = read_contacts(tx.conn(), numbers).await?;
+    tx.contacts.extend(found);
+    Ok(())
+}
+
+/// The contacts of application `number` and the applicant's channel choice: read ahead into
+/// `tx`, else read now.
+async fn contacts_and_choice(tx: &mut WriteTx, key: &DataKey, number: &str) -> Result<(Notifications, Option<Preferences>), ApiError> {
+    if let Some(row) = tx.contacts.get(number) {
+        return Ok(row.open(key, number));
+    }
+    let row = read_contacts(tx.conn(), &[number]).await?.remove(number);
+    Ok(row.map(|row| row.open(key, number)).unwrap_or_else(|| (no_contacts(), None)))
 }
 
 impl Store {
@@ -106,12 +159,12 @@ impl Store {
         let stored = before;
         let plan = plan::plan(stored.number, &stored.status, cause, after, now, &d).map_err(|_| ApiError::Internal)?;
         for key in &plan.cancel {
-            notify::cancel(tx, key).await?;
+            notify::cancel(tx, key);
         }
         if plan.send.is_empty() {
             return Ok(());
         }
-        let (contacts, choice) = contacts_and_choice(tx.conn(), &self.data_key, &stored.number.to_string()).await?;
+        let (contacts, choice) = contacts_and_choice(tx, &self.data_key, &stored.number.to_string()).await?;
         let keys: Vec<(String, DateTime<Utc>)> = plan
             .send
             .iter()
@@ -126,7 +179,7 @@ impl Store {
             .zip(&keys)
             .map(|(planned, (key, due))| Outgoing { event_key: key, application: stored.number, message: planned.message, contacts: &contacts, lang: stored.lang, due_at: *due })
             .collect();
-        notify::enqueue_all(tx, &outgoing, choice, now).await?;
+        notify::enqueue_later(tx, &self.data_key, &outgoing, choice, now)?;
         Ok(())
     }
 
@@ -150,7 +203,7 @@ impl Store {
         let key = format!("{event_key}:{}", message.kind());
         let outgoing = Outgoing { event_key: &key, application: number, message, contacts, lang, due_at: now };
         // A new application has no channel choice yet: the default applies.
-        notify::enqueue_all(tx, std::slice::from_ref(&outgoing), None, now).await?;
+        notify::enqueue_later(tx, &self.data_key, std::slice::from_ref(&outgoing), None, now)?;
         Ok(())
     }
 }
