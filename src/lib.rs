@@ -8,6 +8,7 @@
 pub mod application;
 pub mod calendar;
 pub mod checklist;
+pub mod contract;
 pub mod document;
 pub mod i18n;
 pub mod iin;

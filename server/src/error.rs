@@ -8,23 +8,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kezek::i18n::{self, Lang};
 use kezek::status::StatusError;
-use serde::Serialize;
-use serde_json::json;
 use std::future::Future;
 
-/// One reason a request is refused; `code` is stable, `message` is for people.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ApiIssue {
-    pub field: String,
-    pub code: String,
-    pub message: String,
-}
-
-impl ApiIssue {
-    pub fn new(field: &str, code: &str, message: &str) -> ApiIssue {
-        ApiIssue { field: field.to_string(), code: code.to_string(), message: message.to_string() }
-    }
-}
+/// One reason a request is refused (`kezek::contract`); `code` is stable, `message` is for people.
+pub use kezek::contract::{ApiIssue, ErrorBody};
 
 tokio::task_local! {
     static LANG: Lang;
@@ -216,7 +203,7 @@ impl IntoResponse for ApiError {
             _ => None,
         };
         let status = self.status();
-        let mut response = (status, Json(json!({ "errors": self.issues() }))).into_response();
+        let mut response = (status, Json(ErrorBody { errors: self.issues() })).into_response();
         if let Some(seconds) = retry_after {
             if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);

@@ -12,7 +12,9 @@ pub(crate) fn sort<T: Ord>(items: &mut [T]) {
 }
 
 /// Sorts `items` in ascending order of `key` (not stable). The queue's sorts in the browser
-/// package use it too (`crate::queue::sort_by_key`).
+/// package use it too (`crate::queue::sort_by_key`); native builds sort the queue with the
+/// standard sort, so there only the tests call it.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn sort_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
     heapsort(items, |a, b| key(a) < key(b));
 }

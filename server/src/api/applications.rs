@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kezek::application::Draft;
 use kezek::iin::Iin;
-use serde::Deserialize;
+use kezek::contract::{Interest, MyApplications, NoFields, TokenAnswer};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -101,20 +101,8 @@ pub(super) async fn mine(State(state): State<Arc<AppState>>, session: Session, h
     for stored in state.store.applications_of(&state.store.applicant_key(&iin)).await? {
         views.push(state.store.view(&stored, now).await?);
     }
-    let body = serde_json::to_vec(&serde_json::json!({ "applications": views })).map_err(|_| ApiError::Internal)?;
+    let body = serde_json::to_vec(&MyApplications { applications: views }).map_err(|_| ApiError::Internal)?;
     Ok(with_etag(&headers, body, "application/json", NO_STORE))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct Interest {
-    /// `false`: not interested in a seat for now (rule 20.7); default `true` (rule 20.2).
-    #[serde(default = "yes")]
-    interested: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 pub(super) async fn interest(
@@ -139,12 +127,6 @@ pub(super) async fn interest(
     view_response(&headers, &state.store.view(&changed, now).await?)
 }
 
-/// An empty JSON object: writes without fields still go as `application/json`, which a form
-/// on another site cannot send.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Nothing {}
-
 pub(super) async fn withdraw(
     State(state): State<Arc<AppState>>,
     Path(number): Path<String>,
@@ -152,7 +134,7 @@ pub(super) async fn withdraw(
     headers: HeaderMap,
     JsonBytes(body): JsonBytes,
 ) -> Result<Response, ApiError> {
-    let Nothing {} = parse_body(&body)?;
+    let NoFields {} = parse_body(&body)?;
     let stored = owned(&state, &number, session.as_ref(), &headers).await?;
     let now = state.clock.now();
     let store = state.store.clone();
@@ -168,11 +150,11 @@ pub(super) async fn rotate_token(
     headers: HeaderMap,
     JsonBytes(body): JsonBytes,
 ) -> Result<Response, ApiError> {
-    let Nothing {} = parse_body(&body)?;
+    let NoFields {} = parse_body(&body)?;
     if bearer(&headers).is_ok() {
         return Err(auth_required());
     }
     let stored = owned(&state, &number, Some(&session), &headers).await?;
     let token = state.store.rotate_token(&stored).await?;
-    Ok(([(axum::http::header::CACHE_CONTROL, NO_STORE)], Json(serde_json::json!({ "number": number, "token": token }))).into_response())
+    Ok(([(axum::http::header::CACHE_CONTROL, NO_STORE)], Json(TokenAnswer { number, token })).into_response())
 }

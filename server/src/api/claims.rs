@@ -11,15 +11,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
+use kezek::contract::ClaimRequest;
 use std::sync::Arc;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ClaimRequest {
-    number: String,
-    vacancy_id: String,
-}
 
 pub(super) async fn claim(State(state): State<Arc<AppState>>, session: Option<Session>, headers: HeaderMap, JsonBytes(body): JsonBytes) -> Result<Response, ApiError> {
     let request: ClaimRequest = parse_body(&body)?;

@@ -12,35 +12,28 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use kezek::contract::{ClockMove, Time};
 use std::sync::Arc;
 
 /// The clock, whether it is the demo's, and whether citizens sign in (then the page asks for
 /// sign-in before the form: only a signed-in citizen submits).
-fn time_body(state: &AppState, now: DateTime<Utc>) -> Value {
-    json!({
-        "now": rfc3339(now),
-        "local": local_rfc3339(now),
-        "localDate": local_date(now).to_string(),
-        "demo": state.demo_clock.is_some(),
-        "signIn": state.auth.config().oidc.is_some(),
-    })
+fn time_body(state: &AppState, now: DateTime<Utc>) -> Time {
+    Time {
+        now: rfc3339(now),
+        local: local_rfc3339(now),
+        local_date: local_date(now).to_string(),
+        demo: state.demo_clock.is_some(),
+        sign_in: state.auth.config().oidc.is_some(),
+    }
 }
 
-pub(super) async fn time(State(state): State<Arc<AppState>>) -> Json<Value> {
+pub(super) async fn time(State(state): State<Arc<AppState>>) -> Json<Time> {
     Json(time_body(&state, state.clock.now()))
-}
-
-#[derive(Deserialize)]
-struct ClockMove {
-    advance: Option<String>,
-    to: Option<DateTime<Utc>>,
 }
 
 /// Demo mode only: moves the clock (within [`DEMO_RANGE`], else 422 `clock.range`), then runs
 /// the jobs so the effect is visible at once.
-pub(super) async fn demo_clock(State(state): State<Arc<AppState>>, JsonBytes(body): JsonBytes) -> Result<Json<Value>, ApiError> {
+pub(super) async fn demo_clock(State(state): State<Arc<AppState>>, JsonBytes(body): JsonBytes) -> Result<Json<Time>, ApiError> {
     let clock = state.demo_clock.clone().ok_or(ApiError::Forbidden("demo.disabled"))?;
     let request: ClockMove = parse_body(&body)?;
     let out_of_range = |field: &str| {

@@ -16,7 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use kezek::tlog::{base64, leaf_hash, Event, EventBody, Hash, Log};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
 
@@ -79,39 +79,9 @@ pub(super) struct RegisterQuery {
     from: Option<u64>,
 }
 
-/// What `verifyRegister` needs for an application's `application_accepted` event.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct RegisterAnswer {
-    checkpoint: String,
-    verifier_key: String,
-    entry: String,
-    entry_index: u64,
-    inclusion_proof: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    consistency_proof: Option<Vec<String>>,
-    snapshot: Option<SnapshotProof>,
-    /// The application's later entries within `size`, each with its inclusion proof: what
-    /// the browser replays into the status (`verifyRegister`'s `history`).
-    history: Vec<HistoryProof>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct HistoryProof {
-    entry: String,
-    entry_index: u64,
-    inclusion_proof: Vec<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SnapshotProof {
-    entry: String,
-    index: u64,
-    inclusion_proof: Vec<String>,
-    log_size: u64,
-}
+/// What `verifyRegister` needs for an application's `application_accepted` event
+/// (`kezek::contract`).
+use kezek::contract::{HistoryProof, RegisterAnswer, SnapshotProof};
 
 pub(super) async fn register(
     State(state): State<Arc<AppState>>,

@@ -20,47 +20,10 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use kezek::i18n::Lang;
-use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-/// The settings as the API writes and reads them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Settings {
-    email: bool,
-    sms: bool,
-    lang: Language,
-}
-
-/// Exactly one of the three languages (an unknown code is refused, not defaulted).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum Language {
-    Kk,
-    Ru,
-    En,
-}
-
-impl From<Language> for Lang {
-    fn from(language: Language) -> Lang {
-        match language {
-            Language::Kk => Lang::Kk,
-            Language::Ru => Lang::Ru,
-            Language::En => Lang::En,
-        }
-    }
-}
-
-impl From<Lang> for Language {
-    fn from(lang: Lang) -> Language {
-        match lang {
-            Lang::Kk => Language::Kk,
-            Lang::Ru => Language::Ru,
-            Lang::En => Language::En,
-        }
-    }
-}
+/// The settings as the API writes and reads them (`kezek::contract`).
+use kezek::contract::NotificationSettings as Settings;
 
 impl From<Preferences> for Settings {
     fn from(p: Preferences) -> Settings {

@@ -6,17 +6,9 @@
 
 use super::error::AuthError;
 use super::Session;
-use serde::Serialize;
 
-/// One role of a staff member, with its scope.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "role", rename_all = "snake_case")]
-pub enum StaffRole {
-    /// The education department of a locality (its KATO code, e.g. `750000000`).
-    EducationDepartment { locality: String },
-    /// The staff of one kindergarten (its id, a `[0-9a-z_]` token, e.g. `kg1`).
-    Kindergarten { kindergarten: String },
-}
+/// One role of a staff member, with its scope (`kezek::contract`: `GET /api/me` lists them).
+pub use kezek::contract::StaffRole;
 
 /// A signed-in person with at least one staff role (the extractor answers 401 without a session,
 /// 403 `auth.not_staff` without a role).

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::json;
+use kezek::contract::Me;
 
 /// `/auth/login`, `/auth/callback`, `/auth/logout` and `/api/me`, for any router state that
 /// holds an [`Auth`].
@@ -95,15 +95,15 @@ async fn logout(State(auth): State<Auth>, headers: HeaderMap) -> Result<Response
 async fn me(State(auth): State<Auth>, session: Session) -> Result<Response, AuthError> {
     let iin = session.iin.map(|i| i.as_digits());
     let roles = store::roles_of(auth.db(), &session.issuer, &session.subject, iin.as_deref()).await?;
-    let body = json!({
-        "iin": iin,
-        "familyName": session.family_name,
-        "givenName": session.given_name,
-        "locale": session.locale,
-        "lang": session.lang.code(),
-        "roles": roles,
-        "expiresAt": rfc3339(session.expires_at),
-    });
+    let body = Me {
+        iin,
+        family_name: session.family_name,
+        given_name: session.given_name,
+        locale: session.locale,
+        lang: session.lang.code().to_owned(),
+        roles,
+        expires_at: rfc3339(session.expires_at),
+    };
     let mut response = Json(body).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)

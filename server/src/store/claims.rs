@@ -20,27 +20,11 @@ use kezek::queue::distribution::{may_claim, GroupKind, Seat};
 use kezek::status::{deadline, Event, ExtensionReason, Status, WindowRound};
 use std::collections::HashMap;
 use kezek::tlog::{Commitment, EventBody};
-use serde::Serialize;
 use sqlx::AnyConnection;
 
-/// A referral as the API shows it. Its deadlines are the status's ([`Status::Referred`]):
-/// the page shows them with `statusView`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReferralView {
-    pub id: String,
-    pub application_number: String,
-    pub vacancy_id: String,
-    pub issued_at: String,
-    /// `active`, `cancelled`, `expired`, `admitted`, `refused` or `ended`.
-    pub state: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extended_until: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extension_reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_reason: Option<String>,
-}
+/// A referral as the API shows it (`kezek::contract`). Its deadlines are the status's
+/// ([`Status::Referred`]): the page shows them with `statusView`.
+pub use kezek::contract::{ReferralView, SeatView};
 
 impl From<ReferralRow> for ReferralView {
     fn from(r: ReferralRow) -> ReferralView {
@@ -56,20 +40,6 @@ impl From<ReferralRow> for ReferralView {
             end_reason: r.end_reason,
         }
     }
-}
-
-/// A seat an open window may take, as the tracker lists it.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SeatView {
-    pub vacancy_id: String,
-    pub kindergarten: String,
-    pub language: String,
-    pub age_group: u8,
-    pub stay_mode: &'static str,
-    pub free: u32,
-    /// Whether this window may take it now ([`may_claim`]).
-    pub claimable: bool,
 }
 
 /// The SQL condition (on `v`) for the seats of `seat`'s pool, with its values in order.
@@ -338,7 +308,7 @@ impl Store {
                 kindergarten: v.kindergarten_name,
                 language: v.language,
                 age_group: v.seat.age_group,
-                stay_mode: v.seat.stay_mode.id(),
+                stay_mode: v.seat.stay_mode.id().to_owned(),
                 free: v.free,
             })
             .collect())

@@ -2,62 +2,16 @@
 //! the core's values — the settled status, the queue number of the core's [`position`] — and
 //! derive nothing themselves.
 
-use super::claims::{latest_referral, ReferralView, SeatView};
+use super::claims::latest_referral;
 use super::rows::Stored;
 use super::Store;
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
-use kezek::queue::{ApplicationNumber, Class, Entry, Position, State};
-use kezek::status::Status;
-use serde::Serialize;
+use kezek::queue::{ApplicationNumber, Class, Entry, State};
 
-/// What the applicant's page shows for one application.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApplicationView {
-    pub number: String,
-    /// The queue (`kezek::queue::QueueKey`): the applicant's own view names it as it is, to be
-    /// told in words (`describeQueue`).
-    pub queue: String,
-    /// The queue's public form, which its snapshot and the log name it by: an alias for a
-    /// special or sanatorium queue (issue 15), the key itself for a general one.
-    pub public_queue: String,
-    pub submitted_at: String,
-    /// The core's status at the time of the answer: the page calls `statusView` on it.
-    pub status: Status,
-    /// The queue number (rule 3.8) while the application takes a place (rule 25), by the
-    /// core's one definition — the same the browser computes from the snapshot.
-    pub position: Option<PositionView>,
-    /// The latest referral, if any.
-    pub referral: Option<ReferralView>,
-    /// While access to referrals is open: the seats of the child's pool.
-    pub seats: Vec<SeatView>,
-    /// The child's seat group today (age group on 1 September, rule 28; hours of stay): which
-    /// places of the bulletin are for this application (the page's estimate counts them).
-    pub pool: PoolView,
-}
-
-#[derive(Clone, Copy, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PoolView {
-    pub age_group: u8,
-    pub stay_mode: &'static str,
-}
-
-#[derive(Clone, Copy, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PositionView {
-    pub queue_number: u64,
-    pub ahead_extraordinary: u64,
-    pub ahead_priority: u64,
-    pub ahead_general: u64,
-}
-
-impl From<Position> for PositionView {
-    fn from(p: Position) -> PositionView {
-        PositionView { queue_number: p.queue_number, ahead_extraordinary: p.ahead.extraordinary, ahead_priority: p.ahead.priority, ahead_general: p.ahead.general }
-    }
-}
+/// What the applicant's page shows (`kezek::contract`: one definition for the server and the
+/// package's client).
+pub use kezek::contract::{ApplicationView, PoolView, PositionView};
 
 /// One queue entry as stored.
 #[derive(sqlx::FromRow)]
@@ -116,7 +70,7 @@ impl Store {
         let referral = latest_referral(&mut *self.db.pool.acquire().await?, &stored.number.to_string()).await?;
         let group = stored.seat_group(kezek::status::deadline::local_date(now));
         Ok(ApplicationView {
-            pool: PoolView { age_group: group.age_group, stay_mode: group.stay_mode.id() },
+            pool: PoolView { age_group: group.age_group, stay_mode: group.stay_mode.id().to_owned() },
             number: stored.number.to_string(),
             queue: stored.queue.to_string(),
             public_queue: self.public_key(&stored.queue).await?.to_string(),

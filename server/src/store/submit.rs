@@ -24,7 +24,6 @@ use kezek::i18n::Lang;
 use kezek::iin::Iin;
 use kezek::status::Status;
 use kezek::tlog::{Commitment, Event, EventBody};
-use serde::Serialize;
 use serde_json::Value;
 
 /// Attempts at drawing an unused application number before giving up (collisions are ~1e-5).
@@ -48,20 +47,9 @@ pub struct Submitter {
     pub grounds_confirmed: bool,
 }
 
-/// The answer to a submission; a retry with the same Idempotency-Key gets the same answer.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SubmitAnswer {
-    pub number: String,
-    /// Secret, for API clients: proves the right to act on the application without a session.
-    /// Shown once (and to a retry with the same Idempotency-Key); can be rotated.
-    pub token: String,
-    pub submitted_at: String,
-    /// The queue (`kezek::queue::QueueKey`).
-    pub queue: String,
-    /// The core's status: the page shows it with `statusView`.
-    pub status: Status,
-}
+/// The answer to a submission (`kezek::contract`); a retry with the same Idempotency-Key gets
+/// the same answer.
+pub use kezek::contract::SubmitAnswer;
 
 impl Store {
     /// Validates and stores an application submitted at `now`; messages in `lang`.

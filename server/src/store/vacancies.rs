@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use kezek::queue::distribution::GroupKind;
 use kezek::status::deadline;
 use kezek::tlog::{sha256, Event, EventBody};
-use serde::Serialize;
 
 /// The `queue` field of `bulletin_published` entries: a bulletin covers every queue.
 pub const BULLETIN_LOG_QUEUE: &str = "bulletins";
@@ -30,48 +29,15 @@ pub struct VacancySeed {
     pub capacity: i64,
 }
 
-/// The bulletin as published: every seat group with its current free count.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Bulletin {
-    pub published_on: Option<String>,
-    pub vacancies: Vec<BulletinVacancy>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BulletinVacancy {
-    pub id: String,
-    pub kindergarten_id: String,
-    pub kindergarten: String,
-    pub locality_code: String,
-    pub age_group: u8,
-    pub language: String,
-    pub stay_mode: &'static str,
-    pub group_kind: &'static str,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub group_detail: String,
-    pub capacity: u32,
-    pub free: u32,
-    /// The terms of admission (rule 3.3): `general`, `early_booking` or `temporary_stay`.
-    pub admission_mode: &'static str,
-    /// When admission starts: for an early-booking seat, the day it becomes free.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub admission_starts_on: Option<String>,
-    /// The last day of a temporary stay (rule 25.4).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stay_until: Option<String>,
-    /// The bulletin that first listed the group: with `capacity`, the history of the places
-    /// published (the page's estimate of the pace, `kezek::queue::estimate`).
-    pub published_on: Option<String>,
-}
+/// The bulletin as published (`kezek::contract`): every seat group with its current free count.
+pub use kezek::contract::{Bulletin, BulletinVacancy};
 
 impl From<&Vacancy> for BulletinVacancy {
     fn from(v: &Vacancy) -> BulletinVacancy {
         let (group_kind, group_detail) = match &v.seat.kind {
-            GroupKind::General => ("general", String::new()),
-            GroupKind::Special { disorder } => ("special", disorder.as_str().to_owned()),
-            GroupKind::Sanatorium { profile } => ("sanatorium", profile.as_str().to_owned()),
+            GroupKind::General => ("general".to_owned(), String::new()),
+            GroupKind::Special { disorder } => ("special".to_owned(), disorder.as_str().to_owned()),
+            GroupKind::Sanatorium { profile } => ("sanatorium".to_owned(), profile.as_str().to_owned()),
         };
         BulletinVacancy {
             id: v.id.clone(),
@@ -80,12 +46,12 @@ impl From<&Vacancy> for BulletinVacancy {
             locality_code: v.seat.locality.to_string(),
             age_group: v.seat.age_group,
             language: v.language.clone(),
-            stay_mode: v.seat.stay_mode.id(),
+            stay_mode: v.seat.stay_mode.id().to_owned(),
             group_kind,
             group_detail,
             capacity: v.capacity,
             free: v.free,
-            admission_mode: v.terms.mode.code(),
+            admission_mode: v.terms.mode.code().to_owned(),
             admission_starts_on: (v.terms.admission_starts_on != chrono::NaiveDate::MIN).then(|| v.terms.admission_starts_on.to_string()),
             stay_until: v.terms.stay_until.map(|d| d.to_string()),
             published_on: v.published_on.map(|d| d.to_string()),
