@@ -11,8 +11,6 @@
 import init, { kazakhstanTime, loadPolicy, loadTracker, setCatalog, uiText } from "/pkg/kezek.js";
 import { api, BackendError } from "./api.js";
 import { createForm } from "./form.js";
-import { createMine } from "./mine.js";
-import { createTracker } from "./tracker.js";
 
 const LANGS = ["kk", "ru", "en"];
 const $ = (id) => document.getElementById(id);
@@ -106,6 +104,19 @@ export const page = {
 const tokens = new Map();
 let tracker, form, mine;
 
+/** The tracker and "my applications", with the package's tracker part: fetched when a view first
+ * needs them or a little after the form is usable, never before the form (issue 14: cold load). */
+let views;
+function loadViews() {
+  views ??= Promise.all([import("./tracker.js"), import("./mine.js"), loadTracker()]).then(([t, m]) => {
+    tracker = t.createTracker(page);
+    mine = m.createMine(page);
+  });
+  // A failed fetch is tried again by the next view that needs them.
+  views.catch(() => { views = undefined; });
+  return views;
+}
+
 function translate() {
   document.documentElement.lang = page.lang;
   for (const el of document.querySelectorAll("[data-t]")) el.textContent = page.t(el.dataset.t);
@@ -183,7 +194,7 @@ async function route() {
   if (number && /^\d{13}$/.test(number) && page.offline && !page.me) {
     // Opened without a network: what this browser last verified, with its date.
     page.show("track");
-    await loadTracker();
+    await loadViews();
     await tracker.openOffline(number);
     return;
   }
@@ -197,18 +208,18 @@ async function route() {
       renderAccount();
     }
     // The package's tracker part (status, queue, register) is loaded before its first use.
-    await loadTracker();
+    await loadViews();
     await tracker.open(number, { token: page.me ? null : tokens.get(number), receipt });
     return;
   }
-  tracker.close();
+  tracker?.close();
   const needsSignIn = page.signIn && !page.me;
   $("sign-in-needed").hidden = !needsSignIn;
   $("apply-layout").hidden = needsSignIn;
   page.show("apply");
   form.show(query.get("step"));
   if (page.me) {
-    await loadTracker();
+    await loadViews();
     await mine.load();
   }
 }
@@ -218,21 +229,20 @@ async function main() {
   const asked = new URLSearchParams(location.search).get("lang");
   const likely = [asked, navigator.language?.slice(0, 2)].find((l) => LANGS.includes(l)) ?? "kk";
   catalogText(likely).catch(() => {});
+  // The service's clock, the provider's times (07:00, 18:00, …: every deadline and "next" line
+  // the page shows) and the signed-in person are asked for while the package starts.
+  const clock = page.syncClock();
+  const policy = api.policy().catch(() => null);
+  const me = clock.then(() => (page.signIn ? api.me() : null)).catch(() => null);
   await init();
-  await page.syncClock();
-  // The provider's times (07:00, 18:00, …): every deadline and "next" line the page shows.
+  await clock;
   try {
-    loadPolicy(await api.policy());
+    const text = await policy;
+    if (text !== null) loadPolicy(text);
   } catch {
     // The Rules' own values stay in force.
   }
-  try {
-    page.me = page.signIn ? await api.me() : null;
-  } catch {
-    page.me = null;
-  }
-  tracker = createTracker(page);
-  mine = createMine(page);
+  page.me = await me;
   form = createForm(page, async (receipt) => {
     // With a session the token is not needed: the page never keeps it.
     if (!page.me) tokens.set(receipt.number, receipt.token);
@@ -258,10 +268,10 @@ async function main() {
   await route();
   // The page is usable: package fetched and instantiated, first validation run (bench/page_load.mjs).
   performance.mark("kezek:usable");
-  // The tracker part of the package, fetched a little after the form is usable, so that it does
-  // not compete with the form's first download (a view that needs it sooner loads it itself, and
-  // a failure is tried again then).
-  setTimeout(() => loadTracker().catch(() => {}), 1500);
+  // The tracker part of the package and the views over it, fetched a little after the form is
+  // usable, so that they do not compete with the form's first download (a view that needs them
+  // sooner loads them itself, and a failure is tried again then).
+  setTimeout(() => loadViews().catch(() => {}), 1500);
   // The page and the package for offline use (www/sw.js).
   navigator.serviceWorker?.register("/sw.js").catch(() => {});
 }
