@@ -299,12 +299,15 @@ async fn rule_25_a_withdrawn_seat_cancels_its_referral_the_application_keeps_its
         let logged = kinds(&store).await;
         assert_eq!(&logged[logged.len() - 2..], ["seat_withdrawn", "referral_cancelled"]);
         // With notice (rule 25.2): the applicant's SMS is in the outbox, in the same transaction.
-        let (notices,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM notification_outbox WHERE application_number = $1 AND kind = 'referral_cancelled'")
+        let notices: Vec<(String,)> = sqlx::query_as("SELECT body FROM notification_outbox WHERE application_number = $1 AND kind = 'referral_cancelled'")
             .bind(&seeded[0].number)
-            .fetch_one(&store.db.pool)
+            .fetch_all(&store.db.pool)
             .await
             .unwrap();
-        assert_eq!(notices, 1);
+        assert_eq!(notices.len(), 1);
+        // It says why, in the applicant's language: the kindergarten's reason (rule 25.2).
+        let quarantine = kezek::i18n::text(kezek::i18n::Lang::Kk, "option.withdrawal.quarantine").to_lowercase();
+        assert!(notices[0].0.contains(&format!("({quarantine})")), "{}", notices[0].0);
         // A retry answers the same and writes nothing; without its key, a second withdrawal is refused.
         let (status, again) = call.post_keyed("/api/staff/seats/v0/withdraw", &kg0, json!({ "reason": "quarantine" }), "w-1").await;
         assert_eq!((status, &again), (StatusCode::OK, &answer));

@@ -33,6 +33,7 @@
 
 use chrono::{DateTime, Utc};
 use kezek::i18n::Lang;
+use kezek::queue::seat::WithdrawalReason;
 use kezek::queue::ApplicationNumber;
 use kezek::status::{format_moment, AdmissionRefusal, ArchiveReason, RefusalReason, StopReason};
 
@@ -59,13 +60,24 @@ pub enum Message {
     Archived { reason: ArchiveReason },
 }
 
+/// `why`, and for a withdrawn place the reason the kindergarten gave (rule 25.2), in the words of
+/// the operator's form (`option.withdrawal.*`): "the kindergarten withdrew the place (quarantine)".
+fn with_withdrawal(why: &str, reason: ReferralCancellation, lang: Lang) -> String {
+    let ReferralCancellation::SeatWithdrawn(Some(withdrawal)) = reason else { return why.to_owned() };
+    let words = kezek::i18n::text(lang, &format!("option.withdrawal.{}", withdrawal.code()));
+    let mut chars = words.chars();
+    let lowered: String = chars.next().into_iter().flat_map(char::to_lowercase).chain(chars).collect();
+    format!("{why} ({lowered})")
+}
+
 /// Why a referral ended before it was used: the core event that ended it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReferralCancellation {
     /// The applicant cancelled it within 24 hours (rule 30): the application keeps its place.
     ByApplicant,
-    /// The kindergarten withdrew the place (rule 25): the application keeps its place.
-    SeatWithdrawn,
+    /// The kindergarten withdrew the place (rule 25), for the reason it gave (rule 25.2):
+    /// the application keeps its place.
+    SeatWithdrawn(Option<WithdrawalReason>),
     /// The kindergarten refused admission (rule 34).
     AdmissionRefused(AdmissionRefusal),
     /// The application itself ended; its own message follows.
@@ -177,7 +189,7 @@ fn english(message: &Message, n: &str) -> (String, String) {
         Message::ReferralCancelled { reason } => {
             let (why, then) = match reason {
                 ReferralCancellation::ByApplicant => ("at your request", " The application keeps its queue number."),
-                ReferralCancellation::SeatWithdrawn => ("the kindergarten withdrew the place", " The application keeps its queue number, and places are offered to it again."),
+                ReferralCancellation::SeatWithdrawn(_) => ("the kindergarten withdrew the place", " The application keeps its queue number, and places are offered to it again."),
                 ReferralCancellation::AdmissionRefused(refusal) => (
                     match refusal {
                         AdmissionRefusal::MissingDocuments => "admission refused: documents were missing",
@@ -190,6 +202,7 @@ fn english(message: &Message, n: &str) -> (String, String) {
                 ReferralCancellation::ApplicationEnded(Ending::StopListed) => ("the application was placed on the stop-list", ""),
                 ReferralCancellation::ApplicationEnded(Ending::Archived) => ("the application was moved to the archive", ""),
             };
+            let why = with_withdrawal(why, *reason, Lang::En);
             (format!("Application {n}: referral cancelled"), format!("Kezek: the referral of application {n} is cancelled. Reason: {why}.{then}"))
         }
         Message::Admitted { temporary_until: None } => (
@@ -276,7 +289,7 @@ fn russian(message: &Message, n: &str) -> (String, String) {
         Message::ReferralCancelled { reason } => {
             let (why, then) = match reason {
                 ReferralCancellation::ByApplicant => ("по вашему запросу", " Порядковый номер заявления в очереди сохраняется."),
-                ReferralCancellation::SeatWithdrawn => ("детский сад отозвал место", " Порядковый номер заявления в очереди сохраняется, места будут предлагаться снова."),
+                ReferralCancellation::SeatWithdrawn(_) => ("детский сад отозвал место", " Порядковый номер заявления в очереди сохраняется, места будут предлагаться снова."),
                 ReferralCancellation::AdmissionRefused(refusal) => (
                     match refusal {
                         AdmissionRefusal::MissingDocuments => "отказ в зачислении: не хватало документов",
@@ -289,6 +302,7 @@ fn russian(message: &Message, n: &str) -> (String, String) {
                 ReferralCancellation::ApplicationEnded(Ending::StopListed) => ("заявление помещено в стоп-лист", ""),
                 ReferralCancellation::ApplicationEnded(Ending::Archived) => ("заявление помещено в архив", ""),
             };
+            let why = with_withdrawal(why, *reason, Lang::Ru);
             (format!("Заявление {n}: направление отменено"), format!("Кезек: направление по заявлению {n} отменено. Причина: {why}.{then}"))
         }
         Message::Admitted { temporary_until: None } => (
@@ -375,7 +389,7 @@ fn kazakh(message: &Message, n: &str) -> (String, String) {
         Message::ReferralCancelled { reason } => {
             let (why, then) = match reason {
                 ReferralCancellation::ByApplicant => ("сіздің сұрауыңыз бойынша", " Өтініштің кезектегі реттік нөмірі сақталады."),
-                ReferralCancellation::SeatWithdrawn => ("балабақша орынды қайтарып алды", " Өтініштің кезектегі реттік нөмірі сақталады, орын қайта ұсынылады."),
+                ReferralCancellation::SeatWithdrawn(_) => ("балабақша орынды қайтарып алды", " Өтініштің кезектегі реттік нөмірі сақталады, орын қайта ұсынылады."),
                 ReferralCancellation::AdmissionRefused(refusal) => (
                     match refusal {
                         AdmissionRefusal::MissingDocuments => "оқуға қабылдаудан бас тарту: құжаттар жетіспеді",
@@ -388,6 +402,7 @@ fn kazakh(message: &Message, n: &str) -> (String, String) {
                 ReferralCancellation::ApplicationEnded(Ending::StopListed) => ("өтініш стоп-параққа орналастырылды", ""),
                 ReferralCancellation::ApplicationEnded(Ending::Archived) => ("өтініш мұрағатқа орналастырылды", ""),
             };
+            let why = with_withdrawal(why, *reason, Lang::Kk);
             (format!("{n} өтініші: жолдама жойылды"), format!("Кезек: {n} өтініші бойынша жолдама жойылды. Себебі: {why}.{then}"))
         }
         Message::Admitted { temporary_until: None } => (
@@ -467,11 +482,12 @@ pub fn every_message(at: DateTime<Utc>) -> Vec<Message> {
     all.extend(RefusalReason::ALL.iter().map(|r| Message::Refused { reasons: vec![*r] }));
     let mut cancellations = vec![
         ReferralCancellation::ByApplicant,
-        ReferralCancellation::SeatWithdrawn,
+        ReferralCancellation::SeatWithdrawn(None),
         ReferralCancellation::ApplicationEnded(Ending::Withdrawn),
         ReferralCancellation::ApplicationEnded(Ending::StopListed),
         ReferralCancellation::ApplicationEnded(Ending::Archived),
     ];
+    cancellations.extend(WithdrawalReason::ALL.iter().map(|r| ReferralCancellation::SeatWithdrawn(Some(*r))));
     cancellations.extend(AdmissionRefusal::ALL.iter().map(|r| ReferralCancellation::AdmissionRefused(*r)));
     all.extend(cancellations.into_iter().map(|reason| Message::ReferralCancelled { reason }));
     all.extend(StopReason::ALL.iter().map(|reason| Message::StopListed { reason: *reason }));
@@ -538,8 +554,13 @@ mod tests {
     #[test]
     fn a_cancelled_referral_says_why_and_who_keeps_the_queue_number() {
         let text = |reason| render(&Message::ReferralCancelled { reason }, number(), Lang::En).text;
-        let withdrawn = text(ReferralCancellation::SeatWithdrawn);
+        let withdrawn = text(ReferralCancellation::SeatWithdrawn(None));
         assert!(withdrawn.contains("withdrew the place") && withdrawn.contains("keeps its queue number"), "{withdrawn}");
+        // With the kindergarten's reason (rule 25.2), in the words of the operator's form.
+        let repair = text(ReferralCancellation::SeatWithdrawn(Some(WithdrawalReason::MajorRepair)));
+        assert!(repair.contains("withdrew the place (major repair)."), "{repair}");
+        let ru = render(&Message::ReferralCancelled { reason: ReferralCancellation::SeatWithdrawn(Some(WithdrawalReason::Closure)) }, number(), Lang::Ru).text;
+        assert!(ru.contains(&format!("отозвал место ({})", kezek::i18n::text(Lang::Ru, "option.withdrawal.closure").to_lowercase())), "{ru}");
         let own = text(ReferralCancellation::ByApplicant);
         assert!(own.contains("at your request"), "{own}");
         let refused = text(ReferralCancellation::AdmissionRefused(AdmissionRefusal::MedicalContraindications));

@@ -33,6 +33,7 @@
 use super::messages::{Ending, Message, ReferralCancellation};
 use chrono::{DateTime, TimeDelta, Utc};
 use kezek::calendar::CalendarError;
+use kezek::queue::seat::WithdrawalReason;
 use kezek::queue::ApplicationNumber;
 use kezek::status::{deadline, Deadlines, Event, Status};
 
@@ -43,6 +44,9 @@ pub enum Cause<'a> {
     Event(&'a Event),
     /// A deadline that ran out ([`Status::settle`]).
     Deadline,
+    /// The core's [`Event::SeatWithdrawn`], with the reason the kindergarten gave (rule 25.2:
+    /// the applicant is told why), which the core event does not carry.
+    SeatWithdrawn(WithdrawalReason),
 }
 
 /// A message to enqueue.
@@ -124,9 +128,11 @@ pub fn plan(number: ApplicationNumber, before: &Status, cause: Cause<'_>, after:
         }
     }
 
-    let event = match cause {
-        Cause::Event(event) => Some(event),
-        Cause::Deadline => None,
+    let seat_withdrawn = Event::SeatWithdrawn;
+    let (event, withdrawal) = match cause {
+        Cause::Event(event) => (Some(event), None),
+        Cause::SeatWithdrawn(reason) => (Some(&seat_withdrawn), Some(reason)),
+        Cause::Deadline => (None, None),
     };
 
     // The referral's end.
@@ -135,7 +141,7 @@ pub fn plan(number: ApplicationNumber, before: &Status, cause: Cause<'_>, after:
         match event {
             None | Some(Event::ReferralExpired) => plan.now(Message::ReferralExpired),
             Some(Event::ReferralCancelled { .. }) => plan.now(cancelled(ReferralCancellation::ByApplicant)),
-            Some(Event::SeatWithdrawn) => plan.now(cancelled(ReferralCancellation::SeatWithdrawn)),
+            Some(Event::SeatWithdrawn) => plan.now(cancelled(ReferralCancellation::SeatWithdrawn(withdrawal))),
             Some(Event::AdmissionRefused { reason }) => plan.now(cancelled(ReferralCancellation::AdmissionRefused(*reason))),
             Some(Event::Withdrawn { .. }) => plan.now(cancelled(ReferralCancellation::ApplicationEnded(Ending::Withdrawn))),
             Some(Event::StopListed { .. }) => plan.now(cancelled(ReferralCancellation::ApplicationEnded(Ending::StopListed))),
@@ -280,7 +286,7 @@ mod tests {
         let soon = "2026-11-23T05:00:00Z";
         let cases: Vec<(Event, Vec<Message>)> = vec![
             (Event::ReferralCancelled { at: utc(soon) }, vec![Message::ReferralCancelled { reason: ReferralCancellation::ByApplicant }]),
-            (Event::SeatWithdrawn, vec![Message::ReferralCancelled { reason: ReferralCancellation::SeatWithdrawn }]),
+            (Event::SeatWithdrawn, vec![Message::ReferralCancelled { reason: ReferralCancellation::SeatWithdrawn(None) }]),
             (
                 Event::AdmissionRefused { reason: AdmissionRefusal::ExpiredDocuments },
                 vec![Message::ReferralCancelled { reason: ReferralCancellation::AdmissionRefused(AdmissionRefusal::ExpiredDocuments) }],

@@ -176,6 +176,22 @@ impl Store {
         window: Option<(&Pool, WindowRound)>,
         now: DateTime<Utc>,
     ) -> Result<Stored, ApiError> {
+        self.transition_told(tx, stored, event, entry, window, Cause::Event(event), now).await
+    }
+
+    /// [`Self::transition`], telling the applicant of `cause` rather than of the bare event: a
+    /// cause carries what the core event does not (the reason a seat was withdrawn, rule 25.2).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn transition_told(
+        &self,
+        tx: &mut WriteTx,
+        stored: &Stored,
+        event: &Event,
+        entry: Option<EventBody>,
+        window: Option<(&Pool, WindowRound)>,
+        cause: Cause<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Stored, ApiError> {
         let d = self.deadlines();
         let settled = self.settle_in(tx, stored, now).await?;
         let next = match settled.status.apply(event, &d) {
@@ -189,7 +205,7 @@ impl Store {
             None => None,
         };
         let key = event_key(&settled, logged, event.name(), now);
-        self.notify_change(tx, &settled, Cause::Event(event), &next, &key, now).await?;
+        self.notify_change(tx, &settled, cause, &next, &key, now).await?;
         Ok(Stored { status: next, ..settled })
     }
 }

@@ -4,6 +4,7 @@
 //! automatic turn of early-booking seats into free ones on their day, and the withdrawn-seats
 //! bulletin published with the daily bulletin.
 
+use crate::notify::plan::Cause;
 use super::lifecycle::ReferralEnd;
 use super::rows::{self, Vacancy};
 use super::staff::{Record, StaffAct, StaffAnswer};
@@ -169,7 +170,7 @@ impl Store {
                 let Some(referral) = super::claims::active_referral(tx.conn(), &number).await? else { continue };
                 let entry = EventBody::ReferralCancelled { application: number.clone(), referral: referral.id.clone(), reason: ReferralEnd::SeatWithdrawn.reason().to_owned() };
                 // With notice (rule 25.2): the transition writes the applicant's message.
-                self.transition(tx, &settled, &Event::SeatWithdrawn, Some(entry), None, now).await?;
+                self.transition_told(tx, &settled, &Event::SeatWithdrawn, Some(entry), None, Cause::SeatWithdrawn(reason), now).await?;
                 self.end_referral(tx, &settled, ReferralEnd::SeatWithdrawn, now).await?;
                 cancelled.push(referral.id);
             }
