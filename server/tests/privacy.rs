@@ -24,6 +24,11 @@ async fn submit(server: &TestServer, body: &Value, lang: &str) -> (StatusCode, V
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// The applicant's view of `number`, read with its token.
+async fn status_view(server: &TestServer, number: &str, token: &str) -> Value {
+    client().get(format!("{}/api/applications/{number}/status", server.base)).bearer_auth(token).send().await.unwrap().json().await.unwrap()
+}
+
 async fn count(store: &kezek_server::store::Store, sql: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&store.db.pool).await.unwrap();
     n
@@ -207,15 +212,7 @@ async fn an_ended_application_loses_its_personal_data_a_year_later_and_keeps_its
         assert_eq!(erase_personal_data(store, now + year + day * 2).await.unwrap(), 0, "once");
         // The live application keeps everything; the ended one keeps its status and its log.
         assert!(personal_of(kept["number"].as_str().unwrap().to_owned()).await.0.starts_with("x1:"));
-        let view: Value = client()
-            .get(format!("{}/api/applications/{number}/status", server.base))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let view: Value = status_view(&server, number, token).await;
         assert_eq!(view["status"]["state"], "withdrawn", "{view}");
         assert_register_replays(store, now).await;
     }
@@ -235,15 +232,7 @@ async fn a_special_queue_is_published_under_an_alias_and_never_by_its_disorder()
         let store = &server.state.store;
         store.confirm_originals(&store.application(number).await.unwrap().unwrap(), at(window_day(), 11)).await.unwrap();
         // The applicant's own view names the queue as it is, and its public form beside it.
-        let view: Value = client()
-            .get(format!("{}/api/applications/{number}/status", server.base))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let view: Value = status_view(&server, number, token).await;
         let (queue, public) = (view["queue"].as_str().unwrap(), view["publicQueue"].as_str().unwrap());
         assert_eq!(queue, "750000000-2022-special-kg1-speech");
         let alias = public.strip_prefix("750000000-2022-special-kg1-q_").unwrap_or_else(|| panic!("{public}"));
