@@ -8,11 +8,12 @@
 // way back from sign-in opens the same view; the person's applications come from the server
 // by the session cookie. Only where sign-in is not set up does an application's token live in
 // page memory (it is lost on reload, as it must be: it is the only proof of the right to act).
-import init, { kazakhstanTime, loadPolicy, loadTracker, setCatalog, uiText } from "/pkg/kezek.js";
-import { api, BackendError } from "./api.js";
+import init, { Client, kazakhstanTime, loadPolicy, loadTracker, setCatalog, uiText } from "/pkg/kezek.js";
 import { createForm } from "./form.js";
 
 const LANGS = ["kk", "ru", "en"];
+/** A failure of the package's client (`BackendError` in its `.d.ts`). */
+export const isBackendError = (error) => error?.name === "BackendError" && typeof error.kind === "string";
 const $ = (id) => document.getElementById(id);
 
 export const page = {
@@ -24,6 +25,9 @@ export const page = {
   signIn: false,
   /** The signed-in person (`GET /api/me`), or null. */
   me: null,
+  /** The package's backend client (`Client`): every request the page makes. Its failures are
+   * `BackendError`s, their message already in the page's language. */
+  client: null,
   t(key, args = {}) {
     let text = uiText(key, page.lang);
     for (const [name, value] of Object.entries(args)) text = text.replaceAll(`{${name}}`, String(value));
@@ -37,16 +41,15 @@ export const page = {
   onLanguage(f) { page.listeners.add(f); },
   /** Shows a backend failure with a retry that repeats exactly the failed step. */
   fail(error, retry) {
-    if (error instanceof BackendError && error.status === 401 && page.signIn) {
+    if (isBackendError(error) && error.status === 401 && page.signIn) {
       // The session ended (unused too long, or signed out elsewhere): sign in again and come
       // back to this very view.
       location.assign(page.loginHref());
       return;
     }
-    const kind = error instanceof BackendError ? error.kind : "server";
-    // A refusal says why when the catalogs know its code (an unknown application, …).
-    const known = error instanceof BackendError && error.code && page.t(error.code) !== error.code;
-    $("notice-text").textContent = known ? page.t(error.code) : page.t(`backend.${kind}`);
+    // The client says why in the page's language (a known refusal's code, else what kind of
+    // failure); anything else is the page's own failure.
+    $("notice-text").textContent = isBackendError(error) ? error.message : page.t("backend.server");
     $("back-online").hidden = true;
     $("notice").hidden = false;
     const button = $("notice-retry");
@@ -88,14 +91,14 @@ export const page = {
   /** Re-reads the service's clock (the demo moves it). */
   async syncClock() {
     try {
-      const clock = await api.clock();
+      const clock = await page.client.clock();
       page.clockOffset = Date.parse(clock.now) - Date.now();
       page.demo = Boolean(clock.demo);
       page.signIn = Boolean(clock.signIn);
       page.offline = false;
     } catch (error) {
       page.clockOffset = 0; // no backend clock: the device's own is the best we have
-      page.offline = error instanceof BackendError && error.kind === "offline";
+      page.offline = isBackendError(error) && error.kind === "offline";
     }
   },
 };
@@ -156,6 +159,7 @@ export async function setLanguage(lang) {
     if (switch_ !== switches) return;
   }
   page.lang = lang;
+  page.client?.setLanguage(lang);
   const query = new URLSearchParams(location.search);
   if (query.get("lang") !== page.lang) {
     query.set("lang", page.lang);
@@ -176,7 +180,7 @@ function renderAccount() {
 
 async function signOut() {
   try {
-    await api.signOut();
+    await page.client.signOut();
   } catch (error) {
     page.fail(error, signOut);
     return;
@@ -231,10 +235,11 @@ async function main() {
   catalogText(likely).catch(() => {});
   // The service's clock, the provider's times (07:00, 18:00, …: every deadline and "next" line
   // the page shows) and the signed-in person are asked for while the package starts.
-  const clock = page.syncClock();
-  const policy = api.policy().catch(() => null);
-  const me = clock.then(() => (page.signIn ? api.me() : null)).catch(() => null);
   await init();
+  page.client = new Client("", likely);
+  const clock = page.syncClock();
+  const policy = page.client.policy().catch(() => null);
+  const me = clock.then(() => (page.signIn ? page.client.me() : null)).catch(() => null);
   await clock;
   try {
     const text = await policy;

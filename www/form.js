@@ -15,7 +15,7 @@
 // the person signed in, …) are shown like the form's errors, by their code from the catalogs,
 // and stay until the field they name changes.
 import { kazakhstanTime, localities, formatDate, validateApplication, validateField } from "/pkg/kezek.js";
-import { api, BackendError, newKey } from "./api.js";
+import { isBackendError } from "./app.js";
 import { renderCheck } from "./check.js";
 import { renderChecklist } from "./checklist.js";
 
@@ -93,7 +93,7 @@ export function createForm(page, onSubmitted) {
   let kindergartens = [];
   async function loadKindergartens() {
     try {
-      const bulletin = await api.bulletin();
+      const bulletin = await page.client.bulletin();
       const seen = new Set();
       kindergartens = [];
       for (const v of bulletin.vacancies ?? []) {
@@ -307,7 +307,7 @@ export function createForm(page, onSubmitted) {
     refresh();
     if (page.me && Date.now() - lastActive > 5 * 60_000) {
       lastActive = Date.now();
-      api.me().catch(() => {});
+      page.client.me().catch(() => {});
     }
   }
 
@@ -415,27 +415,29 @@ export function createForm(page, onSubmitted) {
 
   async function send(body) {
     const json = JSON.stringify(body);
-    if (!attempt || attempt.json !== json) attempt = { key: newKey(), json };
+    // The same Idempotency-Key for every retry of the same answers: a submission lost on its
+    // way back is not made twice (the client's own retries reuse it too).
+    if (!attempt || attempt.json !== json) attempt = { key: crypto.randomUUID(), json };
     const button = $("send");
     button.disabled = true;
     $("submit-status").textContent = page.t("form.sending");
     try {
-      const receipt = await api.submit(body, attempt.key);
+      const receipt = await page.client.submit(body, attempt.key);
       page.clearFailure();
       $("submit-status").textContent = "";
       await onSubmitted(receipt);
     } catch (error) {
       $("submit-status").textContent = "";
-      const issues = error instanceof BackendError ? error.body?.errors ?? [] : [];
+      const issues = isBackendError(error) ? error.errors : [];
       if (error.kind === "rejected" && issues.length > 0 && issues.every((e) => e.code === "documents.missing")) {
         // Rules 5-6: an incomplete set of documents is refused with the Appendix 3 receipt.
         showRefusal(issues);
-      } else if (error instanceof BackendError && error.kind === "rejected" && error.status !== 401 && error.body?.errors) {
+      } else if (isBackendError(error) && error.kind === "rejected" && error.status !== 401 && issues.length > 0) {
         // The backend applies the same rules, and those only it can check (the civil registry,
         // the documents on file, one application per child): show its errors exactly like ours.
         history.replaceState(null, "", page.href());
         const general = new Map(); // refusals about no one field: shown once
-        for (const e of error.body.errors) {
+        for (const e of issues) {
           const field = displayField(e.field, e.code);
           if (!field) general.set("consent", general.get("consent") ?? refusalText(e));
           else if (!refused.has(field)) refused.set(field, { code: e.code, message: e.message, value: fieldValue(field) });

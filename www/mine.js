@@ -3,7 +3,6 @@
 // number, and a link that opens its tracker (`?application=N`: it works after a reload and in
 // another browser too, once signed in).
 import { statusView } from "/pkg/kezek.js";
-import { api } from "./api.js";
 import { queueName } from "./tracker.js";
 
 const $ = (id) => document.getElementById(id);
@@ -15,8 +14,8 @@ export function createMine(page) {
 
   async function load() {
     try {
-      applications = (await api.myApplications()).applications ?? [];
-      if (applications.some((a) => !String(a.queue).endsWith("-general"))) bulletin ??= await api.bulletin().catch(() => null);
+      applications = (await page.client.myApplications()).applications ?? [];
+      if (applications.some((a) => !String(a.queue).endsWith("-general"))) bulletin ??= await page.client.bulletin().catch(() => null);
       render();
     } catch (error) {
       page.fail(error, load);

@@ -3,26 +3,25 @@
 // one the log commits to, and that the log only grew since this browser last looked. It also
 // replays the application's own verified entries through the core (`history`, `now`): the
 // status the register proves, which the tracker compares with the status the service shows.
-// The last confirmed checkpoint is kept in localStorage: it is public data, nothing personal.
+// The last confirmed checkpoint is kept by the package (`keepCheckpoint`, in localStorage): it
+// is public data, nothing personal.
 // The signatures are checked by the browser's WebCrypto (Ed25519), so the check is a promise;
 // a browser without Ed25519 rejects it with `register.unverifiable` and nothing is confirmed.
-import { verifyRegister } from "/pkg/kezek.js";
-import { api } from "./api.js";
+import { keepCheckpoint, lastCheckpoint, verifyRegister } from "/pkg/kezek.js";
 
 /** The provider's log key, pinned in the page (`<meta name="kezek-log-key">`). */
 const pinnedKey = () => document.querySelector('meta[name="kezek-log-key"]')?.content ?? "";
-const storageKey = (key) => `kezek.checkpoint:${key.split("+")[0]}`;
 
 /** Checks the register for `number` (`token` only where there is no session); `snapshot` is
  * the snapshot the page shows positions from. */
 export async function checkRegister(page, number, token, snapshot) {
   const key = pinnedKey();
-  const previous = localStorage.getItem(storageKey(key)) ?? undefined;
-  const previousSize = previous ? Number(previous.split("\n")[1]) : undefined;
+  const kept = lastCheckpoint(key);
+  const previous = kept?.checkpoint;
   // A log now smaller than the one this browser saw has no consistency proof to give (the
   // backend answers 422): the evidence without it still lets verifyRegister see the truncation.
-  const evidence = await api.register(number, token, previousSize).catch((error) => {
-    if (error.kind === "rejected" && error.status === 422) return api.register(number, token, undefined);
+  const evidence = await page.client.register(number, token, kept?.size).catch((error) => {
+    if (error.kind === "rejected" && error.status === 422) return page.client.register(number, token, undefined);
     throw error;
   });
   const result = await verifyRegister({
@@ -43,6 +42,6 @@ export async function checkRegister(page, number, token, snapshot) {
     now: page.nowIso(),
     lang: page.lang,
   });
-  if (result.verdict === "confirmed") localStorage.setItem(storageKey(key), evidence.checkpoint);
+  if (result.verdict === "confirmed") keepCheckpoint(key, evidence.checkpoint);
   return result;
 }

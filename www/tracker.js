@@ -17,8 +17,7 @@
 // a likely range of dates with its method. Without a network the tracker keeps the last
 // verified state on screen and says as of when; opened offline, it shows what this browser last
 // verified.
-import { QueueSnapshot, describeQueue, estimateAccess, formatDate, kazakhstanTime, statusView } from "/pkg/kezek.js";
-import { api, newKey } from "./api.js";
+import { QueueSnapshot, StatusTicker, describeQueue, estimateAccess, formatDate, kazakhstanTime, statusView } from "/pkg/kezek.js";
 import { checkRegister } from "./register.js";
 import { recall, remember } from "./seen.js";
 
@@ -69,7 +68,7 @@ export function createTracker(page) {
   let verifiedAt = null; // when the state on screen was last verified (local ISO)
   let offlineSighting = null; // opened without a network: what this browser last verified
   let shown = null; // the state on screen
-  let timer = null;
+  let ticker = null; // the package's StatusTicker over the status on screen (the countdowns)
   let busy = false;
   let loading = null; // the read under way
   let again = null; // a read asked for during it, to run after it
@@ -114,8 +113,8 @@ export function createTracker(page) {
   }
 
   function close() {
-    clearInterval(timer);
-    timer = null;
+    ticker?.free();
+    ticker = null;
     number = null;
     view = null;
   }
@@ -131,10 +130,10 @@ export function createTracker(page) {
     const asked = number;
     loading = (async () => {
       try {
-        const v = await api.status(number, token);
+        const v = await page.client.status(number, token);
         // The register is checked against the snapshot shown, so it is fetched after it; only
         // while the application has a queue number (else the register confirms its record).
-        const bytes = v.position ? await api.snapshot(v.publicQueue).catch(() => null) : null;
+        const bytes = v.position ? await page.client.snapshot(v.publicQueue).catch(() => null) : null;
         // A browser whose WebCrypto has no Ed25519 cannot confirm anything: it says so.
         const r = await checkRegister(page, number, token, bytes)
           .catch((error) => error?.code === "register.unverifiable" ? { verdict: "unverifiable", message: page.t("register.unverifiable") } : null);
@@ -147,7 +146,7 @@ export function createTracker(page) {
             s.free();
           }
         }
-        bulletin = await api.bulletin().catch(() => bulletin);
+        bulletin = await page.client.bulletin().catch(() => bulletin);
         if (asked !== number) return; // another view was opened meanwhile
         if (r?.verdict === "confirmed") {
           // What the register proves, kept for "how it moved" and for the page offline.
@@ -198,8 +197,9 @@ export function createTracker(page) {
     renderReferral(v);
     $("demo-originals").hidden = v.state !== "awaiting_originals";
     if (page.demo) $("demo-now").textContent = moment(page, kazakhstanTime(page.nowIso()));
-    clearInterval(timer);
-    timer = setInterval(tick, 1000);
+    // The countdowns: the package's ticker gives the view at the page's clock once a second.
+    ticker?.free();
+    ticker = new StatusTicker(view.status, page.lang, page.clockOffset, tick);
   }
 
   /** The register's verdict in plain words, and a warning when the status it proves is not the
@@ -322,12 +322,11 @@ export function createTracker(page) {
     for (const note of v.notes) list.append(el("li", "note", note));
     for (const event of v.nextEvents) list.append(el("li", "hint", event.label));
     list.hidden = list.childElementCount === 0;
-    tick();
+    // The countdown's text comes with the ticker's first view (render, just after).
   }
 
-  function tick() {
+  function tick(v) {
     if (!view) return;
-    const v = statusNow();
     if (v.state !== shown && !busy) {
       // A deadline passed on this page's clock: the service has moved on too.
       shown = v.state;
@@ -420,9 +419,8 @@ export function createTracker(page) {
 
   /** A backend refusal in the page's language: the catalog's text for its code. */
   function refusal(error) {
-    const code = error.code;
-    const text = code ? page.t(code) : "";
-    return text && text !== code ? text : error.body?.errors?.[0]?.message ?? page.t("backend.rejected");
+    // The client's message: the catalog's text for the code, else the service's own words.
+    return error.message;
   }
 
   /** Runs one write at a time: the buttons lock on the first click, so a double click sends one.
@@ -468,15 +466,16 @@ export function createTracker(page) {
   function claim(vacancyId, button) {
     button.setAttribute("aria-busy", "true");
     $("track-status").textContent = page.t("tracker.claiming");
-    const key = newKey(); // the same key for every retry of this claim
-    return act(() => api.claim(number, token, vacancyId, key), () => page.t("tracker.claimed"), { focus: () => $("referral-panel") });
+    const key = crypto.randomUUID(); // the same key for every retry of this claim
+    return act(() => page.client.claim({ number, vacancyId }, token, key), () => page.t("tracker.claimed"), { focus: () => $("referral-panel") });
   }
 
-  const cancel = () => act(() => api.cancel(number, token, view.referral.id), () => page.t("referral.cancelled"));
+  const cancel = () => act(() => page.client.cancel(view.referral.id, { number }, token), () => page.t("referral.cancelled"));
 
   async function extend() {
     const until = $("extend-until").value || undefined;
-    const error = await act(() => api.extend(number, token, view.referral.id, $("extend-reason").value, until), () => page.t("referral.extended"));
+    const request = until ? { number, reason: $("extend-reason").value, until } : { number, reason: $("extend-reason").value };
+    const error = await act(() => page.client.extend(view.referral.id, request, token), () => page.t("referral.extended"));
     const slot = $("extend-until-error");
     const field = $("extend-until-field");
     const onDate = error?.code?.startsWith("status.extension_too");
@@ -491,16 +490,16 @@ export function createTracker(page) {
     }
   }
 
-  const interest = (interested) => act(() => api.interest(number, token, interested), () => statusNow().title);
+  const interest = (interested) => act(() => page.client.interest(number, token, { interested }), () => statusNow().title);
 
-  const withdraw = () => act(() => api.withdraw(number, token), () => page.t("tracker.withdrawn"), { focus: () => $("status-title") });
+  const withdraw = () => act(() => page.client.withdraw(number, token), () => page.t("tracker.withdrawn"), { focus: () => $("status-title") });
 
   /** The notification settings, when the service has them (hidden otherwise). */
   async function loadNotifications() {
     const form = $("notify-form");
     const asked = number;
     try {
-      const choice = await api.notifications(number, token);
+      const choice = await page.client.notifications(number, token);
       if (asked !== number) return;
       $("notify-email").checked = Boolean(choice.email);
       $("notify-sms").checked = Boolean(choice.sms);
@@ -515,7 +514,7 @@ export function createTracker(page) {
     const choice = { email: $("notify-email").checked, sms: $("notify-sms").checked, lang: $("notify-lang").value };
     $("notify-save").disabled = true;
     try {
-      const saved = await api.saveNotifications(number, token, choice);
+      const saved = await page.client.saveNotifications(number, token, choice);
       $("notify-email").checked = Boolean(saved?.email ?? choice.email);
       $("notify-sms").checked = Boolean(saved?.sms ?? choice.sms);
       $("notify-status").textContent = page.t("notify.saved");
@@ -536,7 +535,7 @@ export function createTracker(page) {
 
   async function advance(how) {
     try {
-      await api.advanceClock(how === "next_window" ? { to: nextAccess() } : { advance: how });
+      await page.client.advanceClock(how === "next_window" ? { to: nextAccess() } : { advance: how });
       await page.syncClock();
       await reload();
     } catch (error) {

@@ -21,6 +21,7 @@
 //! | [`register`] | the register evidence `verifyRegister` checks |
 //! | [`reads`] | the bulletin, the clock, the signed-in person |
 //! | [`errors`] | the error body every refusal has |
+//! | [`failure`] | a call without its answer: its kind, whether the client tries again, what the person is told |
 //!
 //! Request types derive `Deserialize` for the server. The package never instantiates a derived
 //! deserializer (its size budget): the client writes requests and passes answers to
@@ -28,6 +29,7 @@
 
 pub mod applications;
 pub mod errors;
+pub mod failure;
 pub mod reads;
 pub mod referrals;
 pub mod register;

@@ -16,6 +16,8 @@
 #[cfg(feature = "form")]
 mod application;
 mod calendar;
+#[cfg(all(feature = "form", target_arch = "wasm32"))]
+mod client;
 mod describe;
 mod error;
 #[cfg(feature = "tracker")]
@@ -30,12 +32,18 @@ mod queue;
 mod status;
 #[cfg(feature = "tracker")]
 mod tlog;
+#[cfg(all(feature = "tracker", target_arch = "wasm32"))]
+mod checkpoint;
+#[cfg(all(feature = "tracker", target_arch = "wasm32"))]
+mod ticker;
 #[cfg(feature = "tracker")]
 mod webcrypto;
 
 #[cfg(feature = "form")]
 pub use application::*;
 pub use calendar::*;
+#[cfg(all(feature = "form", target_arch = "wasm32"))]
+pub use client::Client;
 pub use describe::*;
 #[cfg(feature = "tracker")]
 pub use estimate::*;
@@ -49,6 +57,10 @@ pub use queue::*;
 pub use status::*;
 #[cfg(feature = "tracker")]
 pub use tlog::*;
+#[cfg(all(feature = "tracker", target_arch = "wasm32"))]
+pub use checkpoint::{keep_checkpoint, last_checkpoint, KeptCheckpoint};
+#[cfg(all(feature = "tracker", target_arch = "wasm32"))]
+pub use ticker::StatusTicker;
 
 pub(crate) use calendar::with_calendar;
 pub(crate) use policy::with_deadlines;
