@@ -56,6 +56,8 @@ pub(super) enum Answer {
 pub(super) struct Call {
     pub method: Method,
     pub url: String,
+    /// The query's `from` (the register's consistency proof).
+    pub from: Option<String>,
     pub body: Option<String>,
     pub headers: Vec<(&'static str, String)>,
     pub answer: Answer,
@@ -165,6 +167,9 @@ impl Call {
             .cache(RequestCache::NoCache)
             .abort_signal(Some(&signal))
             .header("accept-language", self.lang.code());
+        if let Some(from) = &self.from {
+            request = request.query([("from", from)]);
+        }
         for (name, value) in &self.headers {
             request = request.header(name, value);
         }
