@@ -127,4 +127,23 @@ test("Node 20 imports the installed package and initialises it from the .wasm fi
   assert.throws(() => kezek.referralDeadline("2026-11-20T05:00:00Z"), (e) => e.code === "tracker.not_loaded");
   kezek.loadTrackerSync({ module: readFileSync(fileURLToPath(import.meta.resolve("kezek/kezek_tracker_bg.wasm"))) });
   assertAnswers(callPackage(kezek));
+
+  // The backend client, from Node (its fetch), against a stand-in backend: an answer, and a
+  // refusal as a typed error told in the client's language.
+  const seen = [];
+  const backend = createServer((req, res) => {
+    seen.push({ url: req.url, lang: req.headers["accept-language"] });
+    if (req.url === "/api/time") res.writeHead(200, { "content-type": "application/json" }).end('{"now":"2026-11-22T05:00:00Z"}');
+    else res.writeHead(404, { "content-type": "application/json" }).end('{"errors":[{"field":"","code":"no.such.code","message":"not here"}]}');
+  });
+  await new Promise((r) => backend.listen(0, "127.0.0.1", r));
+  try {
+    const client = new kezek.Client(`http://127.0.0.1:${backend.address().port}/`, "ru");
+    assert.deepEqual(await client.clock(), { now: "2026-11-22T05:00:00Z" });
+    await assert.rejects(client.status("1234567890128", null), (e) =>
+      e.name === "BackendError" && e.kind === "rejected" && e.status === 404 && e.code === "no.such.code" && e.message === "not here");
+    assert.deepEqual(seen, [{ url: "/api/time", lang: "ru" }, { url: "/api/applications/1234567890128/status", lang: "ru" }]);
+  } finally {
+    backend.close();
+  }
 });
