@@ -1,7 +1,8 @@
 // The citizen page: boots the package, owns the language, the clock and the signed-in person,
 // and switches between "my applications" with the application form, and the tracker of one
-// application. Every text comes from the package's catalogs (uiText), so a language switch
-// changes everything, validation messages included.
+// application. Every text comes from the page's own labels (labels.js: www/i18n/<lang>.json) or
+// the package's catalogs (uiText), so a language switch changes everything, validation messages
+// included.
 //
 // What the page keeps: nothing personal in storage (the public register's last checkpoint and
 // the queue numbers seen, `seen.js`), and in memory only what the current view shows. The view is in the URL (`?application=N`, `&lang=`), so a reload, a new browser or the
@@ -10,6 +11,7 @@
 // page memory (it is lost on reload, as it must be: it is the only proof of the right to act).
 import init, { Client, kazakhstanTime, loadPolicy, loadTracker, setCatalog, uiText } from "/pkg/kezek.js";
 import { createForm } from "./form.js";
+import { hasLabels, label, loadLabels } from "./labels.js";
 
 const LANGS = ["kk", "ru", "en"];
 /** A failure of the package's client (`BackendError` in its `.d.ts`). */
@@ -29,7 +31,7 @@ export const page = {
    * `BackendError`s, their message already in the page's language. */
   client: null,
   t(key, args = {}) {
-    let text = uiText(key, page.lang);
+    let text = label(key, page.lang) ?? uiText(key, page.lang);
     for (const [name, value] of Object.entries(args)) text = text.replaceAll(`{${name}}`, String(value));
     return text;
   },
@@ -146,12 +148,16 @@ let switches = 0;
 export async function setLanguage(lang) {
   lang = LANGS.includes(lang) ? lang : "kk";
   const switch_ = ++switches;
-  if (!loaded.has(lang)) {
-    // Until it arrives the texts in force stay on screen; without it the page falls back to
-    // Kazakh (then to the keys), never to a blank.
+  if (!loaded.has(lang) || !hasLabels(lang)) {
+    // The package's catalog and the page's labels, fetched side by side. Until they arrive the
+    // texts in force stay on screen; without them the page falls back to Kazakh (then to the
+    // keys), never to a blank.
+    const [catalog] = await Promise.allSettled([loaded.has(lang) ? null : catalogText(lang), loadLabels(lang)]);
     try {
-      setCatalog(lang, await catalogText(lang));
-      loaded.add(lang);
+      if (!loaded.has(lang) && catalog.status === "fulfilled") {
+        setCatalog(lang, catalog.value);
+        loaded.add(lang);
+      }
     } catch {
       // Shown in the language that is there.
     }
@@ -229,12 +235,14 @@ async function route() {
 }
 
 async function main() {
-  // The likely language's catalog (the URL's, else the browser's) is fetched while the module loads.
+  // The likely language's catalog and the page's labels (the URL's language, else the browser's)
+  // are fetched while the package starts, side by side.
   const asked = new URLSearchParams(location.search).get("lang");
   const likely = [asked, navigator.language?.slice(0, 2)].find((l) => LANGS.includes(l)) ?? "kk";
   catalogText(likely).catch(() => {});
+  loadLabels(likely).catch(() => {});
   // The service's clock, the provider's times (07:00, 18:00, …: every deadline and "next" line
-  // the page shows) and the signed-in person are asked for while the package starts.
+  // the page shows) and the signed-in person, asked for by the package's client once it starts.
   await init();
   page.client = new Client("", likely);
   const clock = page.syncClock();

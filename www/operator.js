@@ -3,11 +3,13 @@
 // department (originals, an application's category and the stop-list, the monthly check, the
 // queues) — over the staff API (/api/staff/…). Every text comes from the core's catalogs: the
 // staff's own from the backend (GET /api/texts/staff: the citizen's package does not carry
-// them), the rest from the package (uiText). Every deadline and countdown comes from the
+// them), the pages' own labels (labels.js: www/i18n/<lang>.json), the rest from the package
+// (uiText). Every deadline and countdown comes from the
 // package's statusView on the backend's status,
 // every time from formatMoment: the page derives nothing. Writes carry an Idempotency-Key that a
 // retry after a lost answer reuses, so nothing happens twice.
 import init, { formatMoment, loadPolicy, loadTracker, setCatalog, statusView, uiText } from "/pkg/kezek.js";
+import { hasLabels, label, loadLabels } from "./labels.js";
 
 const LANGS = ["kk", "ru", "en"];
 const TIMEOUT_MS = 15_000;
@@ -26,7 +28,7 @@ const state = {
 };
 
 function t(key, args = {}) {
-  let text = state.texts[state.lang]?.[key] ?? uiText(key, state.lang);
+  let text = state.texts[state.lang]?.[key] ?? label(key, state.lang) ?? uiText(key, state.lang);
   for (const [name, value] of Object.entries(args)) text = text.replaceAll(`{${name}}`, String(value));
   return text;
 }
@@ -114,23 +116,28 @@ function translate() {
   if (state.role && state.data.history) render();
 }
 
-/** The package's catalog of each language (i18n/<lang>.json), fetched when first shown. */
+/** The package's catalog of each language (i18n/<lang>.json) and the pages' labels, fetched
+ * side by side when the language is first shown. */
 const catalogs = new Set();
 let switches = 0;
 
 async function setLanguage(lang) {
   lang = LANGS.includes(lang) ? lang : "kk";
   const switch_ = ++switches;
-  if (!catalogs.has(lang)) {
+  if (!catalogs.has(lang) || !hasLabels(lang)) {
+    const labels = loadLabels(lang).catch(() => {});
     try {
-      const r = await fetch(`/pkg/i18n/${lang}.json`);
-      if (r.ok) {
-        setCatalog(lang, await r.text());
-        catalogs.add(lang);
+      if (!catalogs.has(lang)) {
+        const r = await fetch(`/pkg/i18n/${lang}.json`);
+        if (r.ok) {
+          setCatalog(lang, await r.text());
+          catalogs.add(lang);
+        }
       }
     } catch {
       // Shown with the texts that are there (Kazakh, else the keys).
     }
+    await labels;
     if (switch_ !== switches) return;
   }
   state.lang = lang;

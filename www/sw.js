@@ -8,9 +8,12 @@ const CACHE = "kezek-page-v1";
 /** Everything the page needs to start, cached at install (a missing file is skipped, so a
  * package that splits into other files still installs; those are cached when first fetched). */
 const SHELL = ["/", "/style.css", "/favicon.svg", "/app.js", "/form.js", "/check.js", "/checklist.js", "/mine.js",
-  "/tracker.js", "/register.js", "/seen.js", "/accessibility.html", "/accessibility.js", "/pkg/kezek.js", "/pkg/kezek_bg.wasm",
-  // The package's tracker part and its texts (loaded at run time: the form offline needs its language's).
-  "/pkg/kezek_tracker_bg.wasm", "/pkg/i18n/kk.json", "/pkg/i18n/ru.json", "/pkg/i18n/en.json"];
+  "/tracker.js", "/register.js", "/seen.js", "/labels.js", "/accessibility.html", "/accessibility.js", "/pkg/kezek.js",
+  "/pkg/kezek_bg.wasm",
+  // The package's tracker part, its texts and the page's own labels (loaded at run time: the form
+  // offline needs its language's).
+  "/pkg/kezek_tracker_bg.wasm", "/pkg/i18n/kk.json", "/pkg/i18n/ru.json", "/pkg/i18n/en.json",
+  "/i18n/kk.json", "/i18n/ru.json", "/i18n/en.json"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => Promise.all(SHELL.map((url) => cache.add(url).catch(() => {})))));

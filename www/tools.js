@@ -1,16 +1,19 @@
 // The foundation page: what an IIN says, and working-day arithmetic, over the kezek package.
 import init, { validateIin, addWorkingDays, formatDate, isWorkingDay, kazakhstanTime, setCatalog, uiText } from "/pkg/kezek.js";
+import { label, loadLabels } from "./labels.js";
 
 const $ = (id) => document.getElementById(id);
 let lang = "kk";
+/** The page's own label (www/i18n), else the package's text. */
+const text = (key) => label(key, lang) ?? uiText(key, lang);
 
 /** Today's date in Kazakhstan (the page's clock is the only clock; the package never reads it). */
 const kazakhstanToday = () => kazakhstanTime(new Date().toISOString()).slice(0, 10);
 
 function translatePage() {
   document.documentElement.lang = lang;
-  for (const el of document.querySelectorAll("[data-t]")) el.textContent = uiText(el.dataset.t, lang);
-  document.title = uiText("page.title", lang);
+  for (const el of document.querySelectorAll("[data-t]")) el.textContent = text(el.dataset.t);
+  document.title = text("page.title");
   for (const b of document.querySelectorAll("[data-lang]")) b.setAttribute("aria-pressed", String(b.dataset.lang === lang));
 }
 
@@ -24,8 +27,8 @@ function checkIin() {
   if (!value.trim()) return show($("iin-result"), "", "");
   const r = validateIin(value, kazakhstanToday(), lang);
   if (r.ok) {
-    const sex = uiText(`page.sex.${r.sex}`, lang);
-    show($("iin-result"), uiText("page.iin.ok", lang).replace("{birthDate}", formatDate(r.birthDate)).replace("{sex}", sex), "ok");
+    const sex = text(`page.sex.${r.sex}`);
+    show($("iin-result"), text("page.iin.ok").replace("{birthDate}", formatDate(r.birthDate)).replace("{sex}", sex), "ok");
   } else {
     show($("iin-result"), r.message, "error");
   }
@@ -37,17 +40,19 @@ function countDays() {
   if (!from) return show($("days-result"), "", "");
   try {
     const to = addWorkingDays(from, n);
-    const fromKind = uiText(isWorkingDay(from) ? "page.days.working" : "page.days.off", lang);
-    show($("days-result"), uiText("page.days.result", lang).replace("{to}", formatDate(to)).replace("{fromKind}", fromKind), "ok");
+    const fromKind = text(isWorkingDay(from) ? "page.days.working" : "page.days.off");
+    show($("days-result"), text("page.days.result").replace("{to}", formatDate(to)).replace("{fromKind}", fromKind), "ok");
   } catch (e) {
-    show($("days-result"), uiText(e.code ?? "date.format", lang), "error");
+    show($("days-result"), text(e.code ?? "date.format"), "error");
   }
 }
 
-/** Each language's catalog (the package's i18n/<lang>.json) is fetched when first shown. */
+/** Each language's catalog (the package's i18n/<lang>.json) and the page's labels are fetched
+ * side by side when the language is first shown. */
 const loaded = new Set();
 
 async function setLang(next) {
+  const labels = loadLabels(next).catch(() => {});
   if (!loaded.has(next)) {
     try {
       const r = await fetch(`/pkg/i18n/${next}.json`);
@@ -59,6 +64,7 @@ async function setLang(next) {
       // Shown with the texts that are there (Kazakh, else the keys).
     }
   }
+  await labels;
   lang = next;
   translatePage();
   checkIin();

@@ -15,6 +15,13 @@
 //! JavaScript), the others only when a person switches language. A loaded catalog replaces the
 //! built-in one.
 //!
+//! The reference pages' own labels (the form's headings and hints, the tracker's buttons, the
+//! foundation page: texts no function of the crate returns) are not here but with the pages,
+//! `www/i18n/<lang>.json` (objects of texts by key, which the pages look in before `uiText`): the
+//! package an egov team embeds does not carry another page's words (issue 14). The tests below
+//! hold them to the same rules (every language, no key in both places, the glossary) and check
+//! that every key the pages name has a text and that no Rust code names a page's label.
+//!
 //! The service provider's texts (the operator page, the staff API's refusals) are a second
 //! catalog per language, `STAFF`, compiled into native builds with the catalogs only: the citizen's package stays
 //! small, and the backend serves them to the operator page ([`staff_texts`],
@@ -358,24 +365,54 @@ pub fn catalog_json(lang: Lang) -> String {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+    use std::sync::OnceLock;
+
+    /// The pages' own labels (`www/i18n/<lang>.json`, an object of texts by key): the texts only
+    /// the pages show, which the package does not carry (issue 14). The tests below hold them to
+    /// the catalogs' rules: every language, no key twice (nor in a catalog too), the glossary.
+    fn page_labels(lang: Lang) -> &'static [(&'static str, &'static str)] {
+        static LABELS: [OnceLock<Vec<(&'static str, &'static str)>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        let file = match lang {
+            Lang::Kk => include_str!("../../www/i18n/kk.json"),
+            Lang::Ru => include_str!("../../www/i18n/ru.json"),
+            Lang::En => include_str!("../../www/i18n/en.json"),
+        };
+        LABELS[lang.slot()].get_or_init(|| match file.trim_start().starts_with('{') {
+            // The catalog reader keeps a key given twice twice, so that the test below sees it.
+            true => read_catalog(file).unwrap_or_else(|_| panic!("www/i18n/{}.json is not an object of texts", lang.code())),
+            false => panic!("www/i18n/{}.json is not an object of texts by key", lang.code()),
+        })
+    }
+
+    /// Every text of `lang`: both catalogs, then the pages' labels.
+    fn every_text(lang: Lang) -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+        lang.catalogs().chain(page_labels(lang))
+    }
+
+    /// The text of `key` in `lang` from the catalogs or the pages' labels (as a page finds it).
+    fn any_text(lang: Lang, key: &str) -> Option<&'static str> {
+        lookup(lang, key).or_else(|| page_labels(lang).iter().find(|(k, _)| *k == key).map(|(_, t)| *t))
+    }
 
     #[test]
     fn every_key_has_every_language() {
-        let keys: BTreeSet<&str> = all_keys().collect();
+        let keys: BTreeSet<&str> = all_keys().chain(Lang::ALL.into_iter().flat_map(|l| page_labels(l).iter().map(|(k, _)| *k))).collect();
         let missing: Vec<String> = keys
             .iter()
-            .flat_map(|k| Lang::ALL.into_iter().filter(|l| !has(*l, k)).map(move |l| format!("{k} [{}]", l.code())))
+            .flat_map(|k| Lang::ALL.into_iter().filter(|l| any_text(*l, k).is_none()).map(move |l| format!("{k} [{}]", l.code())))
             .collect();
         assert!(missing.is_empty(), "missing translations: {missing:?}");
+        assert!(page_labels(Lang::Kk).len() > 100, "the pages' labels are read");
     }
 
     #[test]
     fn no_key_is_listed_twice_or_empty() {
         for lang in Lang::ALL {
             let mut seen = BTreeSet::new();
-            // Across both catalogs: a key is in one of them only.
-            for (key, text) in lang.catalogs() {
-                assert!(seen.insert(*key), "{key} twice in {}", lang.code());
+            // Across both catalogs and the pages' labels: a key is in one of them only, so that
+            // the package and the page never disagree on a text.
+            for (key, text) in every_text(lang) {
+                assert!(seen.insert(*key), "{key} twice in {} (catalogs and www/i18n/{0}.json)", lang.code());
                 assert!(!text.trim().is_empty(), "{key} empty in {}", lang.code());
             }
         }
@@ -386,13 +423,13 @@ mod tests {
         // Real Kazakh uses its own letters; a catalog without any of them is transliterated Russian.
         let kazakh_letters = ['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'і'];
         // The staff catalog is in native builds only (`staff_catalog`): empty, and skipped, in WebAssembly.
-        for catalog in [kk::CATALOG, Lang::Kk.staff_catalog()].into_iter().filter(|c| !c.is_empty()) {
+        for catalog in [kk::CATALOG, Lang::Kk.staff_catalog(), page_labels(Lang::Kk)].into_iter().filter(|c| !c.is_empty()) {
             let with_kazakh = catalog.iter().filter(|(_, t)| t.to_lowercase().chars().any(|c| kazakh_letters.contains(&c))).count();
             assert!(with_kazakh * 2 > catalog.len(), "{with_kazakh} of {} Kazakh texts use Kazakh letters", catalog.len());
         }
         // Latin letters only inside names that are written that way in Kazakh too.
         const LATIN_ALLOWED: [&str; 5] = ["SMS", "e-mail", "egov.kz", "WhatsApp", "2026-11-23T07:00:00+05:00"];
-        for (key, text) in Lang::Kk.catalogs() {
+        for (key, text) in every_text(Lang::Kk) {
             let rest = LATIN_ALLOWED.iter().fold(without_placeholders(text), |t, word| t.replace(word, ""));
             assert!(!rest.chars().any(|c| c.is_ascii_alphabetic()), "{key}: Latin letters in Kazakh text");
         }
@@ -444,6 +481,9 @@ mod tests {
         assert_eq!(staff(Lang::Ru), staff(Lang::Kk));
         assert_eq!(staff(Lang::En), staff(Lang::Kk));
         assert!(staff(Lang::Kk).len() > 100, "the staff catalog is read");
+        let labels = |l: Lang| page_labels(l).iter().map(|(k, _)| *k).collect::<Vec<_>>();
+        assert_eq!(labels(Lang::Ru), labels(Lang::Kk), "www/i18n/ru.json against kk.json");
+        assert_eq!(labels(Lang::En), labels(Lang::Kk), "www/i18n/en.json against kk.json");
     }
 
     /// The glossary (`docs/glossary.md`), whose two check tables this test reads.
@@ -503,7 +543,7 @@ mod tests {
             let [lang, never, instead, ..] = row.as_slice() else { panic!("short row {row:?}") };
             let lang = lang_of(lang);
             for (_, pattern) in terms(never) {
-                for (key, text) in lang.catalogs() {
+                for (key, text) in every_text(lang) {
                     if occurs_at_word_start(&placeholders_emptied(text), &pattern) {
                         broken.push(format!("{key} [{}] says «{pattern}»: write «{instead}» — {text}", lang.code()));
                     }
@@ -516,8 +556,8 @@ mod tests {
             let [keys, kk, ru, en] = row.as_slice() else { panic!("row {row:?} needs keys, kk, ru, en") };
             for key in keys.split(',').map(str::trim) {
                 for (lang, cell) in [(Lang::Kk, kk), (Lang::Ru, ru), (Lang::En, en)] {
-                    assert!(has(lang, key), "the glossary names {key}, which is not in the catalogs");
-                    let text = text(lang, key).to_lowercase();
+                    let text = any_text(lang, key).unwrap_or_else(|| panic!("the glossary names {key}, which is not in the catalogs"));
+                    let text = text.to_lowercase();
                     for (negated, term) in terms(cell) {
                         if text.contains(&term) == negated {
                             let verb = if negated { "must not say" } else { "must say" };
@@ -621,14 +661,130 @@ mod tests {
         }
         assert_eq!(format(Lang::En, "{a} {b} {a}", &[("a", "1")]), "1 {b} 1");
         assert_eq!(format(Lang::En, "{ {a}} {", &[("a", "ә")]), "{ ә} {");
-        let keys_with_placeholders: Vec<&str> = all_keys().filter(|k| text(Lang::En, k).contains('{')).collect();
+        let labels = page_labels(Lang::En).iter().map(|(k, _)| *k);
+        let keys_with_placeholders: Vec<&str> = all_keys().chain(labels).filter(|k| any_text(Lang::En, k).is_some_and(|t| t.contains('{'))).collect();
         for key in keys_with_placeholders {
             // The same placeholders in every language.
             let names = |l: Lang| -> BTreeSet<String> {
-                text(l, key).split('{').skip(1).filter_map(|s| s.split('}').next()).map(str::to_owned).collect()
+                any_text(l, key).unwrap_or_default().split('{').skip(1).filter_map(|s| s.split('}').next()).map(str::to_owned).collect()
             };
             assert_eq!(names(Lang::Kk), names(Lang::En), "{key}");
             assert_eq!(names(Lang::Ru), names(Lang::En), "{key}");
         }
+    }
+
+    /// The files of `dir` (relative to the crate) whose names end in one of `extensions`, with
+    /// their text, walking subfolders when `deep`.
+    fn sources(dir: &str, extensions: &[&str], deep: bool) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+                let path = entry.expect("a directory entry").path();
+                if path.is_dir() {
+                    if deep {
+                        dirs.push(path);
+                    }
+                } else if extensions.iter().any(|ext| path.extension().is_some_and(|e| e == *ext)) {
+                    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                    out.push((path.display().to_string(), text));
+                }
+            }
+        }
+        out
+    }
+
+    fn is_key(text: &str) -> bool {
+        let mut parts = text.split('.');
+        let first = parts.next().unwrap_or_default();
+        !first.is_empty()
+            && first.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            && text.contains('.')
+            && parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+    }
+
+    /// The keys a page names (`data-t="…"`, `t("…")`, `uiText("…")`, `` t(`…`) ``) in `source`,
+    /// and the prefixes of those it builds (`` t(`option.category.${c}`) `` gives `option.category.`).
+    fn page_keys(source: &str) -> (Vec<String>, Vec<String>) {
+        let (mut keys, mut prefixes) = (Vec::new(), Vec::new());
+        let mut take = |value: &str| match value.split_once("${") {
+            Some((prefix, _)) if is_key(&format!("{prefix}x")) => prefixes.push(prefix.to_owned()),
+            Some(_) => {}
+            None if is_key(value) => keys.push(value.to_owned()),
+            None => {}
+        };
+        for (at, _) in source.match_indices("data-t=\"") {
+            let rest = &source[at + 8..];
+            take(&rest[..rest.find('"').unwrap_or(0)]);
+        }
+        for (at, _) in source.match_indices('(') {
+            let name_start = source[..at].rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
+            let rest = &source[at + 1..];
+            let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '`')) else { continue };
+            if matches!(&source[name_start..at], "t" | "uiText" | "label") {
+                take(&rest[1..rest[1..].find(quote).map_or(0, |i| i + 1)]);
+            }
+        }
+        (keys, prefixes)
+    }
+
+    #[test]
+    fn the_page_key_reader_finds_keys_and_prefixes() {
+        let (keys, prefixes) = page_keys(
+            "<p data-t=\"a.title\"></p> page.t(\"a.lead\", {}); uiText('x'); t(`option.category.${c}`); \
+             createElement(\"div\"); get(\"a.b\"); t(`/api/${x}`); row.innerHTML = `<label data-t=\"option.${name}.${v}\">`; t(\"not a key\")",
+        );
+        assert_eq!(keys, ["a.title", "a.lead"]);
+        assert_eq!(prefixes, ["option.", "option.category."]);
+    }
+
+    #[test]
+    fn every_key_the_pages_name_has_a_text() {
+        // The package's keys, the service provider's (the operator page has them from the
+        // backend) and the pages' own labels.
+        let known: BTreeSet<&str> =
+            keys().chain(staff_texts(Lang::Kk).iter().map(|(k, _)| *k)).chain(page_labels(Lang::Kk).iter().map(|(k, _)| *k)).collect();
+        let mut unknown = Vec::new();
+        let mut named = 0;
+        for (path, source) in sources("www", &["js", "html"], false) {
+            let (keys, prefixes) = page_keys(&source);
+            named += keys.len();
+            unknown.extend(keys.into_iter().filter(|k| !known.contains(k.as_str())).map(|k| format!("{path}: {k}")));
+            for prefix in prefixes {
+                if !known.iter().any(|k| k.starts_with(&prefix)) {
+                    unknown.push(format!("{path}: no key starts with {prefix}"));
+                }
+            }
+        }
+        assert!(named > 200, "the pages' keys were read: {named}");
+        assert!(unknown.is_empty(), "keys the pages name without a text:\n{}", unknown.join("\n"));
+    }
+
+    #[test]
+    fn the_rust_code_uses_no_page_label() {
+        // A text the core or the backend shows must be in the catalogs: the pages' labels are not
+        // in the package, so a key of theirs in Rust would reach a person as the key itself.
+        let labels: BTreeSet<&str> = page_labels(Lang::Kk).iter().map(|(k, _)| *k).collect();
+        let mut code = sources("src", &["rs"], true);
+        code.extend(sources("server/src", &["rs"], true));
+        let mut used = Vec::new();
+        for (path, source) in &code {
+            for label in &labels {
+                if source.contains(&format!("\"{label}\"")) {
+                    used.push(format!("{path}: {label}"));
+                }
+            }
+            // Keys the code builds (`format!("status.title.{state}")`): no label may share the prefix.
+            for (at, _) in source.match_indices("format!(\"") {
+                let rest = &source[at + 9..];
+                let Some(brace) = rest.find(['{', '"']).filter(|&i| rest.as_bytes()[i] == b'{') else { continue };
+                let prefix = &rest[..brace];
+                if is_key(&format!("{prefix}x")) && prefix.ends_with('.') {
+                    used.extend(labels.iter().filter(|l| l.starts_with(prefix)).map(|l| format!("{path}: {prefix}… ({l})")));
+                }
+            }
+        }
+        assert!(code.len() > 50, "the Rust sources were read");
+        assert!(used.is_empty(), "pages' labels (www/i18n) that the Rust code shows; move them to the catalogs:\n{}", used.join("\n"));
     }
 }

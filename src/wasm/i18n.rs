@@ -1,5 +1,6 @@
-//! The texts: `uiText` (the page's labels come from the same catalogs as the package's
-//! messages) and `setCatalog`, which loads a language's catalog into this module.
+//! The texts: `uiText` (any text of the catalogs: the package's messages, the options and
+//! labels they name; the reference page's own labels are the page's, `www/i18n/`) and
+//! `setCatalog`, which loads a language's catalog into this module.
 
 use super::{js_error, string_arg};
 use crate::i18n::{self, Lang};

@@ -69,10 +69,12 @@ async function operator(account, lang, viewport) {
 
 const text = (page, selector) => page.textContent(selector).then((t) => t.trim());
 
-/** The catalogs' text for `key` in `lang`: the staff's from the backend, the rest from the package. */
+/** The catalogs' text for `key` in `lang`: the staff's from the backend, the pages' own labels
+ * (www/i18n), the rest from the package. */
 const catalog = (page, key, lang) => page.evaluate(async ([k, l]) => {
   const staff = await (await fetch("/api/texts/staff")).json();
-  return staff[l][k] ?? (await import("/pkg/kezek.js")).uiText(k, l);
+  const labels = await (await fetch(`/i18n/${l}.json`)).json();
+  return staff[l][k] ?? labels[k] ?? (await import("/pkg/kezek.js")).uiText(k, l);
 }, [key, lang]);
 
 const LANGS = ["kk", "ru", "en"];
