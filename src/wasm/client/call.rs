@@ -11,12 +11,11 @@
 
 use crate::contract::failure::{failure_message, FailureKind, Retry, TIMEOUT_MS};
 use crate::i18n::Lang;
-use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
 use js_sys::{Array, Error, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
-use web_sys::{AbortController, AbortSignal, RequestCache, RequestCredentials};
+use web_sys::{AbortController, AbortSignal, Headers, RequestCache, RequestCredentials, RequestInit};
 
 #[wasm_bindgen]
 extern "C" {
@@ -54,10 +53,8 @@ pub(super) enum Answer {
 
 /// A request, ready to be sent as many times as [`Retry`] allows.
 pub(super) struct Call {
-    pub method: Method,
+    pub post: bool,
     pub url: String,
-    /// The query's `from` (the register's consistency proof).
-    pub from: Option<String>,
     pub body: Option<String>,
     pub headers: Vec<(&'static str, String)>,
     pub answer: Answer,
@@ -102,7 +99,7 @@ impl Failure {
 /// An attempt in flight: the request, and the timer that abandons it after [`TIMEOUT_MS`]
 /// (cleared when dropped).
 struct Attempt {
-    request: Request,
+    request: web_sys::Request,
     signal: AbortSignal,
     _deadline: Timeout,
 }
@@ -139,8 +136,8 @@ impl Call {
 
     async fn attempt(&self) -> Result<JsValue, Failure> {
         let Attempt { request, signal, _deadline } = self.request()?;
-        let sent = JsFuture::from(fetch(&request.into())).await.and_then(|r| r.dyn_into::<web_sys::Response>());
-        let response = Response::from(sent.map_err(|_| Failure::without_answer(if signal.aborted() { FailureKind::Timeout } else { FailureKind::Offline }))?);
+        let sent = JsFuture::from(fetch(&request)).await.and_then(|r| r.dyn_into::<web_sys::Response>());
+        let response = sent.map_err(|_| Failure::without_answer(if signal.aborted() { FailureKind::Timeout } else { FailureKind::Offline }))?;
         match self.read(response) {
             Reading::Done(result) => result,
             Reading::Body { body, failure: Some(mut failure) } => {
@@ -158,34 +155,32 @@ impl Call {
 
     #[inline(never)]
     fn request(&self) -> Result<Attempt, Failure> {
-        let controller = AbortController::new().map_err(|_| Failure::without_answer(FailureKind::Offline))?;
+        let failed = |_| Failure::without_answer(FailureKind::Offline);
+        let controller = AbortController::new().map_err(failed)?;
         let signal = controller.signal();
-        let mut request = RequestBuilder::new(&self.url)
-            .method(self.method.clone())
-            .credentials(RequestCredentials::SameOrigin)
-            // Revalidated every time (ETag → 304): a status or a snapshot is never read stale.
-            .cache(RequestCache::NoCache)
-            .abort_signal(Some(&signal))
-            .header("accept-language", self.lang.code());
-        if let Some(from) = &self.from {
-            request = request.query([("from", from)]);
-        }
+        let init = RequestInit::new();
+        init.set_method(if self.post { "POST" } else { "GET" });
+        init.set_credentials(RequestCredentials::SameOrigin);
+        init.set_cache(RequestCache::NoCache);
+        init.set_signal(Some(&signal));
+        let headers = Headers::new().map_err(failed)?;
+        headers.set("accept-language", self.lang.code()).map_err(failed)?;
         for (name, value) in &self.headers {
-            request = request.header(name, value);
+            headers.set(name, value).map_err(failed)?;
         }
-        let request = match &self.body {
-            Some(body) => request.header("content-type", "application/json").body(body.as_str()),
-            None => request.build(),
-        };
-        let request = request.map_err(|_| Failure::without_answer(FailureKind::Offline))?;
+        if let Some(body) = &self.body {
+            headers.set("content-type", "application/json").map_err(failed)?;
+            init.set_body(&JsValue::from_str(body));
+        }
+        init.set_headers(&headers);
+        let request = web_sys::Request::new_with_str_and_init(&self.url, &init).map_err(failed)?;
         Ok(Attempt { request, signal, _deadline: Timeout::new(TIMEOUT_MS, move || controller.abort()) })
     }
 
     #[inline(never)]
-    fn read(&self, response: Response) -> Reading {
-        let status = response.status();
-        let retry_after_s = response.headers().get("retry-after").and_then(|s| s.trim().parse().ok());
-        let raw = web_sys::Response::from(response);
+    fn read(&self, raw: web_sys::Response) -> Reading {
+        let status = raw.status();
+        let retry_after_s = raw.headers().get("retry-after").ok().flatten().and_then(|s| s.trim().parse().ok());
         if status == 401 && self.answer == Answer::JsonOrNullIfUnauthorized {
             return Reading::Done(Ok(JsValue::NULL));
         }

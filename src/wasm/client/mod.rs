@@ -32,7 +32,6 @@ use crate::contract::failure::Retry;
 use crate::contract::{CancelRequest, ClaimRequest, ClockMove, ExtendRequest, Interest, NotificationSettings};
 use crate::i18n::Lang;
 use call::{Answer, Call};
-use gloo_net::http::Method;
 use js_sys::Promise;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
@@ -146,11 +145,10 @@ impl Client {
             push_segment(&mut url, &segment);
         }
         url.push_str(route.suffix);
-        let from = args.from.filter(|f| f.is_finite() && *f >= 0.0).map(|from| {
-            let mut digits = String::new();
-            push_digits(&mut digits, from as u64);
-            digits
-        });
+        if let Some(from) = args.from.filter(|f| f.is_finite() && *f >= 0.0) {
+            url.push_str("?from=");
+            push_digits(&mut url, from as u64);
+        }
         let mut headers = Vec::new();
         if let Some(token) = args.token.and_then(optional_string_arg).filter(|t| !t.is_empty()) {
             let Some(token) = header_value(&token) else { return refuse("token: not an application token") };
@@ -166,8 +164,7 @@ impl Client {
             Some(Some(text)) => Some(text),
             Some(None) => return refuse("body: expected an object"),
         };
-        let method = if route.post { Method::POST } else { Method::GET };
-        Call { method, url, from, body, headers, answer: route.answer, retry: Retry { safe: route.safe }, lang: self.lang }.promise()
+        Call { post: route.post, url, body, headers, answer: route.answer, retry: Retry { safe: route.safe }, lang: self.lang }.promise()
     }
 }
 
