@@ -12,16 +12,14 @@ import { keepCheckpoint, lastCheckpoint, verifyRegister } from "/pkg/kezek.js";
 /** The provider's log key, pinned in the page (`<meta name="kezek-log-key">`). */
 const pinnedKey = () => document.querySelector('meta[name="kezek-log-key"]')?.content ?? "";
 
-/** Checks the register for `number` (`token` only where there is no session); `snapshot` is
- * the snapshot the page shows positions from. */
-export async function checkRegister(page, number, token, snapshot) {
+/** Checks the register for `number`; `snapshot` is the snapshot the page shows positions from. */
+export async function checkRegister(page, number, snapshot) {
   const key = pinnedKey();
-  const kept = lastCheckpoint(key);
-  const previous = kept?.checkpoint;
+  const previous = lastCheckpoint(key);
   // A log now smaller than the one this browser saw has no consistency proof to give (the
   // backend answers 422): the evidence without it still lets verifyRegister see the truncation.
-  const evidence = await page.client.register(number, token, kept?.size).catch((error) => {
-    if (error.kind === "rejected" && error.status === 422) return page.client.register(number, token, undefined);
+  const evidence = await page.client.register(number, previous).catch((error) => {
+    if (error.kind === "rejected" && error.status === 422) return page.client.register(number);
     throw error;
   });
   const result = await verifyRegister({

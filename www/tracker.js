@@ -59,7 +59,6 @@ function el(tag, className, text) {
 
 export function createTracker(page) {
   let number = null;
-  let token = null; // only where sign-in is not set up
   let view = null; // the service's ApplicationView
   let register = null; // verifyRegister's result
   let snapshot = null; // { total, position } from the verified snapshot
@@ -89,7 +88,8 @@ export function createTracker(page) {
   async function open(n, { token: t = null, receipt = false } = {}) {
     const same = n === number;
     number = n;
-    token = t;
+    // The application's token goes with the client's calls only where there is no session.
+    page.client.setToken(t);
     offlineSighting = null;
     $("register").hidden = false;
     $("track-offline").hidden = true;
@@ -115,6 +115,7 @@ export function createTracker(page) {
   function close() {
     ticker?.free();
     ticker = null;
+    page.client.setToken(null);
     number = null;
     view = null;
   }
@@ -130,12 +131,12 @@ export function createTracker(page) {
     const asked = number;
     loading = (async () => {
       try {
-        const v = await page.client.status(number, token);
+        const v = await page.client.status(number);
         // The register is checked against the snapshot shown, so it is fetched after it; only
         // while the application has a queue number (else the register confirms its record).
         const bytes = v.position ? await page.client.snapshot(v.publicQueue).catch(() => null) : null;
         // A browser whose WebCrypto has no Ed25519 cannot confirm anything: it says so.
-        const r = await checkRegister(page, number, token, bytes)
+        const r = await checkRegister(page, number, bytes)
           .catch((error) => error?.code === "register.unverifiable" ? { verdict: "unverifiable", message: page.t("register.unverifiable") } : null);
         snapshot = null;
         if (bytes && r?.verdict === "confirmed" && r.asOf) {
@@ -467,15 +468,15 @@ export function createTracker(page) {
     button.setAttribute("aria-busy", "true");
     $("track-status").textContent = page.t("tracker.claiming");
     const key = crypto.randomUUID(); // the same key for every retry of this claim
-    return act(() => page.client.claim({ number, vacancyId }, token, key), () => page.t("tracker.claimed"), { focus: () => $("referral-panel") });
+    return act(() => page.client.claim({ number, vacancyId }, key), () => page.t("tracker.claimed"), { focus: () => $("referral-panel") });
   }
 
-  const cancel = () => act(() => page.client.cancel(view.referral.id, { number }, token), () => page.t("referral.cancelled"));
+  const cancel = () => act(() => page.client.cancel(view.referral.id, { number }), () => page.t("referral.cancelled"));
 
   async function extend() {
     const until = $("extend-until").value || undefined;
     const request = until ? { number, reason: $("extend-reason").value, until } : { number, reason: $("extend-reason").value };
-    const error = await act(() => page.client.extend(view.referral.id, request, token), () => page.t("referral.extended"));
+    const error = await act(() => page.client.extend(view.referral.id, request), () => page.t("referral.extended"));
     const slot = $("extend-until-error");
     const field = $("extend-until-field");
     const onDate = error?.code?.startsWith("status.extension_too");
@@ -490,16 +491,16 @@ export function createTracker(page) {
     }
   }
 
-  const interest = (interested) => act(() => page.client.interest(number, token, { interested }), () => statusNow().title);
+  const interest = (interested) => act(() => page.client.interest(number, { interested }), () => statusNow().title);
 
-  const withdraw = () => act(() => page.client.withdraw(number, token), () => page.t("tracker.withdrawn"), { focus: () => $("status-title") });
+  const withdraw = () => act(() => page.client.withdraw(number), () => page.t("tracker.withdrawn"), { focus: () => $("status-title") });
 
   /** The notification settings, when the service has them (hidden otherwise). */
   async function loadNotifications() {
     const form = $("notify-form");
     const asked = number;
     try {
-      const choice = await page.client.notifications(number, token);
+      const choice = await page.client.notifications(number);
       if (asked !== number) return;
       $("notify-email").checked = Boolean(choice.email);
       $("notify-sms").checked = Boolean(choice.sms);
@@ -514,7 +515,7 @@ export function createTracker(page) {
     const choice = { email: $("notify-email").checked, sms: $("notify-sms").checked, lang: $("notify-lang").value };
     $("notify-save").disabled = true;
     try {
-      const saved = await page.client.saveNotifications(number, token, choice);
+      const saved = await page.client.saveNotifications(number, choice);
       $("notify-email").checked = Boolean(saved?.email ?? choice.email);
       $("notify-sms").checked = Boolean(saved?.sms ?? choice.sms);
       $("notify-status").textContent = page.t("notify.saved");

@@ -140,7 +140,7 @@ test("Node 20 imports the installed package and initialises it from the .wasm fi
   try {
     const client = new kezek.Client(`http://127.0.0.1:${backend.address().port}/`, "ru");
     assert.deepEqual(await client.clock(), { now: "2026-11-22T05:00:00Z" });
-    await assert.rejects(client.status("1234567890128", null), (e) =>
+    await assert.rejects(client.status("1234567890128"), (e) =>
       e.name === "BackendError" && e.kind === "rejected" && e.status === 404 && e.code === "no.such.code" && e.message === "not here");
     assert.deepEqual(seen, [{ url: "/api/time", lang: "ru" }, { url: "/api/applications/1234567890128/status", lang: "ru" }]);
   } finally {

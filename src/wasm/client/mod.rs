@@ -7,8 +7,8 @@
 //! ```js
 //! const client = new Client("", "ru");
 //! const receipt = await client.submit(form, crypto.randomUUID());
-//! const view = await client.status(receipt.number, null);
-//! await client.claim({ number: view.number, vacancyId: view.seats[0].vacancyId }, null);
+//! const view = await client.status(receipt.number);
+//! await client.claim({ number: view.number, vacancyId: view.seats[0].vacancyId });
 //! ```
 //!
 //! * A failed attempt is sent again with back-off when that cannot do the work twice
@@ -16,12 +16,13 @@
 //!   carries the same `Idempotency-Key`), and any request the backend did not act on (429, 503).
 //! * Who acts: the signed-in person, by the session cookie (HttpOnly: the page never sees it;
 //!   requests are `credentials: "same-origin"`). Only where sign-in is not set up is an
-//!   application's token passed in (`token`, else `null`) and sent as `Authorization: Bearer`.
+//!   application's token given to the client (`setToken`) and sent as `Authorization: Bearer`
+//!   with the calls on an application.
 //! * Request bodies are the contract's request types (`ClaimRequest`, …), sent as the page
 //!   gives them (`JSON.stringify`): the backend reads them with the same Rust types and refuses
 //!   what does not fit (422 with the field), so nothing is checked twice.
-//! * Nothing here throws: a malformed argument (a token that cannot be a header, a body that
-//!   cannot be JSON) rejects the promise with `kind: "rejected"` and `code: "arg.type"` before
+//! * No call throws: a malformed argument (a number that is not a string, a body that cannot
+//!   be JSON) rejects the promise with `kind: "rejected"` and `code: "arg.type"` before
 //!   anything is sent.
 
 mod call;
@@ -65,6 +66,8 @@ extern "C" {
 pub struct Client {
     base: String,
     lang: Lang,
+    /// The application's token, only where sign-in is not set up (`setToken`).
+    token: Option<String>,
 }
 
 /// One route of the backend: `{prefix}{segment}{suffix}` (the segment percent-encoded), its
@@ -93,12 +96,13 @@ const REFERRAL: &str = "/api/referrals/";
 struct Args<'a> {
     /// The path segment (an application number, a referral id, a queue).
     segment: Option<&'a JsValue>,
-    token: Option<&'a JsValue>,
+    /// Whether the application's token goes with it (`setToken`), where there is one.
+    auth: bool,
     body: Option<&'a JsValue>,
     /// The `Idempotency-Key` (a fresh one when the page gave none).
     key: Option<&'a JsValue>,
     /// `?from=` (the register's consistency proof).
-    from: Option<f64>,
+    from: Option<u64>,
 }
 
 /// `encodeURIComponent`: every byte but the unreserved ones is percent-encoded.
@@ -145,13 +149,12 @@ impl Client {
             push_segment(&mut url, &segment);
         }
         url.push_str(route.suffix);
-        if let Some(from) = args.from.filter(|f| f.is_finite() && *f >= 0.0) {
+        if let Some(from) = args.from {
             url.push_str("?from=");
-            push_digits(&mut url, from as u64);
+            push_digits(&mut url, from);
         }
         let mut headers = Vec::new();
-        if let Some(token) = args.token.and_then(optional_string_arg).filter(|t| !t.is_empty()) {
-            let Some(token) = header_value(&token) else { return refuse("token: not an application token") };
+        if let Some(token) = self.token.as_deref().filter(|_| args.auth) {
             headers.push(("authorization", ["Bearer ", token].concat()));
         }
         if let Some(key) = args.key {
@@ -176,7 +179,19 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "string")] lang: JsValue,
     ) -> Client {
         let base = optional_string_arg(&base).unwrap_or_default();
-        Client { base: base.trim_end_matches('/').to_owned(), lang: Lang::parse(&optional_string_arg(&lang).unwrap_or_default()) }
+        Client { base: base.trim_end_matches('/').to_owned(), lang: Lang::parse(&optional_string_arg(&lang).unwrap_or_default()), token: None }
+    }
+
+    /// The application's token, sent as `Authorization: Bearer` with the calls on an
+    /// application, only where sign-in is not set up; `null` (with a session) sends none.
+    /// Throws `arg.type` for a token that cannot be a header.
+    #[wasm_bindgen(js_name = setToken)]
+    pub fn set_token(&mut self, #[wasm_bindgen(unchecked_param_type = "string | null")] token: JsValue) -> Result<(), JsValue> {
+        self.token = match optional_string_arg(&token).filter(|t| !t.is_empty()) {
+            None => None,
+            Some(token) => Some(header_value(&token).ok_or_else(|| super::js_error("arg.type", "token: not an application token"))?.to_owned()),
+        };
+        Ok(())
     }
 
     /// The language of the requests and of the errors' messages from now on.
@@ -234,9 +249,8 @@ impl Client {
     pub fn status(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | null")] token: JsValue,
     ) -> Promise {
-        self.send(get(APPLICATION, "/status", Answer::Json), Args { segment: Some(&number), token: Some(&token), ..Args::default() })
+        self.send(get(APPLICATION, "/status", Answer::Json), Args { segment: Some(&number), auth: true, ..Args::default() })
     }
 
     /// `POST /api/applications/{number}/interest` (rules 20.2, 20.7): sent again safely, it
@@ -245,11 +259,10 @@ impl Client {
     pub fn interest(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | null")] token: JsValue,
         interest: Ts<Interest>,
     ) -> Promise {
         let body = interest.js_value();
-        self.send(post(APPLICATION, "/interest", true), Args { segment: Some(&number), token: Some(&token), body: Some(&body), ..Args::default() })
+        self.send(post(APPLICATION, "/interest", true), Args { segment: Some(&number), auth: true, body: Some(&body), ..Args::default() })
     }
 
     /// `POST /api/applications/{number}/withdraw` (rules 20.4, 23). Not sent again after a
@@ -258,10 +271,9 @@ impl Client {
     pub fn withdraw(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | null")] token: JsValue,
     ) -> Promise {
         let body = js_sys::Object::new().into();
-        self.send(post(APPLICATION, "/withdraw", false), Args { segment: Some(&number), token: Some(&token), body: Some(&body), ..Args::default() })
+        self.send(post(APPLICATION, "/withdraw", false), Args { segment: Some(&number), auth: true, body: Some(&body), ..Args::default() })
     }
 
     /// `POST /api/claims` (rules 24.4, 24.5, 24.10): a repeat returns the referral already held.
@@ -269,11 +281,10 @@ impl Client {
     pub fn claim(
         &self,
         claim: Ts<ClaimRequest>,
-        #[wasm_bindgen(unchecked_param_type = "string | null")] token: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "string")] key: JsValue,
     ) -> Promise {
         let body = claim.js_value();
-        self.send(post("/api/claims", "", true), Args { token: Some(&token), body: Some(&body), key: Some(&key), ..Args::default() })
+        self.send(post("/api/claims", "", true), Args { auth: true, body: Some(&body), key: Some(&key), ..Args::default() })
     }
 
     /// `POST /api/referrals/{referralId}/cancel` (rule 30: within a day of issue).
@@ -282,10 +293,9 @@ impl Client {
         &self,
         #[wasm_bindgen(js_name = referralId, unchecked_param_type = "string")] referral_id: JsValue,
         cancel: Ts<CancelRequest>,
-        #[wasm_bindgen(unchecked_param_type = "string | null")] token: JsValue,
     ) -> Promise {
         let body = cancel.js_value();
-        self.send(post(REFERRAL, "/cancel", false), Args { segment: Some(&referral_id), token: Some(&token), body: Some(&body), ..Args::default() })
+        self.send(post(REFERRAL, "/cancel", false), Args { segment: Some(&referral_id), auth: true, body: Some(&body), ..Args::default() })
     }
 
     /// `POST /api/referrals/{referralId}/extend` (rule 30: once, for a reason, until a day at
@@ -295,10 +305,9 @@ impl Client {
         &self,
         #[wasm_bindgen(js_name = referralId, unchecked_param_type = "string")] referral_id: JsValue,
         extend: Ts<ExtendRequest>,
-        #[wasm_bindgen(unchecked_param_type = "string | null")] token: JsValue,
     ) -> Promise {
         let body = extend.js_value();
-        self.send(post(REFERRAL, "/extend", false), Args { segment: Some(&referral_id), token: Some(&token), body: Some(&body), ..Args::default() })
+        self.send(post(REFERRAL, "/extend", false), Args { segment: Some(&referral_id), auth: true, body: Some(&body), ..Args::default() })
     }
 
     /// `GET /api/applications/{number}/notifications`: the channels and language chosen.
@@ -306,9 +315,8 @@ impl Client {
     pub fn notifications(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | null")] token: JsValue,
     ) -> Promise {
-        self.send(get(APPLICATION, "/notifications", Answer::Json), Args { segment: Some(&number), token: Some(&token), ..Args::default() })
+        self.send(get(APPLICATION, "/notifications", Answer::Json), Args { segment: Some(&number), auth: true, ..Args::default() })
     }
 
     /// `POST /api/applications/{number}/notifications`: saves the choice (sent again safely:
@@ -317,23 +325,19 @@ impl Client {
     pub fn save_notifications(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | null")] token: JsValue,
         choice: Ts<NotificationSettings>,
     ) -> Promise {
         let body = choice.js_value();
-        self.send(post(APPLICATION, "/notifications", true), Args { segment: Some(&number), token: Some(&token), body: Some(&body), ..Args::default() })
+        self.send(post(APPLICATION, "/notifications", true), Args { segment: Some(&number), auth: true, body: Some(&body), ..Args::default() })
     }
 
     /// `GET /api/applications/{number}/register`: the evidence `verifyRegister` checks, with a
-    /// consistency proof from the log size `from` this browser last confirmed.
+    /// consistency proof from the log size `from` this browser last confirmed
+    /// (`lastCheckpoint(verifierKey)?.size`).
     #[wasm_bindgen(unchecked_return_type = "Promise<RegisterAnswer>")]
-    pub fn register(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | null")] token: JsValue,
-        from: Option<f64>,
-    ) -> Promise {
-        self.send(get(APPLICATION, "/register", Answer::Json), Args { segment: Some(&number), token: Some(&token), from, ..Args::default() })
+    pub fn register(&self, #[wasm_bindgen(unchecked_param_type = "string")] number: JsValue, from: Option<f64>) -> Promise {
+        let from = from.filter(|f| f.is_finite() && *f >= 0.0).map(|f| f as u64);
+        self.send(get(APPLICATION, "/register", Answer::Json), Args { segment: Some(&number), auth: true, from, ..Args::default() })
     }
 
     /// `GET /api/queues/{queue}/snapshot`: the queue's published snapshot, for `QueueSnapshot.fromBytes`.
