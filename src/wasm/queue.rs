@@ -1,4 +1,4 @@
-//! The queue tracker: `orderQueue`, `encodeSnapshot`, `QueueSnapshot`.
+//! The queue tracker: `orderQueue`, `QueueSnapshot`, and `encodeSnapshot` (feature `publisher`).
 
 use super::{js_error, optional_string_arg, string_arg, to_js, with_policy};
 use crate::calendar::{self, zone};
@@ -104,6 +104,8 @@ pub fn order_queue(entries: Vec<Ts<QueueEntry>>) -> Result<Vec<String>, JsValue>
 /// queue's key (none by default); `publishedAt` an ISO-8601 instant (by default the latest
 /// submission); `logSize` the size of the log the snapshot reflects (0, unknown, by default).
 /// Throws `snapshot.duplicate` for a number listed twice, and the entry errors of `orderQueue`.
+/// Not in the browser package (feature `publisher`): the backend publishes snapshots.
+#[cfg(feature = "publisher")]
 #[wasm_bindgen(js_name = encodeSnapshot)]
 pub fn encode_snapshot(
     entries: Vec<Ts<QueueEntry>>,
