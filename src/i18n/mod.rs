@@ -112,19 +112,19 @@ impl Lang {
     }
 }
 
-/// One language's texts: `(key, text)` pairs and a hash index of their keys.
+/// One language's texts: `(key hash, text)` pairs ([`key_hash`]) and an index of them.
 struct Catalog {
-    entries: &'static [(&'static str, &'static str)],
+    entries: Box<[(u32, &'static str)]>,
     /// Open addressing, entry number + 1 (0 for empty), at most half full.
     index: Box<[u16]>,
 }
 
 impl Catalog {
-    fn new(entries: &'static [(&'static str, &'static str)]) -> Catalog {
+    fn new(entries: Box<[(u32, &'static str)]>) -> Catalog {
         let mut index = vec![0u16; (entries.len() * 2).next_power_of_two().max(16)];
         let mask = index.len() - 1;
-        for (entry, (key, _)) in entries.iter().enumerate().take(usize::from(u16::MAX - 1)) {
-            let mut slot = hash(key) & mask;
+        for (entry, (hash, _)) in entries.iter().enumerate().take(usize::from(u16::MAX - 1)) {
+            let mut slot = *hash as usize & mask;
             while index.get(slot).is_some_and(|&e| e != 0) {
                 slot = (slot + 1) & mask;
             }
@@ -139,12 +139,13 @@ impl Catalog {
     /// (which was most of the time `validateApplication` took on a form with errors).
     fn get(&self, key: &str) -> Option<&'static str> {
         let mask = self.index.len().wrapping_sub(1);
-        let mut slot = hash(key) & mask;
+        let hash = key_hash(key);
+        let mut slot = hash as usize & mask;
         // The table is at most half full, so an empty slot ends every search.
         loop {
             let entry = usize::from(*self.index.get(slot)?);
             let (k, text) = self.entries.get(entry.checked_sub(1)?)?;
-            if *k == key {
+            if *k == hash {
                 return Some(text);
             }
             slot = (slot + 1) & mask;
@@ -152,13 +153,13 @@ impl Catalog {
     }
 }
 
-/// FNV-1a: short keys, no attacker, fast in WebAssembly.
-fn hash(key: &str) -> usize {
-    let mut h = 0x811C_9DC5_u32;
-    for &b in key.as_bytes() {
-        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
-    }
-    h as usize
+mod key_hash;
+use key_hash::key_hash;
+
+/// A built-in catalog's `(key, text)` pairs as a [`Catalog`]'s entries.
+#[cfg(any(feature = "catalogs", test))]
+fn hashed(entries: &'static [(&'static str, &'static str)]) -> Box<[(u32, &'static str)]> {
+    entries.iter().map(|(key, text)| (key_hash(key), *text)).collect()
 }
 
 /// The catalogs compiled into this build (feature `catalogs`: native builds, the server and the
@@ -185,7 +186,7 @@ fn catalog(lang: Lang) -> Option<&'static Catalog> {
     {
         use std::sync::OnceLock;
         static BUILT_IN: [OnceLock<Catalog>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-        BUILT_IN.get(lang.slot()).map(|cell| cell.get_or_init(|| Catalog::new(embedded(lang))))
+        BUILT_IN.get(lang.slot()).map(|cell| cell.get_or_init(|| Catalog::new(hashed(embedded(lang)))))
     }
     #[cfg(not(any(feature = "catalogs", test)))]
     None
@@ -235,21 +236,21 @@ impl CatalogError {
 pub fn set_catalog(lang: Lang, json: &str) -> Result<usize, CatalogError> {
     let entries = read_catalog(Box::leak(json.to_owned().into_boxed_str()))?;
     let count = entries.len();
-    let catalog: &'static Catalog = Box::leak(Box::new(Catalog::new(Box::leak(entries.into_boxed_slice()))));
+    let catalog: &'static Catalog = Box::leak(Box::new(Catalog::new(entries.into_boxed_slice())));
     if let Some(cell) = LOADED.get(lang.slot()) {
         *cell.write().unwrap_or_else(|e| e.into_inner()) = Some(catalog);
     }
     Ok(count)
 }
 
-/// The `(key, text)` pairs of a catalog document (see [`set_catalog`]).
-fn read_catalog(text: &'static str) -> Result<Vec<(&'static str, &'static str)>, CatalogError> {
+/// The `(key hash, text)` pairs of a catalog document (see [`set_catalog`]).
+fn read_catalog(text: &'static str) -> Result<Vec<(u32, &'static str)>, CatalogError> {
     const MAX_ENTRIES: usize = u16::MAX as usize - 1;
-    let mut entries: Vec<(&'static str, &'static str)> = Vec::new();
+    let mut entries: Vec<(u32, &'static str)> = Vec::new();
     let mut reader = Reader::new(text);
     let mut wrong = false;
     let mut listed = 0;
-    let mut keys = keys();
+    let mut keys = KEY_HASHES.iter().copied();
     let is_list = reader.peek_value() == Ok(b'[');
     let read = match is_list {
         true => reader.list(|r, index| {
@@ -265,7 +266,7 @@ fn read_catalog(text: &'static str) -> Result<Vec<(&'static str, &'static str)>,
         }),
         false => reader.object(|r, key| {
             match r.text()? {
-                Some(value) if entries.len() < MAX_ENTRIES => entries.push((Box::leak(key.into()), leak(value))),
+                Some(value) if entries.len() < MAX_ENTRIES => entries.push((key_hash(&key), leak(value))),
                 _ => wrong = true,
             }
             Ok(())
@@ -344,7 +345,7 @@ pub fn all_keys() -> impl Iterator<Item = &'static str> {
 /// `scripts/build.sh` writes the package's `i18n/<lang>.json` with it (`examples/catalogs.rs`).
 #[cfg(any(feature = "catalogs", test))]
 pub fn catalog_json(lang: Lang) -> String {
-    let catalog = Catalog::new(embedded(lang));
+    let catalog = Catalog::new(hashed(embedded(lang)));
     let mut out = String::with_capacity(embedded(lang).iter().map(|(_, t)| t.len() + 4).sum::<usize>() + 2);
     out.push('[');
     for (i, key) in keys().enumerate() {
@@ -379,9 +380,24 @@ mod tests {
         };
         LABELS[lang.slot()].get_or_init(|| match file.trim_start().starts_with('{') {
             // The catalog reader keeps a key given twice twice, so that the test below sees it.
-            true => read_catalog(file).unwrap_or_else(|_| panic!("www/i18n/{}.json is not an object of texts", lang.code())),
+            true => read_labels(file).unwrap_or_else(|| panic!("www/i18n/{}.json is not an object of texts", lang.code())),
             false => panic!("www/i18n/{}.json is not an object of texts by key", lang.code()),
         })
+    }
+
+    /// The `(key, text)` pairs of an object of texts by key, a key given twice kept twice.
+    fn read_labels(text: &'static str) -> Option<Vec<(&'static str, &'static str)>> {
+        let mut entries = Vec::new();
+        let mut wrong = false;
+        let mut reader = Reader::new(text);
+        let read = reader.object(|r, key| {
+            match r.text()? {
+                Some(value) => entries.push((Box::leak(key.into()) as &'static str, leak(value))),
+                None => wrong = true,
+            }
+            Ok(())
+        });
+        (matches!(read, Ok(true)) && !wrong && reader.end().is_ok()).then_some(entries)
     }
 
     /// Every text of `lang`: both catalogs, then the pages' labels.
@@ -628,12 +644,28 @@ mod tests {
         let without_first: &'static str = Box::leak(ru.replacen(&first_text, "[null", 1).into_boxed_str());
         let entries = read_catalog(without_first).unwrap();
         assert_eq!(entries.len(), embedded(Lang::Ru).len() - 1);
-        assert!(!entries.iter().any(|(k, _)| *k == first_key));
-        for (key, text) in &entries {
-            assert_eq!(Some(text), ru::CATALOG.iter().find(|(k, _)| k == key).map(|(_, t)| t), "{key}");
+        assert!(!entries.iter().any(|(k, _)| *k == key_hash(first_key)));
+        for (hash, text) in &entries {
+            assert_eq!(Some(text), ru::CATALOG.iter().find(|(k, _)| key_hash(k) == *hash).map(|(_, t)| t), "{hash}");
         }
         assert!(keys().eq(kk::CATALOG.iter().map(|(k, _)| *k)), "the keys are the Kazakh catalog's, in its order");
         assert_eq!(keys().count(), KEY_COUNT);
+    }
+
+    #[test]
+    fn the_package_knows_each_key_by_its_own_hash() {
+        assert!(keys().map(key_hash).eq(KEY_HASHES.iter().copied()), "KEY_HASHES are the keys' hashes, in order");
+        let mut distinct: Vec<u32> = KEY_HASHES.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), KEY_COUNT, "no two keys share a hash");
+        // FNV-1a's published test vectors.
+        assert_eq!(key_hash(""), 0x811C_9DC5);
+        assert_eq!(key_hash("a"), 0xE40C_292C);
+        assert_eq!(key_hash("foobar"), 0xBF9C_F968);
+        // A key's text is found by its hash; another string is not.
+        assert!(has(Lang::En, "iin.checksum"));
+        assert!(!has(Lang::En, "iin.checksum "));
     }
 
     #[test]
