@@ -340,11 +340,39 @@ pub fn all_keys() -> impl Iterator<Item = &'static str> {
     Lang::ALL.into_iter().flat_map(|l| l.catalogs().map(|(k, _)| *k))
 }
 
+/// The texts of the backend's own refusals (a busy database, a malformed body, an unknown
+/// application, sign-in failures…). The backend writes them into each refusal's `message` in the
+/// request's language, from these same catalogs; the browser's client shows that message for a
+/// code its catalog does not have (`contract::failure::failure_message`). So the package's
+/// catalog documents leave them out ([`package_catalog_json`]): 2.5 KB gzip of the package's
+/// budget. None of them is named by the package's own code or the pages (a test checks).
+pub const BACKEND_ONLY: &[&str] = &[
+    "vacancy.full", "vacancy.not_published", "vacancy.unknown", "vacancy.other_pool", "form.unknown_field", "auth.invalid",
+    "route.unknown", "route.method", "body.too_large", "body.content_type", "body.json", "body.read", "host.unknown",
+    "rate.limited", "db.busy", "request.timeout", "internal", "origin.cross_site", "application.duplicate",
+    "application.unknown", "applicant.not_you", "child.not_linked", "demo.disabled", "log.entry", "log.range",
+    "referral.unknown", "referral.extension_reason", "idempotency.key", "idempotency.mismatch", "queue.unknown",
+    "auth.required", "auth.no_iin", "auth.out_of_scope", "auth.not_configured", "auth.provider", "auth.callback", "auth.iin",
+    "clock.range", "clock.duration", "clock.request", "admission.certificate_expired",
+];
+
 /// The built-in catalog of `lang` as a catalog document, which [`set_catalog`] reads: a JSON
 /// list of its texts in the order of [`keys`] (`null` where it has none).
-/// `scripts/build.sh` writes the package's `i18n/<lang>.json` with it (`examples/catalogs.rs`).
 #[cfg(any(feature = "catalogs", test))]
 pub fn catalog_json(lang: Lang) -> String {
+    catalog_document(lang, |_| true)
+}
+
+/// The catalog document the browser package ships (`i18n/<lang>.json`, written by
+/// `scripts/build.sh` with `examples/catalogs.rs`): [`catalog_json`] without the texts of the
+/// backend's own refusals ([`BACKEND_ONLY`], `null` there).
+#[cfg(any(feature = "catalogs", test))]
+pub fn package_catalog_json(lang: Lang) -> String {
+    catalog_document(lang, |key| !BACKEND_ONLY.contains(&key))
+}
+
+#[cfg(any(feature = "catalogs", test))]
+fn catalog_document(lang: Lang, ships: impl Fn(&str) -> bool) -> String {
     let catalog = Catalog::new(hashed(embedded(lang)));
     let mut out = String::with_capacity(embedded(lang).iter().map(|(_, t)| t.len() + 4).sum::<usize>() + 2);
     out.push('[');
@@ -353,7 +381,7 @@ pub fn catalog_json(lang: Lang) -> String {
             // No line breaks: 77 bytes of gzip for the three, and the package is within 0.1 KB of its budget.
             out.push(',');
         }
-        match catalog.get(key) {
+        match catalog.get(key).filter(|_| ships(key)) {
             Some(text) => crate::json::write::push_string(&mut out, text),
             None => out.push_str("null"),
         }
@@ -650,6 +678,40 @@ mod tests {
         }
         assert!(keys().eq(kk::CATALOG.iter().map(|(k, _)| *k)), "the keys are the Kazakh catalog's, in its order");
         assert_eq!(keys().count(), KEY_COUNT);
+    }
+
+    #[test]
+    fn the_package_catalogs_leave_out_the_backends_own_refusals_and_nothing_else() {
+        for lang in Lang::ALL {
+            let full = read_catalog(Box::leak(catalog_json(lang).into_boxed_str())).unwrap();
+            let shipped = read_catalog(Box::leak(package_catalog_json(lang).into_boxed_str())).unwrap();
+            let left_out: Vec<u32> = full.iter().map(|(h, _)| *h).filter(|h| !shipped.iter().any(|(s, _)| s == h)).collect();
+            let expected: Vec<u32> = keys().filter(|k| BACKEND_ONLY.contains(k)).map(key_hash).collect();
+            assert_eq!(left_out, expected, "[{}]", lang.code());
+            assert_eq!(expected.len(), BACKEND_ONLY.len(), "every BACKEND_ONLY entry is a catalog key");
+        }
+        // None is named by the package's own code or the pages: they would find no text.
+        let mut sources = String::new();
+        let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.starts_with(concat!(env!("CARGO_MANIFEST_DIR"), "/src/i18n")) {
+                    sources.push_str(&std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        for page in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/www")).unwrap() {
+            let path = page.unwrap().path();
+            if path.extension().is_some_and(|e| e == "js" || e == "html") {
+                sources.push_str(&std::fs::read_to_string(&path).unwrap());
+            }
+        }
+        for key in BACKEND_ONLY {
+            assert!(!sources.contains(&format!("\"{key}\"")), "{key} is named in src/ or www/: keep its text in the package");
+        }
     }
 
     #[test]
