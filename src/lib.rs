@@ -87,25 +87,5 @@ mod small {
                 *free.get_unchecked_mut(c) = ptr;
             }
         }
-
-        #[inline]
-        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-            // SAFETY: the caller's contract for `realloc` (a valid layout of the same alignment).
-            let new = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
-            match (class(layout), class(new)) {
-                (None, None) => unsafe { self.talc.realloc(ptr, layout, new_size) },
-                (Some(a), Some(b)) if a == b => ptr,
-                _ => {
-                    let to = unsafe { self.alloc(new) };
-                    if !to.is_null() {
-                        unsafe {
-                            core::ptr::copy_nonoverlapping(ptr, to, layout.size().min(new_size));
-                            self.dealloc(ptr, layout);
-                        }
-                    }
-                    to
-                }
-            }
-        }
     }
 }
