@@ -12,7 +12,7 @@
 //! crosses into WebAssembly as one string (native `JSON.stringify`) and the report crosses back
 //! as one string parsed by native `JSON.parse`, instead of a boundary crossing per field.
 
-use super::{js_error, json_text, optional_string_arg, parse_date_arg, string_arg, to_js, with_deadlines, Last};
+use super::{js_error, json_text, optional_string_arg, parse_date_arg, string_arg, to_js, with_deadlines};
 use crate::application::{self, Draft, FieldReport, Message, Report};
 use crate::checklist::{self, Checklist, ChecklistInput};
 use crate::i18n::Lang;
@@ -83,20 +83,7 @@ thread_local! {
 }
 
 fn lang_of(lang: &JsValue) -> Lang {
-    thread_local! {
-        static LAST_LANG: Last<Lang> = const { Last::new() };
-    }
-    if let Some(lang) = LAST_LANG.with(|last| last.get(lang)) {
-        return lang;
-    }
-    match optional_string_arg(lang) {
-        Some(tag) => {
-            let parsed = Lang::parse(&tag);
-            LAST_LANG.with(|last| last.set(lang, parsed));
-            parsed
-        }
-        None => Lang::Kk,
-    }
+    Lang::parse(optional_string_arg(lang).as_deref().unwrap_or(""))
 }
 
 /// Checks one field of the form and the fields that depend on it (listed in `checked`), for

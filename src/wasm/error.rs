@@ -3,7 +3,6 @@
 use crate::calendar::{parse_date, CalendarError};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::cell::Cell;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::JsValue;
 
@@ -37,41 +36,8 @@ pub(crate) fn optional_string_arg(value: &JsValue) -> Option<String> {
 
 /// Parses a `YYYY-MM-DD` argument, or throws `date.format` naming the argument.
 pub(crate) fn parse_date_arg(value: &JsValue, name: &str) -> Result<NaiveDate, JsValue> {
-    if let Some(date) = LAST_DATE.with(|last| last.get(value)) {
-        return Ok(date);
-    }
     let text = string_arg(value, name)?;
-    let date = parse_date(&text).map_err(|e| js_error(e.code(), &format!("{name}: {}", e.detail())))?;
-    LAST_DATE.with(|last| last.set(value, date));
-    Ok(date)
-}
-
-/// The last string argument of one kind that was read, and what it gave. A page passes the same
-/// `today` and `lang` on every keystroke: comparing the value with the last one (one `===`) is
-/// cheaper than copying the string into the module and reading it again. Only strings are kept.
-pub(crate) struct Last<T>(Cell<Option<(JsValue, T)>>);
-
-impl<T: Copy> Last<T> {
-    pub(crate) const fn new() -> Last<T> {
-        Last(Cell::new(None))
-    }
-
-    /// What the string `value` gave last time, if it was the last one read.
-    pub(crate) fn get(&self, value: &JsValue) -> Option<T> {
-        let last = self.0.take();
-        let hit = last.as_ref().filter(|(v, _)| v == value).map(|(_, t)| *t);
-        self.0.set(last);
-        hit
-    }
-
-    /// Remembers what the string `value` gave.
-    pub(crate) fn set(&self, value: &JsValue, result: T) {
-        self.0.set(Some((value.clone(), result)));
-    }
-}
-
-thread_local! {
-    static LAST_DATE: Last<NaiveDate> = const { Last::new() };
+    parse_date(&text).map_err(|e| js_error(e.code(), &format!("{name}: {}", e.detail())))
 }
 
 /// Converts a result to its typed JavaScript value: written as JSON text (`crate::json::write`)
