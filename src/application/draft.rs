@@ -279,8 +279,18 @@ static FORM: &[(&str, Field)] = &[
 /// key comes again: then the last one counts, as in `JSON.parse`.
 fn read_object(r: &mut Reader, draft: &mut Draft, fields: &[(&str, Field)]) -> Result<bool, Invalid> {
     let mut seen = 0u32; // bit i: fields[i] was read already (every table is shorter than 32)
+    let mut next = 0; // pages send the members in the table's order: that one is tried first
     r.object(|r, key| {
-        let Some(i) = fields.iter().position(|(name, _)| *name == key) else { return r.skip() };
+        // The lengths first: most names differ in length, and then no comparison is called.
+        let is = |(name, _): &(&str, Field)| name.len() == key.len() && *name == key;
+        let i = match fields.get(next) {
+            Some(field) if is(field) => next,
+            _ => match fields.iter().position(is) {
+                Some(i) => i,
+                None => return r.skip(),
+            },
+        };
+        next = i + 1;
         let Some((_, field)) = fields.get(i) else { return r.skip() };
         let bit = 1u32.checked_shl(i as u32).unwrap_or(0);
         if seen & bit != 0 || bit == 0 {

@@ -68,11 +68,14 @@ impl Lang {
 
     /// Reads a language tag (`kk`, `ru-RU`, `EN`, …); anything else is Kazakh.
     pub fn parse(tag: &str) -> Lang {
-        let primary = tag.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-        match primary.as_str() {
-            "ru" => Lang::Ru,
-            "en" => Lang::En,
-            _ => Lang::Kk,
+        // Compared without a lowercased copy: this runs on every keystroke's validation.
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
+        if primary.eq_ignore_ascii_case("ru") {
+            Lang::Ru
+        } else if primary.eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::Kk
         }
     }
 

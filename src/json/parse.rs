@@ -328,15 +328,17 @@ impl<'a> Reader<'a> {
 /// backslash or control character at or after `at`, or the length. Eight bytes at a time (most
 /// of a form is names and addresses, two bytes a letter): a byte lane is zero in `x` exactly
 /// when `(x - 0x01…) & !x` has its high bit, and below 0x20 exactly when `(x - 0x20…) & !x` has.
+/// Lanes above the first such one may be flagged too (a borrow runs upwards), never below it,
+/// so the lowest flagged lane is the answer.
 pub(crate) fn plain_end(bytes: &[u8], mut at: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let zero_lane = |x: u64| x.wrapping_sub(ONES) & !x;
     while let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
         let x = u64::from_le_bytes(*word);
-        let special = zero_lane(x ^ (ONES * 0x22)) | zero_lane(x ^ (ONES * 0x5C)) | (x.wrapping_sub(ONES * 0x20) & !x);
-        if special & HIGHS != 0 {
-            break;
+        let special = (zero_lane(x ^ (ONES * 0x22)) | zero_lane(x ^ (ONES * 0x5C)) | (x.wrapping_sub(ONES * 0x20) & !x)) & HIGHS;
+        if special != 0 {
+            return at + (special.trailing_zeros() / 8) as usize;
         }
         at += 8;
     }
