@@ -269,7 +269,7 @@ fn read_catalog(text: &'static str) -> Result<Vec<(u32, &'static str)>, CatalogE
         }),
         false => reader.object(|r, key| {
             match r.text()? {
-                Some(value) if entries.len() < MAX_ENTRIES => entries.push((key_hash(&key), leak(value))),
+                Some(value) if entries.len() < MAX_ENTRIES => entries.push((key_hash(key), leak(value))),
                 _ => wrong = true,
             }
             Ok(())

@@ -1,9 +1,13 @@
 //! The queue tracker: `orderQueue`, `QueueSnapshot`, and `encodeSnapshot` (feature `publisher`).
 
-use super::{js_error, optional_string_arg, string_arg, to_js, with_policy};
+#[cfg(feature = "publisher")]
+use super::optional_string_arg;
+use super::{js_error, string_arg, to_js, with_policy};
 use crate::calendar::{self, zone};
 use crate::json::one_of;
-use crate::queue::snapshot::{self, Header, Snapshot, SnapshotError, MAX_COUNT, MAX_INSTANT};
+#[cfg(feature = "publisher")]
+use crate::queue::snapshot::{self, Header};
+use crate::queue::snapshot::{Snapshot, SnapshotError, MAX_COUNT, MAX_INSTANT};
 use crate::queue::{self, ApplicationNumber, Class, Entry, Position, QueueKey, State};
 use crate::status::StatusError;
 use chrono::{DateTime, Utc};
