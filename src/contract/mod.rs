@@ -24,8 +24,10 @@
 //! | [`failure`] | a call without its answer: its kind, whether the client tries again, what the person is told |
 //!
 //! Request types derive `Deserialize` for the server. The package never instantiates a derived
-//! deserializer (its size budget): the client writes requests and passes answers to
-//! `JSON.parse` untouched.
+//! deserializer (its size budget): the client sends the request objects the page builds, typed
+//! by these types in the `.d.ts` (`JSON.stringify`), and hands answers to the browser's JSON
+//! reader untouched; the server reads every request with these types and refuses what does
+//! not fit. [`failure`] is the client's policy for a call without its answer.
 
 pub mod applications;
 pub mod errors;
