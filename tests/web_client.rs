@@ -155,16 +155,16 @@ async fn nobody_signed_in_is_null_and_answers_keep_their_shape() {
     assert_eq!(js_sys::Uint8Array::new(&bytes).to_vec(), b"KZSQ");
     assert!(text(&calls.get(0), "url").ends_with("/api/queues/q_0123456789abcdef/snapshot"));
 
-    let signer = NoteSigner::new("kezek.test/log", &[7; 32]).unwrap();
-    let previous = signer.sign_checkpoint(&Checkpoint::new("kezek.test/log", 41, EMPTY_ROOT)).unwrap();
-    let calls = script_fetch(js(r#"[{"status":200,"body":{"checkpoint":"c"}}, {"status":200,"body":{"checkpoint":"c"}}]"#));
-    settle(client().register("12/34".into(), previous.into())).await.unwrap();
+    let calls = script_fetch(js(r#"[{"status":200,"body":{"checkpoint":"c"}}]"#));
+    settle(client().register("12/34".into(), Some(41.0))).await.unwrap();
     let url = text(&calls.get(0), "url");
     assert!(url.ends_with("/api/applications/12%2F34/register?from=41"), "the number is one path segment: {url}");
-    // What is kept is not a checkpoint: no consistency proof is asked for.
-    let calls = script_fetch(js(r#"[{"status":200,"body":{"checkpoint":"c"}}]"#));
-    settle(client().register("1".into(), "not a note".into())).await.unwrap();
-    assert!(text(&calls.get(0), "url").ends_with("/api/applications/1/register"));
+    // Nothing kept (or a size that is no size): no consistency proof is asked for.
+    for from in [None, Some(f64::NAN), Some(-1.0)] {
+        let calls = script_fetch(js(r#"[{"status":200,"body":{"checkpoint":"c"}}]"#));
+        settle(client().register("1".into(), from)).await.unwrap();
+        assert!(text(&calls.get(0), "url").ends_with("/api/applications/1/register"), "{from:?}");
+    }
 }
 
 #[wasm_bindgen_test]
@@ -196,7 +196,7 @@ async fn an_argument_that_cannot_be_sent_rejects_before_anything_is_sent() {
 #[wasm_bindgen_test]
 async fn the_ticker_calls_back_with_the_status_view_at_once_and_stops() {
     let seen = Array::new();
-    let record = Function::new_with_args("view", "this.push(view)").bind(&seen);
+    let record = Function::new_with_args("view", "this.push(view)").bind0(&seen);
     let status = Ts::new_unchecked(js(r#"{"state":"queued","interested":true}"#));
     let mut ticker = StatusTicker::new(status, "en".into(), 0.0, record).unwrap();
     assert_eq!(seen.length(), 1, "the first view comes at once");
@@ -228,7 +228,9 @@ fn the_last_confirmed_checkpoint_is_kept_per_log() {
     web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
     assert!(last_checkpoint(vkey.clone().into()).is_none());
     assert!(keep_checkpoint(vkey.clone().into(), note.clone().into()));
-    assert_eq!(last_checkpoint(vkey.clone().into()).as_deref(), Some(note.as_str()));
+    let kept = last_checkpoint(vkey.clone().into()).unwrap();
+    assert_eq!(text(&kept.js_value(), "checkpoint"), note);
+    assert_eq!(get(&kept.js_value(), "size").as_f64(), Some(42.0), "the size, for the register's ?from=");
     assert_eq!(
         web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("kezek.checkpoint:kezek.test/log").unwrap().as_deref(),
         Some(note.as_str())

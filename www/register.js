@@ -15,10 +15,11 @@ const pinnedKey = () => document.querySelector('meta[name="kezek-log-key"]')?.co
 /** Checks the register for `number`; `snapshot` is the snapshot the page shows positions from. */
 export async function checkRegister(page, number, snapshot) {
   const key = pinnedKey();
-  const previous = lastCheckpoint(key);
+  const kept = lastCheckpoint(key);
+  const previous = kept?.checkpoint;
   // A log now smaller than the one this browser saw has no consistency proof to give (the
   // backend answers 422): the evidence without it still lets verifyRegister see the truncation.
-  const evidence = await page.client.register(number, previous).catch((error) => {
+  const evidence = await page.client.register(number, kept?.size).catch((error) => {
     if (error.kind === "rejected" && error.status === 422) return page.client.register(number);
     throw error;
   });
