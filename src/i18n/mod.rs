@@ -347,16 +347,16 @@ pub fn all_keys() -> impl Iterator<Item = &'static str> {
 /// application, sign-in failures…). The backend writes them into each refusal's `message` in the
 /// request's language, from these same catalogs; the browser's client shows that message for a
 /// code its catalog does not have (`contract::failure::failure_message`). So the package's
-/// catalog documents leave them out ([`package_catalog_json`]): 2.5 KB gzip of the package's
-/// budget. None of them is named by the package's own code or the pages (a test checks).
+/// catalog documents leave them out ([`package_catalog_json`]): 1.9 KB gzip of the package's
+/// budget. None of them is named by the package's own code or the pages (a test checks). The
+/// refusals of a submission (`application.duplicate`, `child.not_linked`, …) stay: the form shows
+/// them as its own errors and says them again in the language the person switches to.
 pub const BACKEND_ONLY: &[&str] = &[
-    "vacancy.full", "vacancy.not_published", "vacancy.unknown", "vacancy.other_pool", "form.unknown_field", "auth.invalid",
-    "route.unknown", "route.method", "body.too_large", "body.content_type", "body.json", "body.read", "host.unknown",
-    "rate.limited", "db.busy", "request.timeout", "internal", "origin.cross_site", "application.duplicate",
-    "application.unknown", "applicant.not_you", "child.not_linked", "demo.disabled", "log.entry", "log.range",
-    "referral.unknown", "referral.extension_reason", "idempotency.key", "idempotency.mismatch", "queue.unknown",
-    "auth.required", "auth.no_iin", "auth.out_of_scope", "auth.not_configured", "auth.provider", "auth.callback", "auth.iin",
-    "clock.range", "clock.duration", "clock.request", "admission.certificate_expired",
+    "vacancy.full", "vacancy.not_published", "vacancy.unknown", "vacancy.other_pool", "auth.invalid", "route.unknown",
+    "route.method", "body.too_large", "body.content_type", "body.json", "body.read", "host.unknown", "rate.limited", "db.busy",
+    "request.timeout", "internal", "origin.cross_site", "application.unknown", "demo.disabled", "log.entry", "log.range",
+    "referral.unknown", "referral.extension_reason", "queue.unknown", "auth.required", "auth.no_iin", "auth.out_of_scope",
+    "auth.not_configured", "auth.provider", "auth.callback", "auth.iin", "clock.range", "clock.duration", "clock.request",
 ];
 
 /// The built-in catalog of `lang` as a catalog document, which [`set_catalog`] reads: a JSON
