@@ -14,6 +14,15 @@ fn parse_instant(text: &str, what: &str) -> Result<chrono::DateTime<chrono::Utc>
     crate::calendar::parse_instant(text.trim()).map_err(|e| js_error(e.code(), &format!("{what}: {}", e.detail())))
 }
 
+/// Reads a status argument (the backend's, or the register's replayed one) with the core's
+/// reader; throws `status.format` for one it refuses. `statusView` and `StatusTicker` take it.
+pub(crate) fn status_arg(status: &Ts<Status>) -> Result<Status, JsValue> {
+    json_text(&status.js_value())
+        .ok_or_else(|| "status: expected a JSON object".to_owned())
+        .and_then(|text| Status::from_json(&text))
+        .map_err(|e| js_error("status.format", &e))
+}
+
 /// What the tracker shows for `status` at `now` (ISO-8601): title, deadline, time left,
 /// actions and next system events, in `lang` (`kk` when absent or unknown). Deadlines that
 /// ran out by `now` take effect first. Throws `status.format` for a malformed status and
@@ -24,10 +33,7 @@ pub fn status_view(
     #[wasm_bindgen(unchecked_param_type = "string")] now: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "string")] lang: JsValue,
 ) -> Result<Ts<StatusView>, JsValue> {
-    let status = json_text(&status.js_value())
-        .ok_or_else(|| "status: expected a JSON object".to_owned())
-        .and_then(|text| Status::from_json(&text))
-        .map_err(|e| js_error("status.format", &e))?;
+    let status = status_arg(&status)?;
     let now = parse_instant(&string_arg(&now, "now")?, "now")?;
     let lang = Lang::parse(optional_string_arg(&lang).as_deref().unwrap_or(""));
     let view = with_deadlines(|d| status::status_view(&status, now, lang, d)).map_err(|e| js_error(e.code(), &e.to_string()))?;

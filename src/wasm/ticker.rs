@@ -7,7 +7,7 @@
 //! is a new ticker. `stop()` (or `free()`) ends it; so does a callback that throws, so a
 //! broken page does not throw once a second for ever.
 
-use super::{js_error, json_text, optional_string_arg, to_js, with_deadlines};
+use super::{optional_string_arg, to_js, with_deadlines};
 use crate::i18n::Lang;
 use crate::status::{self, Status};
 use chrono::DateTime;
@@ -48,10 +48,7 @@ impl StatusTicker {
         #[wasm_bindgen(js_name = offsetMs)] offset_ms: f64,
         #[wasm_bindgen(js_name = onTick, unchecked_param_type = "(view: StatusView) => void")] on_tick: js_sys::Function,
     ) -> Result<StatusTicker, JsValue> {
-        let status = json_text(&status.js_value())
-            .ok_or_else(|| "status: expected a JSON object".to_owned())
-            .and_then(|text| Status::from_json(&text))
-            .map_err(|e| js_error("status.format", &e))?;
+        let status = super::status::status_arg(&status)?;
         let offset_ms = if offset_ms.is_finite() { offset_ms } else { 0.0 };
         let lang = Lang::parse(optional_string_arg(&lang).as_deref().unwrap_or(""));
         let stopped = Rc::new(Cell::new(false));
