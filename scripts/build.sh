@@ -26,9 +26,12 @@ node scripts/split.mjs
 unset CARGO_PROFILE_RELEASE_STRIP
 
 # The glue, minified (its exports keep their names; its types and documentation are in
-# kezek.d.ts): about 7.9 -> 3.7 KB gzip.
-tools/node_modules/.bin/esbuild pkg/kezek.js --minify --format=esm --log-level=warning --outfile=pkg/kezek.min.js
+# kezek.d.ts): about 7.9 -> 3.7 KB gzip. Bundled: the package's few lines of `inline_js`
+# (pkg/snippets/, such as the report builder of src/wasm/application.rs) go into the one module,
+# so a page makes no extra request for them.
+tools/node_modules/.bin/esbuild pkg/kezek.js --bundle --minify --format=esm --log-level=warning --outfile=pkg/kezek.min.js
 mv pkg/kezek.min.js pkg/kezek.js
+rm -rf pkg/snippets
 
 # The language catalogs as documents beside the module (pkg/i18n/<lang>.json): the package is
 # built without feature `catalogs`, and a page loads the language it shows with `setCatalog`.

@@ -39,11 +39,11 @@ const manifest = {
     "./i18n/*.json": "./i18n/*.json",
     "./package.json": "./package.json",
   },
-  files: [`${name}.js`, `${name}.d.ts`, `${name}_bg.wasm`, `${name}_bg.wasm.d.ts`, `${name}_tracker_bg.wasm`, "i18n/*.json", "snippets/", "README.md", "CHANGELOG.md", "LICENSE-MIT", "LICENSE-APACHE"],
+  files: [`${name}.js`, `${name}.d.ts`, `${name}_bg.wasm`, `${name}_bg.wasm.d.ts`, `${name}_tracker_bg.wasm`, "i18n/*.json", "README.md", "CHANGELOG.md", "LICENSE-MIT", "LICENSE-APACHE"],
   // Not `false`: the glue runs statements as it loads (its object heap, the encoder fallback;
   // the start call in wasm-bindgen's bundler target), and a bundler told that no module has side
   // effects may drop an import kept only for those. Snippets likewise.
-  sideEffects: [`./${name}.js`, "./snippets/*"],
+  sideEffects: [`./${name}.js`],
   engines: { node: ">=20" },
 };
 

@@ -174,7 +174,10 @@ function fixTableExports(file) {
 const js = join(PKG, "kezek.js");
 let glue = readFileSync(js, "utf8");
 const importsEntry = /^(\s*)"\.\/kezek_bg\.js": import0,\n/m;
-if (!importsEntry.test(glue) || primaryImports.size !== 2 || !primaryImports.has("b")) throw new Error(`split: unexpected glue or imports ${[...primaryImports]}`);
+// wasm-bindgen's own imports, the placeholders, and the package's `inline_js` snippets (bundled
+// into the glue by scripts/build.sh).
+const expected = (m) => m === "./kezek_bg.js" || m === "b" || m.startsWith("./snippets/");
+if (!importsEntry.test(glue) || ![...primaryImports].every(expected) || !primaryImports.has("b")) throw new Error(`split: unexpected glue or imports ${[...primaryImports]}`);
 glue = glue.replace(importsEntry, (line, indent) => `${line}${indent}b: TRACKER_PLACEHOLDERS,\n`);
 glue += `
 // The tracker part (scripts/split.mjs): status, queue and register functions live in

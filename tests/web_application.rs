@@ -176,3 +176,34 @@ fn a_lone_surrogate_in_a_name_is_that_fields_error_not_an_unreadable_form() {
     let report = rust(validate_application(Ts::new_unchecked(form), s(TODAY), s("en")).unwrap().into());
     assert_eq!(codes(&report, "errors"), [("applicant.lastName".to_owned(), "name.characters".to_owned())]);
 }
+
+#[wasm_bindgen_test]
+fn the_report_is_the_cores_report_with_its_errors_warnings_and_messages() {
+    use kezek::application::{self, Draft};
+    use kezek::i18n::Lang;
+    let mut form = valid_form();
+    form["child"]["iin"] = json!(iin("210501", 6)); // turns six before the next 1 September: a warning
+    form["applicant"]["lastName"] = json!("");
+    form["notifications"]["email"] = json!("aigul@");
+    form["consent"] = json!(false);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let draft = Draft::from_json(&form.to_string()).unwrap();
+    for lang in ["kk", "ru", "en"] {
+        let report = rust(validate_application(Ts::new_unchecked(js(&form)), s(TODAY), s(lang)).unwrap().into());
+        let core = serde_json::to_value(application::validate(&draft, today, Lang::parse(lang))).unwrap();
+        assert_eq!(report, core, "{lang}");
+        assert_eq!(report["errors"].as_array().unwrap().len(), 3, "{lang}");
+        assert_eq!(report["warnings"][0]["code"], json!("child.turns_six_soon"), "{lang}");
+        let field = rust(validate_field(Ts::new_unchecked(js(&form)), s("child.iin"), s(TODAY), s(lang)).unwrap().into());
+        let core = serde_json::to_value(application::validate_field(&draft, "child.iin", today, Lang::parse(lang))).unwrap();
+        assert_eq!(field, core, "{lang}");
+        assert_eq!(field["ok"], json!(true), "{lang}: a warning does not block");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_control_character_in_a_field_path_cannot_cut_the_report() {
+    // The report crosses into JavaScript as parts separated by U+0001 (src/wasm/application.rs).
+    let report = rust(validate_field(Ts::new_unchecked(js(&valid_form())), s("applicant.\u{1}lastName"), s(TODAY), s("en")).unwrap().into());
+    assert_eq!(report, json!({ "checked": ["applicant.\u{FFFD}lastName"], "ok": true, "errors": [], "warnings": [] }));
+}

@@ -129,7 +129,14 @@ impl Issue {
 
     /// The message in `lang`: what the person should do.
     pub fn message(&self, lang: Lang) -> String {
-        i18n::format_with(lang, self.code, |name| {
+        let mut out = String::new();
+        self.write_message(&mut out, lang);
+        out
+    }
+
+    /// [`Issue::message`] written at the end of `out` (a report of many issues in one buffer).
+    pub fn write_message(&self, out: &mut String, lang: Lang) {
+        i18n::format_into(out, lang, self.code, |name| {
             let (_, arg) = self.args.iter().find(|(n, _)| *n == name)?;
             Some(match arg {
                 Arg::Label(key) => Cow::Borrowed(i18n::resolve(lang, key)),
@@ -202,12 +209,23 @@ fn report(issues: Vec<Issue>, lang: Lang) -> Report {
 
 /// Every error and warning of the form (errors in form order), with messages in `lang`.
 pub fn validate(draft: &Draft, today: NaiveDate, lang: Lang) -> Report {
-    report(rules::check(draft, today).1, lang)
+    report(issues(draft, today), lang)
+}
+
+/// The issues behind [`validate`]'s report, errors and warnings in form order, before their
+/// messages are written (the package writes them straight into its answer).
+pub fn issues(draft: &Draft, today: NaiveDate) -> Vec<Issue> {
+    rules::check(draft, today).1
 }
 
 /// The report for a form that could not be read at all.
 pub fn unreadable_report(lang: Lang) -> Report {
-    report(vec![Issue::new("", "form.format", Severity::Error)], lang)
+    report(unreadable_issues(), lang)
+}
+
+/// The issues behind [`unreadable_report`].
+pub fn unreadable_issues() -> Vec<Issue> {
+    vec![Issue::new("", "form.format", Severity::Error)]
 }
 
 /// No field path of the form is longer; a longer one is not a field, and echoing it back in
@@ -249,11 +267,16 @@ fn is_under(issue_field: &str, checked: &str) -> bool {
 
 /// The issues of `field` and of the fields that depend on it, for instant feedback.
 pub fn validate_field(draft: &Draft, field: &str, today: NaiveDate, lang: Lang) -> FieldReport {
-    let checked = affected_fields(field);
-    let issues: Vec<Issue> =
-        rules::check(draft, today).1.into_iter().filter(|i| checked.iter().any(|c| is_under(&i.field, c))).collect();
+    let (checked, issues) = field_issues(draft, field, today);
     let Report { ok, errors, warnings } = report(issues, lang);
     FieldReport { checked, ok, errors, warnings }
+}
+
+/// The fields re-checked and their issues, behind [`validate_field`]'s report.
+pub fn field_issues(draft: &Draft, field: &str, today: NaiveDate) -> (Vec<String>, Vec<Issue>) {
+    let checked = affected_fields(field);
+    let issues = issues(draft, today).into_iter().filter(|i| checked.iter().any(|c| is_under(&i.field, c))).collect();
+    (checked, issues)
 }
 
 impl Application {

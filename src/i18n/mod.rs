@@ -314,10 +314,18 @@ pub fn format(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
 
 /// [`format`] with each placeholder's value from `value(name)`, made only when the text uses it.
 pub(crate) fn format_with<'v>(lang: Lang, key: &str, value: impl Fn(&str) -> Option<Cow<'v, str>>) -> String {
+    let mut out = String::new();
+    format_into(&mut out, lang, key, value);
+    out
+}
+
+/// [`format_with`] written at the end of `out`: a report of many messages is built in one
+/// buffer instead of one string per message.
+pub(crate) fn format_into<'v>(out: &mut String, lang: Lang, key: &str, value: impl Fn(&str) -> Option<Cow<'v, str>>) {
     // Messages are short: a byte loop finds a brace sooner than a general string search.
     let find = |text: &str, byte: u8| text.as_bytes().iter().position(|&b| b == byte);
     let mut rest = resolve(lang, key);
-    let mut out = String::with_capacity(rest.len() + 32);
+    out.reserve(rest.len() + 32);
     while let Some(open) = find(rest, b'{') {
         out.push_str(rest.get(..open).unwrap_or_default());
         let after = rest.get(open + 1..).unwrap_or_default();
@@ -334,7 +342,6 @@ pub(crate) fn format_with<'v>(lang: Lang, key: &str, value: impl Fn(&str) -> Opt
         }
     }
     out.push_str(rest);
-    out
 }
 
 /// Every key of every catalog, for completeness checks.
