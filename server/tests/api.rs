@@ -237,17 +237,29 @@ async fn static_files_headers_and_guards() {
     let wasm = client.get(format!("{}/pkg/kezek_bg.wasm", server.base)).send().await.unwrap();
     assert_eq!(wasm.status(), StatusCode::OK);
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
-    // Pages and the bulletin travel gzip where the browser accepts it (issue 14: bytes on the wire).
+    // Pages and the bulletin travel compressed where the browser accepts it (issue 14: bytes on
+    // the wire): brotli to a browser, which accepts both, gzip to a client that takes only gzip.
     let script = "const greeting = 'сәлем';\n".repeat(200);
     std::fs::write(server.dirs.www.join("app.js"), &script).unwrap();
     for path in ["/app.js", "/api/bulletin"] {
-        let zipped = client.get(format!("{}{path}", server.base)).header("Accept-Encoding", "gzip").send().await.unwrap();
-        assert_eq!(zipped.status(), StatusCode::OK, "{path}");
-        assert_eq!(zipped.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"), "{path}");
-        let plain = client.get(format!("{}{path}", server.base)).send().await.unwrap();
-        assert!(plain.headers().get("content-encoding").is_none(), "{path}: plain without Accept-Encoding");
-        let (zipped, plain) = (zipped.bytes().await.unwrap(), plain.bytes().await.unwrap());
-        assert!(zipped.len() * 4 < plain.len() || path == "/api/bulletin", "{path}: {} of {} bytes", zipped.len(), plain.len());
+        for (accept, encoding) in [("gzip", "gzip"), ("gzip, deflate, br, zstd", "br")] {
+            let zipped = client.get(format!("{}{path}", server.base)).header("Accept-Encoding", accept).send().await.unwrap();
+            assert_eq!(zipped.status(), StatusCode::OK, "{path}");
+            assert_eq!(zipped.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some(encoding), "{path} {accept}");
+            let plain = client.get(format!("{}{path}", server.base)).send().await.unwrap();
+            assert!(plain.headers().get("content-encoding").is_none(), "{path}: plain without Accept-Encoding");
+            let (zipped, plain) = (zipped.bytes().await.unwrap(), plain.bytes().await.unwrap());
+            assert!(zipped.len() * 4 < plain.len() || path == "/api/bulletin", "{path} {accept}: {} of {} bytes", zipped.len(), plain.len());
+        }
+    }
+    // The package's files go as scripts/build.sh precompressed them, brotli first.
+    for (name, body) in [("kezek.js", "plain"), ("kezek.js.gz", "gzip copy"), ("kezek.js.br", "brotli copy")] {
+        std::fs::write(server.dirs.pkg.join(name), body).unwrap();
+    }
+    for (accept, encoding, body) in [("gzip, deflate, br, zstd", Some("br"), "brotli copy"), ("gzip", Some("gzip"), "gzip copy"), ("identity", None, "plain")] {
+        let answer = client.get(format!("{}/pkg/kezek.js", server.base)).header("Accept-Encoding", accept).send().await.unwrap();
+        assert_eq!(answer.headers().get("content-encoding").map(|v| v.to_str().unwrap()), encoding, "{accept}");
+        assert_eq!(answer.text().await.unwrap(), body, "{accept}");
     }
 
     let submit = format!("{}/api/applications", server.base);
