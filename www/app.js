@@ -9,11 +9,11 @@
 // way back from sign-in opens the same view; the person's applications come from the server
 // by the session cookie. Only where sign-in is not set up does an application's token live in
 // page memory (it is lost on reload, as it must be: it is the only proof of the right to act).
-import init, { Client, kazakhstanTime, loadPolicy, loadTracker, setCatalog, uiText } from "/pkg/kezek.js";
+import { kazakhstanTime, loadPolicy, loadTracker, setCatalog, uiText } from "/pkg/kezek.js";
+import { LANGS, asked, catalogText, started } from "./boot.js";
 import { createForm } from "./form.js";
 import { hasLabels, label, loadLabels } from "./labels.js";
 
-const LANGS = ["kk", "ru", "en"];
 /** A failure of the package's client (`BackendError` in its `.d.ts`). */
 export const isBackendError = (error) => error?.name === "BackendError" && typeof error.kind === "string";
 const $ = (id) => document.getElementById(id);
@@ -90,10 +90,10 @@ export const page = {
     history.pushState(null, "", page.href(params));
     await route();
   },
-  /** Re-reads the service's clock (the demo moves it). */
-  async syncClock() {
+  /** Re-reads the service's clock (the demo moves it), or takes the answer already asked for. */
+  async syncClock(answer = page.client.clock()) {
     try {
-      const clock = await page.client.clock();
+      const clock = await answer;
       page.clockOffset = Date.parse(clock.now) - Date.now();
       page.demo = Boolean(clock.demo);
       page.signIn = Boolean(clock.signIn);
@@ -131,17 +131,6 @@ function translate() {
   for (const f of page.listeners) f();
 }
 
-/** The package's catalog of each language, fetched once, when the language is first shown. */
-const catalogs = new Map();
-function catalogText(lang) {
-  if (!catalogs.has(lang)) {
-    const text = fetch(`/pkg/i18n/${lang}.json`).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`i18n/${lang}.json: ${r.status}`))));
-    // A failed fetch is tried again at the next switch to the language.
-    text.catch(() => catalogs.delete(lang));
-    catalogs.set(lang, text);
-  }
-  return catalogs.get(lang);
-}
 const loaded = new Set();
 let switches = 0;
 
@@ -235,20 +224,18 @@ async function route() {
 }
 
 async function main() {
-  // The likely language's catalog and the page's labels (the URL's language, else the browser's)
-  // are fetched while the package starts, side by side.
-  const asked = new URLSearchParams(location.search).get("lang");
-  const likely = [asked, navigator.language?.slice(0, 2)].find((l) => LANGS.includes(l)) ?? "kk";
-  catalogText(likely).catch(() => {});
-  loadLabels(likely).catch(() => {});
-  // The service's clock, the provider's times (07:00, 18:00, …: every deadline and "next" line
-  // the page shows) and the signed-in person, asked for by the package's client once it starts.
-  await init();
-  page.client = new Client("", likely);
-  const clock = page.syncClock();
-  const policy = page.client.policy().catch(() => null);
-  const me = clock.then(() => (page.signIn ? page.client.me() : null)).catch(() => null);
-  await clock;
+  // The package, its client, the likely language's texts, and the service's clock, the
+  // provider's times (07:00, 18:00, …: every deadline and "next" line the page shows) and the
+  // signed-in person: all started by boot.js before this module ran.
+  const { client, clock, policy, me } = await started;
+  page.client = client;
+  // The form is built while those answers are on their way (it shows once route() runs).
+  form = createForm(page, async (receipt) => {
+    // With a session the token is not needed: the page never keeps it.
+    if (!page.me) tokens.set(receipt.number, receipt.token);
+    await page.go({ application: receipt.number, receipt: "1" });
+  });
+  await page.syncClock(clock);
   try {
     const text = await policy;
     if (text !== null) loadPolicy(text);
@@ -256,11 +243,6 @@ async function main() {
     // The Rules' own values stay in force.
   }
   page.me = await me;
-  form = createForm(page, async (receipt) => {
-    // With a session the token is not needed: the page never keeps it.
-    if (!page.me) tokens.set(receipt.number, receipt.token);
-    await page.go({ application: receipt.number, receipt: "1" });
-  });
   for (const b of document.querySelectorAll("[data-lang]")) b.addEventListener("click", () => setLanguage(b.dataset.lang));
   $("sign-out").addEventListener("click", signOut);
   $("back").addEventListener("click", (event) => {

@@ -46,6 +46,8 @@ export function createForm(page, onSubmitted) {
   wireFields();
   /** "form", "check" or "refusal". */
   let step = "form";
+  /** Whether ready() has run: the page's first language is in, and the form shows it. */
+  let isReady = false;
 
   /** The localities, named in the page's language (the package has the names). */
   function fillLocalities() {
@@ -62,7 +64,6 @@ export function createForm(page, onSubmitted) {
   }
 
   function buildOptions() {
-    fillLocalities();
     for (const [name, values] of Object.entries({ "queue.disorder": DISORDERS, "queue.profile": PROFILES })) {
       const select = fieldEl(name).querySelector("select");
       for (const v of values) {
@@ -153,6 +154,7 @@ export function createForm(page, onSubmitted) {
     $("send").addEventListener("click", () => send(draft()));
     $("refusal-back").addEventListener("click", () => page.go());
     page.onLanguage(() => {
+      if (!isReady) return; // ready() fills the form in the language it starts with
       fillLocalities();
       refresh();
       if (step === "check") renderCheck(page, form, change);
@@ -286,12 +288,16 @@ export function createForm(page, onSubmitted) {
   /** Reward early: every change clears fixed errors and refreshes the ones still shown. */
   function refresh() {
     applyConditions();
-    const errors = currentErrors();
-    for (const field of [...shown.keys()]) {
-      if (errors.has(field)) showError(field, errors.get(field));
-      else clearError(field);
+    // The whole form is checked only when an error or a refusal is on screen: until then there
+    // is nothing to refresh (punish late: a new error waits for onFinished).
+    if (shown.size > 0 || summaryVisible || refused.size > 0) {
+      const errors = currentErrors();
+      for (const field of [...shown.keys()]) {
+        if (errors.has(field)) showError(field, errors.get(field));
+        else clearError(field);
+      }
+      if (summaryVisible) renderSummary(errors);
     }
-    if (summaryVisible) renderSummary(errors);
     const d = draft();
     renderChecklist(page, {
       service: "00403001", channel: d.channel, category: d.category, specialNeeds: d.category === "special_needs",
@@ -471,6 +477,8 @@ export function createForm(page, onSubmitted) {
 
   return {
     ready(me) {
+      isReady = true;
+      fillLocalities();
       if (me) fillApplicant(me);
       refresh();
     },

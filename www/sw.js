@@ -7,7 +7,7 @@
 const CACHE = "kezek-page-v1";
 /** Everything the page needs to start, cached at install (a missing file is skipped, so a
  * package that splits into other files still installs; those are cached when first fetched). */
-const SHELL = ["/", "/style.css", "/favicon.svg", "/app.js", "/form.js", "/check.js", "/checklist.js", "/mine.js",
+const SHELL = ["/", "/style.css", "/favicon.svg", "/boot.js", "/app.js", "/form.js", "/check.js", "/checklist.js", "/mine.js",
   "/tracker.js", "/register.js", "/seen.js", "/labels.js", "/accessibility.html", "/accessibility.js", "/pkg/kezek.js",
   "/pkg/kezek_bg.wasm",
   // The package's tracker part, its texts and the page's own labels (loaded at run time: the form

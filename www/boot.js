@@ -1,0 +1,43 @@
+// The citizen page's first steps, taken as soon as the package is here: this module needs
+// nothing else, and index.html loads it `async`, so it runs while the page's own modules are
+// still arriving and the page is laid out (issue 14: cold load). It starts the package, the
+// backend client and the requests every view needs (the service's clock, the provider's
+// times, the signed-in person), and fetches the likely language's catalog and labels; app.js
+// takes what it started from here.
+import init, { Client } from "/pkg/kezek.js";
+import { loadLabels } from "./labels.js";
+
+export const LANGS = ["kk", "ru", "en"];
+/** The language the URL asks for, if any. */
+export const asked = new URLSearchParams(location.search).get("lang");
+/** The language the page will most likely show: the URL's, else the browser's, else Kazakh. */
+export const likely = [asked, navigator.language?.slice(0, 2)].find((l) => LANGS.includes(l)) ?? "kk";
+
+/** The package's catalog of each language, fetched once, when the language is first shown. */
+const catalogs = new Map();
+export function catalogText(lang) {
+  if (!catalogs.has(lang)) {
+    const text = fetch(`/pkg/i18n/${lang}.json`).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`i18n/${lang}.json: ${r.status}`))));
+    // A failed fetch is tried again at the next switch to the language.
+    text.catch(() => catalogs.delete(lang));
+    catalogs.set(lang, text);
+  }
+  return catalogs.get(lang);
+}
+
+catalogText(likely).catch(() => {});
+loadLabels(likely).catch(() => {});
+
+/** The package started, with its client and the first answers on their way: `{ client, clock,
+ * policy, me }`, each answer a promise (`policy` and `me` are null when they fail; `me` is null
+ * where sign-in is not set up). Rejects only when the package could not start. */
+export const started = init().then(() => {
+  const client = new Client("", likely);
+  const clock = client.clock();
+  const policy = client.policy().catch(() => null);
+  const me = clock.then((c) => (c.signIn ? client.me() : null)).catch(() => null);
+  clock.catch(() => {}); // app.js reads its failure
+  return { client, clock, policy, me };
+});
+// app.js reads the failure; until it does, it is not an unhandled rejection.
+started.catch(() => {});
