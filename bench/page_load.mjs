@@ -1,7 +1,7 @@
 // Cold-load benchmark of the citizen page against the reference backend (demo) on loopback:
-// time from navigation to a usable form (package fetched and instantiated, first validation
-// run: the page's `kezek:usable` mark) and bytes on the wire, each load in a fresh browser
-// context (empty cache). Usage: node bench/page_load.mjs [runs]   (after scripts/build.sh and
+// time from navigation to a usable form (the package started, the form in the page's language
+// with its document checklist: the page's `kezek:usable` mark) and bytes on the wire (brotli,
+// which the browser accepts), each load in a fresh browser context (empty cache). Usage: node bench/page_load.mjs [runs]   (after scripts/build.sh and
 // `cargo build --profile server -p kezek-server`)
 import { launch, startServer } from "../tests/e2e/harness.mjs";
 
@@ -51,4 +51,4 @@ times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)];
 console.log(`page.cold_load_to_usable_form_median_ms       ${median.toFixed(1)}`);
 console.log(`page.cold_load_to_usable_form_min_max_ms      ${times[0].toFixed(1)} / ${times.at(-1).toFixed(1)}`);
-console.log(`page.bytes_on_the_wire                        ${bytes} (${requests} requests; gzip where the browser accepts it)`);
+console.log(`page.bytes_on_the_wire                        ${bytes} (${requests} requests)`);

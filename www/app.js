@@ -261,7 +261,8 @@ async function main() {
   form.ready(page.me);
   $("loading").hidden = true;
   await route();
-  // The page is usable: package fetched and instantiated, first validation run (bench/page_load.mjs).
+  // The page is usable: the package started, the form in the page's language with its document
+  // checklist, ready to check what is typed (bench/page_load.mjs).
   performance.mark("kezek:usable");
   // The tracker part of the package and the views over it, fetched a little after the form is
   // usable, so that they do not compete with the form's first download (a view that needs them

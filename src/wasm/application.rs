@@ -13,7 +13,7 @@
 //! as one string cut by native `split` (see `report_to_js`), instead of a boundary crossing per
 //! field.
 
-use super::{js_error, json_text, optional_string_arg, parse_date_arg, string_arg, to_js, with_deadlines};
+use super::{lang_arg, js_error, json_text, parse_date_arg, string_arg, to_js, with_deadlines};
 use crate::application::{self, Draft, FieldReport, Issue, Report, Severity};
 use crate::checklist::{self, Checklist, ChecklistInput};
 use crate::i18n::Lang;
@@ -112,10 +112,6 @@ extern "C" {
     fn clean_report() -> JsValue;
 }
 
-fn lang_of(lang: &JsValue) -> Lang {
-    Lang::parse(optional_string_arg(lang).as_deref().unwrap_or(""))
-}
-
 /// Checks one field of the form and the fields that depend on it (listed in `checked`), for
 /// instant feedback while the person types. `field` is a dotted path such as `child.iin` or
 /// `notifications.phones.1`; `today` is `YYYY-MM-DD` (throws `date.format` otherwise); `lang`
@@ -135,7 +131,7 @@ pub fn validate_field(
         Some(draft) => application::field_issues(&draft, field, today),
         None => (vec![String::new()], application::unreadable_issues()),
     };
-    Ok(report_to_js(Some(&checked), &issues, lang_of(&lang)))
+    Ok(report_to_js(Some(&checked), &issues, lang_arg(&lang)))
 }
 
 /// Checks the whole form: `{ ok, errors, warnings }`, errors in form order, each
@@ -151,7 +147,7 @@ pub fn validate_application(
         Some(draft) => application::issues(&draft, today),
         None => application::unreadable_issues(),
     };
-    Ok(report_to_js(None, &issues, lang_of(&lang)))
+    Ok(report_to_js(None, &issues, lang_arg(&lang)))
 }
 
 /// The documents needed for service `00403001` (queue registration) or `00403002`
@@ -169,7 +165,7 @@ pub fn checklist_for(
         .as_deref()
         .and_then(ChecklistInput::from_json)
         .ok_or_else(|| js_error("checklist.input", "input: expected an object like { service, channel, category, … }"))?;
-    let lang = lang_of(&lang);
+    let lang = lang_arg(&lang);
     let list = with_deadlines(|d| checklist::checklist(&input.to_request(), today, d, lang));
     to_js(&list)
 }

@@ -1,16 +1,11 @@
 //! Words for what the page shows: `describeQueue`, `localities`, `formatDate`.
 
-use super::{js_error, optional_string_arg, parse_date_arg, string_arg, to_js};
-use crate::i18n::Lang;
+use super::{lang_arg, js_error, optional_string_arg, parse_date_arg, string_arg, to_js};
 use crate::queue::{self, QueueKey};
 use crate::status::format_day;
 use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
-
-fn lang_arg(lang: &JsValue) -> Lang {
-    Lang::parse(optional_string_arg(lang).as_deref().unwrap_or(""))
-}
 
 /// The queue `key` in words in `lang` ("Almaty, children born in 2022, general queue");
 /// `kindergarten` names the kindergarten of a special or sanatorium queue (the bulletin has its

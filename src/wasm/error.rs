@@ -1,6 +1,7 @@
 //! Errors thrown to JavaScript: an `Error` with a stable `code` property.
 
 use crate::calendar::{parse_date, CalendarError};
+use crate::i18n::Lang;
 use chrono::NaiveDate;
 use serde::Serialize;
 use tsify::{Ts, Tsify};
@@ -32,6 +33,12 @@ pub(crate) fn string_arg(value: &JsValue, name: &str) -> Result<String, JsValue>
 /// Reads an optional string argument (`lang?: string`); anything but a string is absent.
 pub(crate) fn optional_string_arg(value: &JsValue) -> Option<String> {
     value.as_string()
+}
+
+/// Reads an optional `lang` argument: `kk`, `ru` or `en`, anything else (absent included)
+/// Kazakh, as [`Lang::parse`] reads it.
+pub(crate) fn lang_arg(value: &JsValue) -> Lang {
+    Lang::parse(value.as_string().as_deref().unwrap_or(""))
 }
 
 /// Parses a `YYYY-MM-DD` argument, or throws `date.format` naming the argument.

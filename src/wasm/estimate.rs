@@ -1,9 +1,8 @@
 //! `estimateAccess`: when access to referrals is likely to come (see `queue::estimate`).
 
-use super::{js_error, json_text, optional_string_arg, parse_date_arg, to_js, with_calendar};
+use super::{lang_arg, js_error, json_text, parse_date_arg, to_js, with_calendar};
 use crate::application::StayMode;
 use crate::calendar::parse_date;
-use crate::i18n::Lang;
 use crate::json::{Object, Value};
 use crate::queue::distribution::{GroupKind, Seat, SeatGroup};
 use crate::queue::estimate::{estimate, EstimateRequest, EstimateView, PublishedPlaces, Sighting};
@@ -88,7 +87,7 @@ pub fn estimate_access(
     #[wasm_bindgen(unchecked_optional_param_type = "string")] lang: JsValue,
 ) -> Result<Ts<EstimateView>, JsValue> {
     let today = parse_date_arg(&today, "today")?;
-    let lang = Lang::parse(optional_string_arg(&lang).as_deref().unwrap_or(""));
+    let lang = lang_arg(&lang);
     let text = json_text(&input.js_value()).ok_or_else(|| js_error("estimate.format", "input: expected an object"))?;
     let value = Value::parse(&text).map_err(|_| js_error("estimate.format", "input: expected an object"))?;
     let bad = |e: String| js_error("estimate.format", &e);

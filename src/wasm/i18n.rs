@@ -2,7 +2,7 @@
 //! labels they name; the reference page's own labels are the page's, `www/i18n/`) and
 //! `setCatalog`, which loads a language's catalog into this module.
 
-use super::{js_error, string_arg};
+use super::{js_error, lang_arg, string_arg};
 use crate::i18n::{self, Lang};
 use wasm_bindgen::prelude::*;
 
@@ -14,7 +14,7 @@ pub fn ui_text(
     #[wasm_bindgen(unchecked_param_type = "string")] lang: JsValue,
 ) -> String {
     let key = key.as_string().unwrap_or_default();
-    i18n::text(Lang::parse(&lang.as_string().unwrap_or_default()), &key)
+    i18n::text(lang_arg(&lang), &key)
 }
 
 /// Loads the catalog of `lang` (`kk`, `ru` or `en`): the text of the package's

@@ -1,8 +1,8 @@
 //! `validateIin`.
 
-use super::{optional_string_arg, parse_date_arg, string_arg, to_js};
+use super::{lang_arg, parse_date_arg, string_arg, to_js};
 use crate::calendar::format_date;
-use crate::i18n::{self, Lang};
+use crate::i18n;
 use crate::iin::{Iin, IinError, Sex};
 use serde::Serialize;
 use tsify::{Ts, Tsify};
@@ -46,11 +46,10 @@ pub fn validate_iin(
 ) -> Result<Ts<IinCheck>, JsValue> {
     let value = string_arg(&value, "value")?;
     let today = parse_date_arg(&today, "today")?;
-    let lang = optional_string_arg(&lang);
+    let lang = lang_arg(&lang);
     to_js(&match Iin::parse(&value, today) {
         Ok(iin) => IinCheck::Valid(IinValid { ok: true, birth_date: format_date(iin.birth_date()), sex: iin.sex() }),
         Err(code) => {
-            let lang = Lang::parse(lang.as_deref().unwrap_or(""));
             IinCheck::Invalid(IinInvalid { ok: false, code, message: i18n::text(lang, code.code()) })
         }
     })

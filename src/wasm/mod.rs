@@ -67,4 +67,4 @@ pub(crate) use policy::with_deadlines;
 #[cfg(feature = "tracker")]
 pub(crate) use policy::with_policy;
 #[allow(unused_imports)] // used by the exports of later modules
-pub(crate) use error::{js_error, json_text, optional_string_arg, parse_date_arg, string_arg, to_js};
+pub(crate) use error::{js_error, json_text, lang_arg, optional_string_arg, parse_date_arg, string_arg, to_js};

@@ -3,9 +3,8 @@
 //! The page never rebuilds a status: it passes the backend's (or the register's replayed)
 //! status to `statusView` with the current instant, once a second for the countdowns.
 
-use super::{js_error, json_text, optional_string_arg, string_arg, to_js, with_deadlines};
+use super::{lang_arg, js_error, json_text, string_arg, to_js, with_deadlines};
 use crate::calendar::zone;
-use crate::i18n::Lang;
 use crate::status::{self, Status, StatusView};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
@@ -35,7 +34,7 @@ pub fn status_view(
 ) -> Result<Ts<StatusView>, JsValue> {
     let status = status_arg(&status)?;
     let now = parse_instant(&string_arg(&now, "now")?, "now")?;
-    let lang = Lang::parse(optional_string_arg(&lang).as_deref().unwrap_or(""));
+    let lang = lang_arg(&lang);
     let view = with_deadlines(|d| status::status_view(&status, now, lang, d)).map_err(|e| js_error(e.code(), &e.to_string()))?;
     to_js(&view)
 }
@@ -60,6 +59,6 @@ pub fn format_moment(
     #[wasm_bindgen(unchecked_optional_param_type = "string")] lang: JsValue,
 ) -> Result<String, JsValue> {
     let instant = parse_instant(&string_arg(&instant, "instant")?, "instant")?;
-    let lang = Lang::parse(optional_string_arg(&lang).as_deref().unwrap_or(""));
+    let lang = lang_arg(&lang);
     Ok(status::format_moment(instant, lang))
 }

@@ -7,7 +7,7 @@
 //! is a new ticker. `stop()` (or `free()`) ends it; so does a callback that throws, so a
 //! broken page does not throw once a second for ever.
 
-use super::{optional_string_arg, to_js, with_deadlines};
+use super::{lang_arg, to_js, with_deadlines};
 use crate::i18n::Lang;
 use crate::status::{self, Status};
 use chrono::DateTime;
@@ -50,7 +50,7 @@ impl StatusTicker {
     ) -> Result<StatusTicker, JsValue> {
         let status = super::status::status_arg(&status)?;
         let offset_ms = if offset_ms.is_finite() { offset_ms } else { 0.0 };
-        let lang = Lang::parse(optional_string_arg(&lang).as_deref().unwrap_or(""));
+        let lang = lang_arg(&lang);
         let stopped = Rc::new(Cell::new(false));
         if !tick(&status, offset_ms, lang, &on_tick) {
             return Ok(StatusTicker { interval: None, stopped });

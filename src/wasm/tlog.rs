@@ -5,7 +5,7 @@
 //! and reject with `register.unverifiable` where the browser has no Ed25519.
 
 use super::webcrypto::with_answers;
-use super::{js_error, optional_string_arg, string_arg, to_js, with_deadlines};
+use super::{lang_arg, js_error, string_arg, to_js, with_deadlines};
 use crate::calendar::zone;
 use crate::i18n::{self, Lang};
 use crate::tlog::{
@@ -273,7 +273,7 @@ pub fn verify_checkpoint(
     #[wasm_bindgen(unchecked_param_type = "string", js_name = verifierKey)] verifier_key: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "string")] lang: JsValue,
 ) -> js_sys::Promise {
-    let lang = Lang::parse(optional_string_arg(&lang).as_deref().unwrap_or(""));
+    let lang = lang_arg(&lang);
     let prepared = (|| -> Result<_, JsValue> {
         let note = string_arg(&note, "note")?;
         let verifier = verifier_arg(&verifier_key)?;

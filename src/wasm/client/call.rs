@@ -90,11 +90,17 @@ impl Failure {
         let error = Error::new(&failure_message(self.kind, code.as_deref(), field("message").as_deref(), lang));
         error.set_name("BackendError");
         let code = code.map_or(JsValue::NULL, JsValue::from);
-        for (key, value) in [("kind", self.kind.code().into()), ("status", self.status.into()), ("code", code), ("errors", errors)] {
-            // Setting a property on a fresh Error cannot fail.
-            let _ = Reflect::set(&error, &key.into(), &value);
-        }
+        set_fields(&error, &[("kind", self.kind.code().into()), ("status", self.status.into()), ("code", code), ("errors", errors)]);
         error.into()
+    }
+}
+
+/// Sets the properties a rejection carries for the program (`kind`, `status`, `code`, `errors`:
+/// `BackendError` in the `.d.ts`) on a fresh error.
+pub(super) fn set_fields(error: &JsValue, fields: &[(&str, JsValue)]) {
+    for (key, value) in fields {
+        // Setting a property on a fresh Error cannot fail.
+        let _ = Reflect::set(error, &(*key).into(), value);
     }
 }
 

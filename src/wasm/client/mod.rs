@@ -133,9 +133,7 @@ fn header_value(value: &str) -> Option<&str> {
 /// A request refused before it is sent: rejects like a refusal, with `code: "arg.type"`.
 fn refuse(what: &str) -> Promise {
     let error = super::js_error("arg.type", what);
-    for (key, value) in [("kind", JsValue::from("rejected")), ("status", 0.into()), ("errors", js_sys::Array::new().into())] {
-        let _ = js_sys::Reflect::set(&error, &key.into(), &value);
-    }
+    call::set_fields(&error, &[("kind", "rejected".into()), ("status", 0.into()), ("errors", js_sys::Array::new().into())]);
     Promise::reject(&error)
 }
 
@@ -179,7 +177,7 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "string")] lang: JsValue,
     ) -> Client {
         let base = optional_string_arg(&base).unwrap_or_default();
-        Client { base: base.trim_end_matches('/').to_owned(), lang: Lang::parse(&optional_string_arg(&lang).unwrap_or_default()), token: None }
+        Client { base: base.trim_end_matches('/').to_owned(), lang: super::lang_arg(&lang), token: None }
     }
 
     /// The application's token, sent as `Authorization: Bearer` with the calls on an
@@ -197,7 +195,7 @@ impl Client {
     /// The language of the requests and of the errors' messages from now on.
     #[wasm_bindgen(js_name = setLanguage)]
     pub fn set_language(&mut self, #[wasm_bindgen(unchecked_param_type = "string")] lang: JsValue) {
-        self.lang = Lang::parse(&optional_string_arg(&lang).unwrap_or_default());
+        self.lang = super::lang_arg(&lang);
     }
 
     /// `GET /api/me`: the signed-in person, or `null` when nobody is.
