@@ -283,9 +283,17 @@ fn read_catalog(text: &'static str) -> Result<Vec<(u32, &'static str)>, CatalogE
     Ok(entries)
 }
 
+/// A catalog's text, kept for the life of the page.
+///
+/// A text is shown, never interpreted: control characters other than line breaks and tabs are
+/// written as U+FFFD, so a catalog cannot put one into a message (the package's reports rely on
+/// U+0001 never being in one: `src/wasm/application.rs`). Only an escaped text can hold one (JSON
+/// refuses them raw), and only an escaped text is owned.
 fn leak(text: Cow<'static, str>) -> &'static str {
+    let is_stray = |c: char| c.is_control() && c != '\n' && c != '\t';
     match text {
         Cow::Borrowed(borrowed) => borrowed,
+        Cow::Owned(owned) if owned.contains(is_stray) => Box::leak(owned.replace(is_stray, "\u{FFFD}").into_boxed_str()),
         Cow::Owned(owned) => Box::leak(owned.into_boxed_str()),
     }
 }
@@ -655,6 +663,20 @@ mod tests {
             assert_eq!(set_catalog(lang, &json), Ok(embedded(lang).len()));
             for (key, text) in embedded(lang) {
                 assert_eq!(lookup(lang, key), Some(*text), "{key} [{}]", lang.code());
+            }
+        }
+    }
+
+    #[test]
+    fn a_catalog_text_holds_no_control_character_but_line_breaks_and_tabs() {
+        // Read, not loaded (other tests run beside this one).
+        let entries = read_catalog(r#"{"a": "one\u0001two\u0007", "b": "line\nbreak\ttab", "c": "plain"}"#).unwrap();
+        let texts: Vec<&str> = entries.iter().map(|(_, text)| *text).collect();
+        assert_eq!(texts, ["one\u{FFFD}two\u{FFFD}", "line\nbreak\ttab", "plain"]);
+        // Nor do the built-in catalogs.
+        for lang in Lang::ALL {
+            for (key, text) in embedded(lang) {
+                assert!(!text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{key} [{}]", lang.code());
             }
         }
     }
