@@ -13,7 +13,7 @@
 //! as one string cut by native `split` (see `report_to_js`), instead of a boundary crossing per
 //! field.
 
-use super::{lang_arg, js_error, json_text, parse_date_arg, string_arg, to_js, with_deadlines};
+use super::{js_error, json_text, lang_arg, parse_date_arg, string_arg, to_js, with_deadlines};
 use crate::application::{self, Draft, FieldReport, Issue, Report, Severity};
 use crate::checklist::{self, Checklist, ChecklistInput};
 use crate::i18n::Lang;
@@ -25,9 +25,10 @@ fn draft_of(form: &Ts<Draft>) -> Option<Draft> {
     Draft::from_json(&text).ok()
 }
 
-/// Separates the parts of a report on its way to JavaScript (see [`report_to_js`]). A control
-/// character no field path, code or message needs: one inside a part (a pasted field path, an
-/// odd catalog) is written as U+FFFD, so it can never cut a part in two.
+/// Separates the parts of a report on its way to JavaScript (see [`report_to_js`]): a control
+/// character no field path, code or message needs. One in a field path (`validateField` echoes
+/// the path it was given) is written as U+FFFD, so it can never cut a part in two; catalogs
+/// cannot put one in a message (`i18n::set_catalog`).
 const SEPARATOR: char = '\u{1}';
 
 fn push_part(out: &mut String, part: &str) {

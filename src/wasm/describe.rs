@@ -1,6 +1,6 @@
 //! Words for what the page shows: `describeQueue`, `localities`, `formatDate`.
 
-use super::{lang_arg, js_error, optional_string_arg, parse_date_arg, string_arg, to_js};
+use super::{js_error, lang_arg, optional_string_arg, parse_date_arg, string_arg, to_js};
 use crate::queue::{self, QueueKey};
 use crate::status::format_day;
 use serde::Serialize;

@@ -1,6 +1,6 @@
 //! `estimateAccess`: when access to referrals is likely to come (see `queue::estimate`).
 
-use super::{lang_arg, js_error, json_text, parse_date_arg, to_js, with_calendar};
+use super::{js_error, json_text, lang_arg, parse_date_arg, to_js, with_calendar};
 use crate::application::StayMode;
 use crate::calendar::parse_date;
 use crate::json::{Object, Value};

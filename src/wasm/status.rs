@@ -3,7 +3,7 @@
 //! The page never rebuilds a status: it passes the backend's (or the register's replayed)
 //! status to `statusView` with the current instant, once a second for the countdowns.
 
-use super::{lang_arg, js_error, json_text, string_arg, to_js, with_deadlines};
+use super::{js_error, json_text, lang_arg, string_arg, to_js, with_deadlines};
 use crate::calendar::zone;
 use crate::status::{self, Status, StatusView};
 use tsify::Ts;

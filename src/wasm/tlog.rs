@@ -5,7 +5,7 @@
 //! and reject with `register.unverifiable` where the browser has no Ed25519.
 
 use super::webcrypto::with_answers;
-use super::{lang_arg, js_error, string_arg, to_js, with_deadlines};
+use super::{js_error, lang_arg, string_arg, to_js, with_deadlines};
 use crate::calendar::zone;
 use crate::i18n::{self, Lang};
 use crate::tlog::{
