@@ -10,9 +10,9 @@
 // by the session cookie. Only where sign-in is not set up does an application's token live in
 // page memory (it is lost on reload, as it must be: it is the only proof of the right to act).
 import { kazakhstanTime, loadPolicy, loadTracker, setCatalog, uiText } from "/pkg/kezek.js";
-import { LANGS, asked, catalogText, started } from "./boot.js";
+import { LANGS, asked, started } from "./boot.js";
 import { createForm } from "./form.js";
-import { hasLabels, label, loadLabels } from "./labels.js";
+import { catalogText, hasLabels, label, loadLabels } from "./labels.js";
 
 /** A failure of the package's client (`BackendError` in its `.d.ts`). */
 export const isBackendError = (error) => error?.name === "BackendError" && typeof error.kind === "string";

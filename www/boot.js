@@ -5,25 +5,13 @@
 // times, the signed-in person), and fetches the likely language's catalog and labels; app.js
 // takes what it started from here.
 import init, { Client } from "/pkg/kezek.js";
-import { loadLabels } from "./labels.js";
+import { catalogText, loadLabels } from "./labels.js";
 
 export const LANGS = ["kk", "ru", "en"];
 /** The language the URL asks for, if any. */
 export const asked = new URLSearchParams(location.search).get("lang");
 /** The language the page will most likely show: the URL's, else the browser's, else Kazakh. */
 export const likely = [asked, navigator.language?.slice(0, 2)].find((l) => LANGS.includes(l)) ?? "kk";
-
-/** The package's catalog of each language, fetched once, when the language is first shown. */
-const catalogs = new Map();
-export function catalogText(lang) {
-  if (!catalogs.has(lang)) {
-    const text = fetch(`/pkg/i18n/${lang}.json`).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`i18n/${lang}.json: ${r.status}`))));
-    // A failed fetch is tried again at the next switch to the language.
-    text.catch(() => catalogs.delete(lang));
-    catalogs.set(lang, text);
-  }
-  return catalogs.get(lang);
-}
 
 catalogText(likely).catch(() => {});
 loadLabels(likely).catch(() => {});

@@ -3,7 +3,8 @@
 // out of the wasm). One file per language, `www/i18n/<lang>.json`, an object of texts by key,
 // fetched when the language is first shown, beside the package's catalog of the same language.
 // A page looks a key up here first, then in the package (uiText); the tests in src/i18n keep
-// every label in the three languages and no key in both places.
+// every label in the three languages and no key in both places. The package's catalog of the
+// same language is fetched here too (`catalogText`), for the page to give it to `setCatalog`.
 const files = new Map();
 const labels = new Map();
 
@@ -17,6 +18,18 @@ export function loadLabels(lang) {
     files.set(lang, file);
   }
   return files.get(lang);
+}
+
+/** The package's catalog of `lang` (`/pkg/i18n/<lang>.json`) as text, for `setCatalog`: fetched
+ * once (a failed fetch is tried again at the next call). */
+const catalogs = new Map();
+export function catalogText(lang) {
+  if (!catalogs.has(lang)) {
+    const text = fetch(`/pkg/i18n/${lang}.json`).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`i18n/${lang}.json: ${r.status}`))));
+    text.catch(() => catalogs.delete(lang));
+    catalogs.set(lang, text);
+  }
+  return catalogs.get(lang);
 }
 
 /** Whether the labels of `lang` are loaded. */

@@ -9,7 +9,7 @@
 // every time from formatMoment: the page derives nothing. Writes carry an Idempotency-Key that a
 // retry after a lost answer reuses, so nothing happens twice.
 import init, { formatMoment, loadPolicy, loadTracker, setCatalog, statusView, uiText } from "/pkg/kezek.js";
-import { hasLabels, label, loadLabels } from "./labels.js";
+import { catalogText, hasLabels, label, loadLabels } from "./labels.js";
 
 const LANGS = ["kk", "ru", "en"];
 const TIMEOUT_MS = 15_000;
@@ -128,11 +128,8 @@ async function setLanguage(lang) {
     const labels = loadLabels(lang).catch(() => {});
     try {
       if (!catalogs.has(lang)) {
-        const r = await fetch(`/pkg/i18n/${lang}.json`);
-        if (r.ok) {
-          setCatalog(lang, await r.text());
-          catalogs.add(lang);
-        }
+        setCatalog(lang, await catalogText(lang));
+        catalogs.add(lang);
       }
     } catch {
       // Shown with the texts that are there (Kazakh, else the keys).

@@ -1,6 +1,6 @@
 // The foundation page: what an IIN says, and working-day arithmetic, over the kezek package.
 import init, { validateIin, addWorkingDays, formatDate, isWorkingDay, kazakhstanTime, setCatalog, uiText } from "/pkg/kezek.js";
-import { label, loadLabels } from "./labels.js";
+import { catalogText, label, loadLabels } from "./labels.js";
 
 const $ = (id) => document.getElementById(id);
 let lang = "kk";
@@ -55,11 +55,8 @@ async function setLang(next) {
   const labels = loadLabels(next).catch(() => {});
   if (!loaded.has(next)) {
     try {
-      const r = await fetch(`/pkg/i18n/${next}.json`);
-      if (r.ok) {
-        setCatalog(next, await r.text());
-        loaded.add(next);
-      }
+      setCatalog(next, await catalogText(next));
+      loaded.add(next);
     } catch {
       // Shown with the texts that are there (Kazakh, else the keys).
     }
