@@ -39,11 +39,16 @@ cargo run --quiet --example catalogs -- pkg/i18n
 
 node scripts/package.mjs
 
-# Precompressed copies of the package for the backend to serve: `.gz` (gzip -9, what the size
+# The citizen page's modules and the package's glue as one minified module,
+# www/build/citizen.js (scripts/page.mjs): one request for the page to start (issue 14).
+rm -rf www/build
+node scripts/page.mjs
+
+# Precompressed copies of the package and the page's bundle for the backend to serve: `.gz` (gzip -9, what the size
 # budget measures) and `.br` (brotli at its best quality, from Node's zlib: what browsers take).
 # Only build outputs: a copy beside a hand-edited www/ file could go stale and be served instead
 # of it. Not part of the npm package (package.json lists its files).
-for f in pkg/kezek_bg.wasm pkg/kezek_tracker_bg.wasm pkg/kezek.js pkg/i18n/*.json; do
+for f in pkg/kezek_bg.wasm pkg/kezek_tracker_bg.wasm pkg/kezek.js pkg/i18n/*.json www/build/citizen.js; do
   gzip -9 -k -f -n "$f"
 done
 node -e '
@@ -54,4 +59,4 @@ for (const f of process.argv.slice(1)) {
   const params = { [z.BROTLI_PARAM_QUALITY]: z.BROTLI_MAX_QUALITY, [z.BROTLI_PARAM_SIZE_HINT]: data.length,
     [z.BROTLI_PARAM_MODE]: f.endsWith(".wasm") ? z.BROTLI_MODE_GENERIC : z.BROTLI_MODE_TEXT };
   writeFileSync(`${f}.br`, brotliCompressSync(data, { params }));
-}' pkg/kezek_bg.wasm pkg/kezek_tracker_bg.wasm pkg/kezek.js pkg/i18n/*.json
+}' pkg/kezek_bg.wasm pkg/kezek_tracker_bg.wasm pkg/kezek.js pkg/i18n/*.json www/build/citizen.js

@@ -113,7 +113,7 @@ let tracker, form, mine;
  * needs them or a little after the form is usable, never before the form (issue 14: cold load). */
 let views;
 function loadViews() {
-  views ??= Promise.all([import("./tracker.js"), import("./mine.js"), loadTracker()]).then(([t, m]) => {
+  views ??= Promise.all([import("./tracker.js"), import("./mine.js"), loadTracker({ module_or_path: "/pkg/kezek_tracker_bg.wasm" })]).then(([t, m]) => {
     tracker = t.createTracker(page);
     mine = m.createMine(page);
   });

@@ -1,9 +1,10 @@
-// The citizen page's first steps, taken as soon as the package is here: this module needs
-// nothing else, and index.html loads it `async`, so it runs while the page's own modules are
-// still arriving and the page is laid out (issue 14: cold load). It starts the package, the
-// backend client and the requests every view needs (the service's clock, the provider's
-// times, the signed-in person), and fetches the likely language's catalog and labels; app.js
-// takes what it started from here.
+// The citizen page's first steps: app.js imports this module first, so in the page's bundle
+// (scripts/page.mjs) its lines run before any other module's. It starts the package, the
+// backend client and the requests every view needs (the service's clock, the provider's times,
+// the signed-in person), and fetches the likely language's catalog and labels, all while
+// app.js builds the form (issue 14: cold load); app.js takes what it started from here. The
+// wasm is named by its served path: in the bundle, the glue's own default (beside the module)
+// would be the bundle's folder.
 import init, { Client } from "/pkg/kezek.js";
 import { catalogText, loadLabels } from "./labels.js";
 
@@ -19,7 +20,7 @@ loadLabels(likely).catch(() => {});
 /** The package started, with its client and the first answers on their way: `{ client, clock,
  * policy, me }`, each answer a promise (`policy` and `me` are null when they fail; `me` is null
  * where sign-in is not set up). Rejects only when the package could not start. */
-export const started = init().then(() => {
+export const started = init({ module_or_path: "/pkg/kezek_bg.wasm" }).then(() => {
   const client = new Client("", likely);
   const clock = client.clock();
   const policy = client.policy().catch(() => null);

@@ -252,14 +252,20 @@ async fn static_files_headers_and_guards() {
             assert!(zipped.len() * 4 < plain.len() || path == "/api/bulletin", "{path} {accept}: {} of {} bytes", zipped.len(), plain.len());
         }
     }
-    // The package's files go as scripts/build.sh precompressed them, brotli first.
-    for (name, body) in [("kezek.js", "plain"), ("kezek.js.gz", "gzip copy"), ("kezek.js.br", "brotli copy")] {
-        std::fs::write(server.dirs.pkg.join(name), body).unwrap();
-    }
-    for (accept, encoding, body) in [("gzip, deflate, br, zstd", Some("br"), "brotli copy"), ("gzip", Some("gzip"), "gzip copy"), ("identity", None, "plain")] {
-        let answer = client.get(format!("{}/pkg/kezek.js", server.base)).header("Accept-Encoding", accept).send().await.unwrap();
-        assert_eq!(answer.headers().get("content-encoding").map(|v| v.to_str().unwrap()), encoding, "{accept}");
-        assert_eq!(answer.text().await.unwrap(), body, "{accept}");
+    // The package's files and the citizen page's bundle go as scripts/build.sh precompressed
+    // them, brotli first.
+    let build = server.dirs.www.join("build");
+    std::fs::create_dir_all(&build).unwrap();
+    for (dir, path) in [(&server.dirs.pkg, "/pkg/kezek.js"), (&build, "/build/citizen.js")] {
+        let name = path.rsplit('/').next().unwrap();
+        for (suffix, body) in [("", "plain"), (".gz", "gzip copy"), (".br", "brotli copy")] {
+            std::fs::write(dir.join(format!("{name}{suffix}")), body).unwrap();
+        }
+        for (accept, encoding, body) in [("gzip, deflate, br, zstd", Some("br"), "brotli copy"), ("gzip", Some("gzip"), "gzip copy"), ("identity", None, "plain")] {
+            let answer = client.get(format!("{}{path}", server.base)).header("Accept-Encoding", accept).send().await.unwrap();
+            assert_eq!(answer.headers().get("content-encoding").map(|v| v.to_str().unwrap()), encoding, "{path} {accept}");
+            assert_eq!(answer.text().await.unwrap(), body, "{path} {accept}");
+        }
     }
 
     let submit = format!("{}/api/applications", server.base);

@@ -376,7 +376,10 @@ test("how the queue number moved and when access is likely to come, with the met
 
   // An earlier visit, 20 working days ago, saw the number 45 higher (kept as the page keeps it).
   const earlier = await page.evaluate(async () => {
-    const { addWorkingDays } = await import("/pkg/kezek.js");
+    // The page runs its own bundled copy of the package (www/build/citizen.js): this module is a
+    // second one, started here.
+    const { default: init, addWorkingDays } = await import("/pkg/kezek.js");
+    await init({ module_or_path: "/pkg/kezek_bg.wasm" });
     const key = Object.keys(localStorage).find((k) => k.startsWith("kezek.seen:"));
     const record = JSON.parse(localStorage.getItem(key));
     const on = addWorkingDays(record.last.on, -20);

@@ -111,6 +111,8 @@ pub fn router(state: Arc<AppState>, dirs: &StaticDirs) -> Router {
         // files, at no CPU cost per request. Browsers take brotli (the first wasm: 78 KB gzip,
         // 66 KB brotli); gzip, the size the budget measures, is for the rest.
         .nest_service("/pkg", ServeDir::new(&dirs.pkg).precompressed_br().precompressed_gzip())
+        // The citizen page's bundle (scripts/page.mjs), a build output precompressed the same way.
+        .nest_service("/build", ServeDir::new(dirs.www.join("build")).precompressed_br().precompressed_gzip())
         // The pages, compressed per request rather than from files that could go stale: they
         // are hand-edited (a few kilobytes, once per visit: the service worker keeps them).
         .fallback_service(tower::Layer::layer(&compression(), ServeDir::new(&dirs.www)))
