@@ -29,6 +29,11 @@ printf "first download (gzip -9): wasm %d B + js %d B + largest catalog %d B = %
   "$wasm" "$js" "$largest" "$first" "$(kb "$first")" "$FIRST_BUDGET"
 printf "whole package  (gzip -9): wasm %d B + tracker wasm %d B + js %d B + catalogs %d B (%s) = %d B (%s KB) of %d B budget\n" \
   "$wasm" "$tracker" "$js" "$catalogs" "${names# }" "$total" "$(kb "$total")" "$BUDGET"
+# For information (no budget of its own): the citizen page's bundle, its modules and the
+# package's glue (scripts/page.mjs), which a browser fetches instead of pkg/kezek.js.
+if [ -f www/build/citizen.js ]; then
+  printf "citizen page bundle (not the package): %d B, gzip -9 %d B\n" "$(wc -c < www/build/citizen.js)" "$(gz www/build/citizen.js)"
+fi
 fail=0
 if [ "$first" -gt "$FIRST_BUDGET" ]; then
   echo "FAIL: the first download is over its size budget" >&2
