@@ -207,3 +207,88 @@ fn a_control_character_in_a_field_path_cannot_cut_the_report() {
     let report = rust(validate_field(Ts::new_unchecked(js(&valid_form())), s("applicant.\u{1}lastName"), s(TODAY), s("en")).unwrap().into());
     assert_eq!(report, json!({ "checked": ["applicant.\u{FFFD}lastName"], "ok": true, "errors": [], "warnings": [] }));
 }
+
+/// A form with an error in nearly every field: names (messages with a label in them), IINs,
+/// phones and documents (numbered fields), e-mail, consent, channel.
+fn form_full_of_errors() -> Value {
+    json!({
+        "applicant": { "lastName": "", "firstName": "Ann4", "middleName": "ә".repeat(60), "iin": "200229600007",
+                       "address": "", "locality": { "code": "75" } },
+        "child": { "lastName": "--", "firstName": "", "iin": "12345" },
+        "category": "vip",
+        "queue": { "kind": "special", "language": "de", "stayMode": "never" },
+        "notifications": { "phones": ["+7 727 123 45 67", "+7 701 123 45 67", "+7 701 123 45 67", "87771234567"], "email": "aigul@" },
+        "consent": false, "channel": "fax",
+        "documents": [{ "kind": "passport", "issuedOn": "31.12.2026" }, { "kind": "referral", "issuedOn": "2030-01-01" }]
+    })
+}
+
+/// The core's report on `form` in `lang`, as the package's reports read.
+fn core_report(form: &Value, field: Option<&str>, lang: &str) -> Value {
+    use kezek::application::{self, Draft};
+    use kezek::i18n::Lang;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let draft = Draft::from_json(&form.to_string()).unwrap();
+    match field {
+        Some(field) => serde_json::to_value(application::validate_field(&draft, field, today, Lang::parse(lang))).unwrap(),
+        None => serde_json::to_value(application::validate(&draft, today, Lang::parse(lang))).unwrap(),
+    }
+}
+
+#[wasm_bindgen_test]
+fn reports_checked_again_in_any_order_of_languages_stay_the_cores() {
+    // Texts cross once and are then sent by number (src/wasm/application.rs): every later
+    // report, in whatever language, must still read as the core's.
+    let mut form = form_full_of_errors();
+    for round in 0..3 {
+        for lang in ["en", "kk", "ru", "kk"] {
+            let report = rust(validate_application(Ts::new_unchecked(js(&form)), s(TODAY), s(lang)).unwrap().into());
+            assert_eq!(report, core_report(&form, None, lang), "round {round}, {lang}");
+            assert!(report["errors"].as_array().unwrap().len() >= 15, "round {round}, {lang}");
+            for field in ["applicant.firstName", "notifications.phones.2", "documents.1.issuedOn", "child.iin"] {
+                let report = rust(validate_field(Ts::new_unchecked(js(&form)), s(field), s(TODAY), s(lang)).unwrap().into());
+                assert_eq!(report, core_report(&form, Some(field), lang), "round {round}, {lang}, {field}");
+            }
+        }
+        // The person types: one error fewer, another text.
+        form["applicant"]["lastName"] = json!(["Омарова", "O", ""][round]);
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_catalog_loaded_again_is_what_the_next_report_says() {
+    use kezek::i18n::{catalog_json, Lang};
+    use kezek::wasm::set_catalog;
+    let form = form_full_of_errors();
+    let consent = |report: &Value| {
+        let errors = report["errors"].as_array().unwrap();
+        errors.iter().find(|e| e["code"] == json!("consent.required")).unwrap()["message"].clone()
+    };
+    let before = rust(validate_application(Ts::new_unchecked(js(&form)), s(TODAY), s("en")).unwrap().into());
+    assert_eq!(consent(&before), json!("Confirm that you agree to the use of information about you from information systems"));
+    set_catalog(s("en"), s(r#"{ "consent.required": "Tick the box", "label.applicant.firstName": "your first name" }"#)).unwrap();
+    let after = rust(validate_application(Ts::new_unchecked(js(&form)), s(TODAY), s("en")).unwrap().into());
+    set_catalog(s("en"), s(&catalog_json(Lang::En))).unwrap();
+    assert_eq!(consent(&after), json!("Tick the box"));
+    let first_name = after["errors"].as_array().unwrap().iter().find(|e| e["field"] == json!("applicant.firstName")).unwrap();
+    assert!(first_name["message"].as_str().unwrap().contains("your first name"), "{first_name}");
+    // Back to the built-in texts.
+    let again = rust(validate_application(Ts::new_unchecked(js(&form)), s(TODAY), s("en")).unwrap().into());
+    assert_eq!(again, before);
+}
+
+#[wasm_bindgen_test]
+fn the_table_of_texts_starts_again_when_full_and_reports_stay_right() {
+    // validateField echoes any path it is given, so the glue's table of texts is bounded: it is
+    // emptied after 4096 texts. Reports on either side of that must read the same.
+    let form = form_full_of_errors();
+    let before = rust(validate_application(Ts::new_unchecked(js(&form)), s(TODAY), s("ru")).unwrap().into());
+    for n in 0..5000 {
+        let field = format!("unknown.{n}");
+        let report = rust(validate_field(Ts::new_unchecked(js(&valid_form())), s(&field), s(TODAY), s("ru")).unwrap().into());
+        assert_eq!(report["checked"], json!([field]), "{n}");
+    }
+    let after = rust(validate_application(Ts::new_unchecked(js(&form)), s(TODAY), s("ru")).unwrap().into());
+    assert_eq!(after, before);
+    assert_eq!(after, core_report(&form, None, "ru"));
+}

@@ -109,7 +109,7 @@ pub enum Arg {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Issue {
     /// Dotted path into the form's JSON: `applicant.iin`, `notifications.phones.1`, ….
-    pub field: String,
+    pub field: Cow<'static, str>,
     /// The stable code (see the table in the module docs).
     pub code: &'static str,
     pub severity: Severity,
@@ -118,7 +118,7 @@ pub struct Issue {
 }
 
 impl Issue {
-    pub fn new(field: impl Into<String>, code: &'static str, severity: Severity) -> Issue {
+    pub fn new(field: impl Into<Cow<'static, str>>, code: &'static str, severity: Severity) -> Issue {
         Issue { field: field.into(), code, severity, args: Vec::new() }
     }
 
@@ -147,7 +147,7 @@ impl Issue {
 
     fn into_message(self, lang: Lang) -> Message {
         let message = self.message(lang);
-        Message { field: self.field, code: self.code.to_owned(), message }
+        Message { field: self.field.into_owned(), code: self.code.to_owned(), message }
     }
 }
 

@@ -16,6 +16,7 @@ use crate::document::DocumentKind;
 use crate::calendar::parse_date;
 use crate::iin::{full_years, Iin};
 use chrono::{Datelike, NaiveDate};
+use std::borrow::Cow;
 
 /// The longest residential address accepted, in characters.
 pub const MAX_ADDRESS_CHARS: usize = 200;
@@ -53,7 +54,7 @@ struct Checker {
 }
 
 impl Checker {
-    fn error(&mut self, field: impl Into<String>, code: &'static str) {
+    fn error(&mut self, field: impl Into<Cow<'static, str>>, code: &'static str) {
         self.issues.push(Issue::new(field, code, Severity::Error));
     }
 
@@ -62,7 +63,7 @@ impl Checker {
     }
 
     /// Records the result's error, if any, and passes the value on.
-    fn take<T, E>(&mut self, field: &str, result: Result<T, E>, code: impl Fn(&E) -> &'static str) -> Option<T> {
+    fn take<T, E>(&mut self, field: &'static str, result: Result<T, E>, code: impl Fn(&E) -> &'static str) -> Option<T> {
         result.map_err(|e| self.error(field, code(&e))).ok()
     }
 }
@@ -157,8 +158,8 @@ fn full_name(c: &mut Checker, prefix: &str, last: &Option<String>, first: &Optio
         match result {
             Ok(name) => Some(name),
             Err(e) => {
-                let label = name_label(prefix, key);
-                c.issue(Issue::new([prefix, ".", key].concat(), e.code(), Severity::Error).with("what", Arg::Label(label)));
+                let (field, label) = name_field(prefix, key);
+                c.issue(Issue::new(field, e.code(), Severity::Error).with("what", Arg::Label(label)));
                 None
             }
         }
@@ -169,20 +170,20 @@ fn full_name(c: &mut Checker, prefix: &str, last: &Option<String>, first: &Optio
     Some(FullName { last: last??, first: first??, middle: middle? })
 }
 
-/// The catalog key of a name field's label, in the accusative where the language has one
-/// ("Enter {what}").
-fn name_label(prefix: &str, key: &str) -> &'static str {
+/// A name field's path and the catalog key of its label, in the accusative where the language
+/// has one ("Enter {what}"). Static texts: a form full of errors builds no path.
+fn name_field(prefix: &str, key: &str) -> (&'static str, &'static str) {
     match (prefix, key) {
-        ("applicant", "lastName") => "label.applicant.lastName",
-        ("applicant", "firstName") => "label.applicant.firstName",
-        ("applicant", _) => "label.applicant.middleName",
-        (_, "lastName") => "label.child.lastName",
-        (_, "firstName") => "label.child.firstName",
-        _ => "label.child.middleName",
+        ("applicant", "lastName") => ("applicant.lastName", "label.applicant.lastName"),
+        ("applicant", "firstName") => ("applicant.firstName", "label.applicant.firstName"),
+        ("applicant", _) => ("applicant.middleName", "label.applicant.middleName"),
+        (_, "lastName") => ("child.lastName", "label.child.lastName"),
+        (_, "firstName") => ("child.firstName", "label.child.firstName"),
+        _ => ("child.middleName", "label.child.middleName"),
     }
 }
 
-fn iin(c: &mut Checker, field: &str, text: Option<&str>, today: NaiveDate) -> Option<Iin> {
+fn iin(c: &mut Checker, field: &'static str, text: Option<&str>, today: NaiveDate) -> Option<Iin> {
     let result = Iin::parse(text.unwrap_or(""), today);
     c.take(field, result, |e| e.code())
 }

@@ -58,7 +58,7 @@ fn draft(form: &Value) -> Draft {
 }
 
 fn issues(form: &Value) -> Vec<(String, &'static str)> {
-    rules::check(&draft(form), today()).1.into_iter().map(|i| (i.field, i.code)).collect()
+    rules::check(&draft(form), today()).1.into_iter().map(|i| (i.field.into_owned(), i.code)).collect()
 }
 
 fn errors(form: &Value) -> Vec<(String, &'static str)> {
@@ -66,7 +66,7 @@ fn errors(form: &Value) -> Vec<(String, &'static str)> {
         .1
         .into_iter()
         .filter(|i| i.severity == Severity::Error)
-        .map(|i| (i.field, i.code))
+        .map(|i| (i.field.into_owned(), i.code))
         .collect()
 }
 
@@ -394,7 +394,7 @@ fn unreadable_forms() {
     for text in ["", "not json", "[]", "42", "\"form\"", &"[".repeat(100_000)] {
         let err = Application::from_json(text, today()).unwrap_err();
         assert_eq!(err.len(), 1);
-        assert_eq!((err[0].field.as_str(), err[0].code), ("", "form.format"));
+        assert_eq!((&*err[0].field, err[0].code), ("", "form.format"));
     }
     assert_eq!(unreadable_report(Lang::En).errors[0].message, "Send the application again: it could not be read");
 }
