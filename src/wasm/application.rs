@@ -32,8 +32,8 @@ fn draft_of(form: &Ts<Draft>) -> Option<Draft> {
 /// echoes the path it was given) is written as U+FFFD, so it can never cut a text in two;
 /// catalogs cannot put one in a message (`i18n::set_catalog`).
 const SEPARATOR: char = '\u{1}';
-/// Marks a part that is one of this report's own texts (a message with a date or a label in
-/// it), not an entry of the glue's table.
+/// Marks a part that is one of this report's own texts (a message with a date in it, a numbered
+/// field path, a path the caller gave), not an entry of the glue's table.
 const OWN: u32 = 1 << 31;
 /// In the header, a report without a `checked` list (`validateApplication`'s).
 const NO_CHECKED: u32 = u32::MAX;
@@ -181,7 +181,6 @@ fn held_report(checked: Option<&[String]>, issues: &[Issue], lang: Lang) -> JsVa
 /// not seen, and `report` (below) builds the objects. Against sending every text each time, cut
 /// by `split`, a form full of errors checked again takes about 15% less time in English and 40%
 /// less in Kazakh, whose Cyrillic messages cost most to decode (Chromium, side by side).
-#[inline(never)]
 fn report_value(held: Option<Held>, checked: Option<&[String]>, issues: &[Issue], lang: Lang) -> (JsValue, Held) {
     // The table starts again when full, and whenever this side's list is missing: on the first
     // report, and should a report ever have failed on its way (the glue's table may then hold
