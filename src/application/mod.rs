@@ -108,7 +108,9 @@ pub enum Arg {
 /// One finding of the rules, without a message (see [`Issue::message`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Issue {
-    /// Dotted path into the form's JSON: `applicant.iin`, `notifications.phones.1`, ….
+    /// Dotted path into the form's JSON: `applicant.iin`, `notifications.phones.1`, …. Fixed
+    /// paths are borrowed: a form full of errors allocates none, and the package's reports know
+    /// them by address (`src/wasm/application.rs`).
     pub field: Cow<'static, str>,
     /// The stable code (see the table in the module docs).
     pub code: &'static str,
