@@ -23,8 +23,7 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 fn draft_of(form: &Ts<Draft>) -> Option<Draft> {
-    let text = js_sys::JSON::stringify(&form.js_value()).ok()?.as_string()?;
-    Draft::from_json(&text).ok()
+    Draft::from_json(&json_text(&form.js_value())?).ok()
 }
 
 /// Separates the new texts of a report on their way to JavaScript (see [`report_to_js`]): a
