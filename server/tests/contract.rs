@@ -88,8 +88,8 @@ fn views() -> Vec<ApplicationView> {
         .collect()
 }
 
-fn draft() -> Draft {
-    let text = |s: &str| Some(s.to_owned());
+fn draft() -> Draft<'static> {
+    let text = |s: &'static str| Some(s.into());
     Draft {
         applicant: ApplicantDraft {
             last_name: text("Сейтқали"),

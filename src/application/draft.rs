@@ -18,6 +18,7 @@
 //! is refused the same way instead of overflowing the stack.
 
 use crate::json::{Invalid, Reader};
+use std::borrow::Cow;
 use serde::Serialize;
 use tsify::Tsify;
 
@@ -31,26 +32,26 @@ pub const MAX_DOCUMENTS: usize = 30;
 /// The Appendix 1 form as typed: the input of [`super::validate`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-pub struct Draft {
+pub struct Draft<'a> {
     #[tsify(optional)]
-    pub applicant: ApplicantDraft,
+    pub applicant: ApplicantDraft<'a>,
     #[tsify(optional)]
-    pub child: PersonDraft,
+    pub child: PersonDraft<'a>,
     /// One of the ten categories of Appendix 1 (`serviceman`, …, `none`).
     #[tsify(optional, type = "Category | null")]
-    pub category: Option<String>,
+    pub category: Option<Cow<'a, str>>,
     #[tsify(optional)]
-    pub queue: QueueDraft,
+    pub queue: QueueDraft<'a>,
     #[tsify(optional)]
-    pub notifications: NotificationsDraft,
+    pub notifications: NotificationsDraft<'a>,
     /// Only JSON `true` is consent.
     #[tsify(optional, type = "boolean | null")]
     pub consent: Option<bool>,
     /// `portal`, `state_corporation` or `provider_office`.
     #[tsify(optional, type = "Channel | null")]
-    pub channel: Option<String>,
+    pub channel: Option<Cow<'a, str>>,
     #[tsify(optional)]
-    pub documents: Vec<DocumentDraft>,
+    pub documents: Vec<DocumentDraft<'a>>,
     /// More than [`MAX_DOCUMENTS`] documents were sent (not part of the JSON).
     #[serde(skip)]
     pub too_many_documents: bool,
@@ -59,80 +60,80 @@ pub struct Draft {
 /// A person's name and IIN as typed (the child).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-pub struct PersonDraft {
+pub struct PersonDraft<'a> {
     #[tsify(optional, type = "string | null")]
-    pub last_name: Option<String>,
+    pub last_name: Option<Cow<'a, str>>,
     #[tsify(optional, type = "string | null")]
-    pub first_name: Option<String>,
+    pub first_name: Option<Cow<'a, str>>,
     #[tsify(optional, type = "string | null")]
-    pub middle_name: Option<String>,
+    pub middle_name: Option<Cow<'a, str>>,
     #[tsify(optional, type = "string | null")]
-    pub iin: Option<String>,
+    pub iin: Option<Cow<'a, str>>,
 }
 
 /// The applicant as typed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-pub struct ApplicantDraft {
+pub struct ApplicantDraft<'a> {
     #[tsify(optional, type = "string | null")]
-    pub last_name: Option<String>,
+    pub last_name: Option<Cow<'a, str>>,
     #[tsify(optional, type = "string | null")]
-    pub first_name: Option<String>,
+    pub first_name: Option<Cow<'a, str>>,
     #[tsify(optional, type = "string | null")]
-    pub middle_name: Option<String>,
+    pub middle_name: Option<Cow<'a, str>>,
     #[tsify(optional, type = "string | null")]
-    pub iin: Option<String>,
+    pub iin: Option<Cow<'a, str>>,
     #[tsify(optional, type = "string | null")]
-    pub address: Option<String>,
+    pub address: Option<Cow<'a, str>>,
     #[tsify(optional)]
-    pub locality: LocalityDraft,
+    pub locality: LocalityDraft<'a>,
 }
 
 /// The locality (city, village, settlement) as chosen.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-pub struct LocalityDraft {
+pub struct LocalityDraft<'a> {
     /// The 9-digit KATO code.
     #[tsify(optional, type = "string | null")]
-    pub code: Option<String>,
+    pub code: Option<Cow<'a, str>>,
     #[tsify(optional, type = "string | null")]
-    pub name: Option<String>,
+    pub name: Option<Cow<'a, str>>,
 }
 
 /// The queue choice as typed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-pub struct QueueDraft {
+pub struct QueueDraft<'a> {
     /// `general`, `special` or `sanatorium`.
     #[tsify(optional, type = "QueueType | null")]
-    pub kind: Option<String>,
+    pub kind: Option<Cow<'a, str>>,
     /// For `special`: the type of disorder.
     #[tsify(optional, type = "Disorder | null")]
-    pub disorder: Option<String>,
+    pub disorder: Option<Cow<'a, str>>,
     /// For `sanatorium`: the group profile.
     #[tsify(optional, type = "SanatoriumProfile | null")]
-    pub profile: Option<String>,
+    pub profile: Option<Cow<'a, str>>,
     /// For `special` and `sanatorium`: the kindergarten whose queue the child joins (rule 13),
     /// by the identifier the backend publishes (`kg1`).
     #[tsify(optional, type = "string | null")]
-    pub kindergarten: Option<String>,
+    pub kindergarten: Option<Cow<'a, str>>,
     /// Language of instruction.
     #[tsify(optional, type = "InstructionLanguage | null")]
-    pub language: Option<String>,
+    pub language: Option<Cow<'a, str>>,
     /// `full_day`, `part_day` or `round_the_clock`.
     #[tsify(optional, type = "StayMode | null")]
-    pub stay_mode: Option<String>,
+    pub stay_mode: Option<Cow<'a, str>>,
 }
 
 /// Where to send notifications, as typed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-pub struct NotificationsDraft {
+pub struct NotificationsDraft<'a> {
     /// Mobile numbers, in the order of the inputs (blank ones are skipped by validation).
     #[tsify(optional, type = "(string | null)[]")]
-    pub phones: Vec<Option<String>>,
+    pub phones: Vec<Option<Cow<'a, str>>>,
     #[tsify(optional, type = "string | null")]
-    pub email: Option<String>,
+    pub email: Option<Cow<'a, str>>,
     /// More than [`MAX_PHONES`] phones were sent (not part of the JSON).
     #[serde(skip)]
     pub too_many_phones: bool,
@@ -141,23 +142,23 @@ pub struct NotificationsDraft {
 /// A document the person has, with its issue date when the page asked for one.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
-pub struct DocumentDraft {
+pub struct DocumentDraft<'a> {
     /// A [`crate::document::DocumentKind`] id.
     #[tsify(optional, type = "DocumentKind | null")]
-    pub kind: Option<String>,
+    pub kind: Option<Cow<'a, str>>,
     /// `YYYY-MM-DD`.
     #[tsify(optional, type = "string | null")]
-    pub issued_on: Option<String>,
+    pub issued_on: Option<Cow<'a, str>>,
 }
 
 /// Why a form could not be read at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unreadable;
 
-impl Draft {
+impl<'a> Draft<'a> {
     /// Reads a form from JSON text, in one pass; only text that is not a JSON object is
     /// refused. The wasm exports and the backend both read forms here.
-    pub fn from_json(json: &str) -> Result<Draft, Unreadable> {
+    pub fn from_json(json: &'a str) -> Result<Draft<'a>, Unreadable> {
         let mut reader = Reader::new(json);
         let mut draft = Draft::default();
         let object = read_object(&mut reader, &mut draft, FORM).map_err(|_: Invalid| Unreadable)?;
@@ -168,7 +169,7 @@ impl Draft {
     /// Reads a form from a parsed JSON value (a backend's request body), the same way: written
     /// back as text with every string first cut by [`cap`] (as reading would cut it anyway), so
     /// a 10 MB field is not copied and read again.
-    pub fn from_value(value: &serde_json::Value) -> Result<Draft, Unreadable> {
+    pub fn from_value(value: &serde_json::Value) -> Result<Draft<'static>, Unreadable> {
         fn capped(value: &serde_json::Value, depth: usize) -> Result<serde_json::Value, Unreadable> {
             use serde_json::Value as J;
             if depth > crate::json::MAX_DEPTH {
@@ -183,11 +184,54 @@ impl Draft {
                 other => other.clone(),
             })
         }
-        Draft::from_json(&capped(value, 0)?.to_string())
+        Draft::from_json(&capped(value, 0)?.to_string()).map(Draft::into_owned)
+    }
+
+    /// The same draft, owning its texts (a draft read from text borrows them from it).
+    pub fn into_owned(self) -> Draft<'static> {
+        let Draft { applicant: a, child, category, queue: q, notifications: n, consent, channel, documents, too_many_documents } = self;
+        Draft {
+            applicant: ApplicantDraft {
+                last_name: own(a.last_name),
+                first_name: own(a.first_name),
+                middle_name: own(a.middle_name),
+                iin: own(a.iin),
+                address: own(a.address),
+                locality: LocalityDraft { code: own(a.locality.code), name: own(a.locality.name) },
+            },
+            child: PersonDraft {
+                last_name: own(child.last_name),
+                first_name: own(child.first_name),
+                middle_name: own(child.middle_name),
+                iin: own(child.iin),
+            },
+            category: own(category),
+            queue: QueueDraft {
+                kind: own(q.kind),
+                disorder: own(q.disorder),
+                profile: own(q.profile),
+                kindergarten: own(q.kindergarten),
+                language: own(q.language),
+                stay_mode: own(q.stay_mode),
+            },
+            notifications: NotificationsDraft {
+                phones: n.phones.into_iter().map(own).collect(),
+                email: own(n.email),
+                too_many_phones: n.too_many_phones,
+            },
+            consent,
+            channel: own(channel),
+            documents: documents.into_iter().map(|d| DocumentDraft { kind: own(d.kind), issued_on: own(d.issued_on) }).collect(),
+            too_many_documents,
+        }
     }
 }
 
-impl Draft {
+fn own(text: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
+    text.map(|t| Cow::Owned(t.into_owned()))
+}
+
+impl Draft<'_> {
     /// The paths of members a form carries that are not part of it (`"child.nickname"`,
     /// `"documents.0.note"`), at most [`MAX_UNKNOWN`] of them. A browser ignores them
     /// ([`Draft::from_json`] skips them), but a service that stores only what the form asks for
@@ -234,8 +278,8 @@ fn unknown_in(r: &mut Reader, fields: &[(&str, Field)], prefix: &str, found: &mu
 /// Where a member of the form's JSON goes in the [`Draft`]. The form's shape is this data
 /// ([`FORM`]): one line per field, read by one loop ([`read_object`]).
 enum Field {
-    Text(fn(&mut Draft) -> &mut Option<String>),
-    Flag(fn(&mut Draft) -> &mut Option<bool>),
+    Text(for<'a, 'd> fn(&'d mut Draft<'a>) -> &'d mut Option<Cow<'a, str>>),
+    Flag(for<'a, 'd> fn(&'d mut Draft<'a>) -> &'d mut Option<bool>),
     Object(&'static [(&'static str, Field)]),
     Phones,
     Documents,
@@ -277,7 +321,7 @@ static FORM: &[(&str, Field)] = &[
 /// Reads an object's members into their fields, unknown ones skipped; a value that is not an
 /// object leaves every field absent. The draft starts empty, so a field is emptied only when its
 /// key comes again: then the last one counts, as in `JSON.parse`.
-fn read_object(r: &mut Reader, draft: &mut Draft, fields: &[(&str, Field)]) -> Result<bool, Invalid> {
+fn read_object<'a>(r: &mut Reader<'a>, draft: &mut Draft<'a>, fields: &[(&str, Field)]) -> Result<bool, Invalid> {
     let mut seen = 0u32; // bit i: fields[i] was read already (every table is shorter than 32)
     let mut next = 0; // pages send the members in the table's order: that one is tried first
     r.object(|r, key| {
@@ -301,9 +345,9 @@ fn read_object(r: &mut Reader, draft: &mut Draft, fields: &[(&str, Field)]) -> R
     })
 }
 
-fn read_field(r: &mut Reader, draft: &mut Draft, field: &Field) -> Result<(), Invalid> {
+fn read_field<'a>(r: &mut Reader<'a>, draft: &mut Draft<'a>, field: &Field) -> Result<(), Invalid> {
     match field {
-        Field::Text(at) => *at(draft) = r.text()?.map(|t| cap(&t)),
+        Field::Text(at) => *at(draft) = r.text()?.map(cut),
         Field::Flag(at) => *at(draft) = r.flag()?,
         Field::Object(fields) => {
             read_object(r, draft, fields)?;
@@ -312,7 +356,7 @@ fn read_field(r: &mut Reader, draft: &mut Draft, field: &Field) -> Result<(), In
             let n = &mut draft.notifications;
             r.list(|r, index| {
                 if index < MAX_PHONES {
-                    n.phones.push(r.text()?.map(|t| cap(&t)));
+                    n.phones.push(r.text()?.map(cut));
                     Ok(())
                 } else {
                     n.too_many_phones = true;
@@ -334,7 +378,7 @@ fn read_field(r: &mut Reader, draft: &mut Draft, field: &Field) -> Result<(), In
                         "issuedOn" => &mut d.issued_on,
                         _ => return r.skip(),
                     };
-                    *at = r.text()?.map(|t| cap(&t));
+                    *at = r.text()?.map(cut);
                     Ok(())
                 })?;
                 documents.push(d);
@@ -346,7 +390,7 @@ fn read_field(r: &mut Reader, draft: &mut Draft, field: &Field) -> Result<(), In
 }
 
 /// Empties a field (and every field under it).
-fn clear(draft: &mut Draft, field: &Field) {
+fn clear(draft: &mut Draft<'_>, field: &Field) {
     match field {
         Field::Text(at) => *at(draft) = None,
         Field::Flag(at) => *at(draft) = None,
@@ -364,14 +408,29 @@ fn clear(draft: &mut Draft, field: &Field) {
 
 /// The first `MAX_TEXT_CHARS + 1` characters: enough to fail any length rule, never more.
 pub(crate) fn cap(text: &str) -> String {
+    text.get(..cap_end(text)).unwrap_or_default().to_owned()
+}
+
+/// [`cap`] on a text read from JSON: one that is short enough (every real one) stays borrowed
+/// from the form's text, so reading a form copies no text (issue 14: speed).
+fn cut(text: Cow<'_, str>) -> Cow<'_, str> {
+    let end = cap_end(&text);
+    match text {
+        Cow::Borrowed(t) => Cow::Borrowed(t.get(..end).unwrap_or_default()),
+        Cow::Owned(mut t) => {
+            t.truncate(end);
+            Cow::Owned(t)
+        }
+    }
+}
+
+/// Where [`cap`] cuts `text`: its length when it is short enough.
+fn cap_end(text: &str) -> usize {
     // No text has more characters than bytes: a short one needs no counting.
     if text.len() <= MAX_TEXT_CHARS + 1 {
-        return text.to_owned();
+        return text.len();
     }
-    match text.char_indices().nth(MAX_TEXT_CHARS + 1) {
-        Some((cut, _)) => text.get(..cut).unwrap_or_default().to_owned(),
-        None => text.to_owned(),
-    }
+    text.char_indices().nth(MAX_TEXT_CHARS + 1).map_or(text.len(), |(end, _)| end)
 }
 
 #[cfg(test)]
@@ -379,8 +438,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn read(text: &str) -> Draft {
-        Draft::from_json(text).unwrap()
+    fn read(text: &str) -> Draft<'static> {
+        Draft::from_json(text).unwrap().into_owned()
     }
 
     #[test]
@@ -475,6 +534,18 @@ mod tests {
         assert_eq!(d.applicant.address.map(|a| a.chars().count()), Some(MAX_TEXT_CHARS + 1));
         let exact = read(&json!({ "notifications": { "phones": vec!["1"; MAX_PHONES] } }).to_string());
         assert!(!exact.notifications.too_many_phones);
+    }
+
+    #[test]
+    fn texts_are_borrowed_from_the_form_unless_escaped_and_cut_either_way() {
+        let long = "ә".repeat(MAX_TEXT_CHARS + 50);
+        let text = format!(r#"{{"applicant":{{"lastName":"Омарова","firstName":"А\"Б","address":"{long}","middleName":"\n{long}"}}}}"#);
+        let d = Draft::from_json(&text).unwrap();
+        assert!(matches!(d.applicant.last_name, Some(Cow::Borrowed("Омарова"))));
+        assert!(matches!(&d.applicant.first_name, Some(Cow::Owned(t)) if t == "А\"Б"));
+        assert!(matches!(&d.applicant.address, Some(Cow::Borrowed(t)) if t.chars().count() == MAX_TEXT_CHARS + 1));
+        assert!(matches!(&d.applicant.middle_name, Some(Cow::Owned(t)) if t.chars().count() == MAX_TEXT_CHARS + 1 && t.starts_with("\nә")));
+        assert_eq!(d.clone().into_owned(), d);
     }
 
     #[test]

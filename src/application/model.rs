@@ -297,52 +297,54 @@ impl Application {
     /// The application as the form's JSON shape, with every value normalised (trimmed names,
     /// IINs without separators, phones as `+77XXXXXXXXX`): what a backend stores. Reading it
     /// back with [`Application::from_draft`] gives the same application.
-    pub fn to_draft(&self) -> super::Draft {
+    pub fn to_draft(&self) -> super::Draft<'_> {
         use super::draft::*;
-        let name = |n: &Option<Name>| n.as_ref().map(|n| n.as_str().to_owned());
+        fn name(n: &Option<Name>) -> Option<std::borrow::Cow<'_, str>> {
+            n.as_ref().map(|n| n.as_str().into())
+        }
         let (kind, disorder, profile, kindergarten) = match &self.queue.kind {
             QueueKind::General => ("general", None, None, None),
-            QueueKind::Special { kindergarten, disorder } => ("special", Some(disorder.id().to_owned()), None, Some(kindergarten.as_str().to_owned())),
-            QueueKind::Sanatorium { kindergarten, profile } => ("sanatorium", None, Some(profile.id().to_owned()), Some(kindergarten.as_str().to_owned())),
+            QueueKind::Special { kindergarten, disorder } => ("special", Some(disorder.id().into()), None, Some(kindergarten.as_str().into())),
+            QueueKind::Sanatorium { kindergarten, profile } => ("sanatorium", None, Some(profile.id().into()), Some(kindergarten.as_str().into())),
         };
         let a = &self.applicant;
         super::Draft {
             applicant: ApplicantDraft {
-                last_name: Some(a.name.last.as_str().to_owned()),
-                first_name: Some(a.name.first.as_str().to_owned()),
+                last_name: Some(a.name.last.as_str().into()),
+                first_name: Some(a.name.first.as_str().into()),
                 middle_name: name(&a.name.middle),
-                iin: Some(a.iin.as_digits()),
-                address: Some(a.address.clone()),
-                locality: LocalityDraft { code: Some(a.locality.code.clone()), name: Some(a.locality.name.clone()) },
+                iin: Some(a.iin.as_digits().into()),
+                address: Some(a.address.as_str().into()),
+                locality: LocalityDraft { code: Some(a.locality.code.as_str().into()), name: Some(a.locality.name.as_str().into()) },
             },
             child: PersonDraft {
-                last_name: Some(self.child.name.last.as_str().to_owned()),
-                first_name: Some(self.child.name.first.as_str().to_owned()),
+                last_name: Some(self.child.name.last.as_str().into()),
+                first_name: Some(self.child.name.first.as_str().into()),
                 middle_name: name(&self.child.name.middle),
-                iin: Some(self.child.iin.as_digits()),
+                iin: Some(self.child.iin.as_digits().into()),
             },
-            category: Some(self.category.id().to_owned()),
+            category: Some(self.category.id().into()),
             queue: QueueDraft {
-                kind: Some(kind.to_owned()),
+                kind: Some(kind.into()),
                 disorder,
                 profile,
                 kindergarten,
-                language: Some(self.queue.language.id().to_owned()),
-                stay_mode: Some(self.queue.stay_mode.id().to_owned()),
+                language: Some(self.queue.language.id().into()),
+                stay_mode: Some(self.queue.stay_mode.id().into()),
             },
             notifications: NotificationsDraft {
-                phones: self.notifications.phones.iter().map(|p| Some(p.as_str().to_owned())).collect(),
-                email: self.notifications.email.as_ref().map(|e| e.as_str().to_owned()),
+                phones: self.notifications.phones.iter().map(|p| Some(p.as_str().into())).collect(),
+                email: self.notifications.email.as_ref().map(|e| e.as_str().into()),
                 too_many_phones: false,
             },
             consent: Some(true),
-            channel: Some(self.channel.id().to_owned()),
+            channel: Some(self.channel.id().into()),
             documents: self
                 .documents
                 .iter()
                 .map(|d| DocumentDraft {
-                    kind: Some(d.kind.id().to_owned()),
-                    issued_on: d.issued_on.map(crate::calendar::format_date),
+                    kind: Some(d.kind.id().into()),
+                    issued_on: d.issued_on.map(|on| crate::calendar::format_date(on).into()),
                 })
                 .collect(),
             too_many_documents: false,

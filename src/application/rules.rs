@@ -148,8 +148,8 @@ fn person_name(c: &mut Checker, prefix: &str, p: &PersonDraft) -> Option<FullNam
     full_name(c, prefix, &p.last_name, &p.first_name, &p.middle_name)
 }
 
-fn full_name(c: &mut Checker, prefix: &str, last: &Option<String>, first: &Option<String>, middle: &Option<String>) -> Option<FullName> {
-    let mut one = |key: &str, text: &Option<String>, required: bool| {
+fn full_name(c: &mut Checker, prefix: &str, last: &Option<Cow<str>>, first: &Option<Cow<str>>, middle: &Option<Cow<str>>) -> Option<FullName> {
+    let mut one = |key: &str, text: &Option<Cow<str>>, required: bool| {
         let result = if required {
             parse_name(text.as_deref().unwrap_or("")).map(Some)
         } else {

@@ -53,7 +53,7 @@ fn with(mut form: Value, path: &str, value: Value) -> Value {
     form
 }
 
-fn draft(form: &Value) -> Draft {
+fn draft(form: &Value) -> Draft<'static> {
     Draft::from_value(form).unwrap()
 }
 

@@ -134,7 +134,7 @@ pub struct ChecklistInput {
     #[tsify(optional, type = "boolean | null")]
     pub emergency: Option<bool>,
     #[tsify(optional)]
-    pub documents: Vec<DocumentDraft>,
+    pub documents: Vec<DocumentDraft<'static>>,
     /// `YYYY-MM-DD`: when the application was (or will be) submitted; default `today`.
     #[tsify(optional, type = "string | null")]
     pub submitted_on: Option<String>,
@@ -162,8 +162,8 @@ impl ChecklistInput {
                     .take(crate::application::draft::MAX_DOCUMENTS)
                     .filter_map(Value::as_object)
                     .map(|d| DocumentDraft {
-                        kind: d.get("kind").and_then(Value::as_str).map(crate::application::draft::cap),
-                        issued_on: d.get("issuedOn").and_then(Value::as_str).map(crate::application::draft::cap),
+                        kind: d.get("kind").and_then(Value::as_str).map(|t| crate::application::draft::cap(t).into()),
+                        issued_on: d.get("issuedOn").and_then(Value::as_str).map(|t| crate::application::draft::cap(t).into()),
                     })
                     .collect()
             })
@@ -184,7 +184,7 @@ impl ChecklistInput {
 
     /// The typed request, with defaults for what is absent or unknown.
     pub fn to_request(&self) -> ChecklistRequest {
-        let date = |t: &Option<String>| t.as_deref().and_then(|t| parse_date(t.trim()).ok());
+        let date = |t: Option<&str>| t.and_then(|t| parse_date(t.trim()).ok());
         ChecklistRequest {
             service: self.service.as_deref().and_then(Service::parse).unwrap_or_default(),
             channel: self.channel.as_deref().and_then(Channel::parse).unwrap_or(Channel::Portal),
@@ -196,10 +196,10 @@ impl ChecklistInput {
             documents: self
                 .documents
                 .iter()
-                .filter_map(|d| Some((d.kind.as_deref().and_then(DocumentKind::parse)?, date(&d.issued_on))))
+                .filter_map(|d| Some((d.kind.as_deref().and_then(DocumentKind::parse)?, date(d.issued_on.as_deref()))))
                 .collect(),
-            submitted_on: date(&self.submitted_on),
-            contract_on: date(&self.contract_on),
+            submitted_on: date(self.submitted_on.as_deref()),
+            contract_on: date(self.contract_on.as_deref()),
             grounds_confirmed: true,
         }
     }

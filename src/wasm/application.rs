@@ -22,8 +22,10 @@ use std::cell::Cell;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-fn draft_of(form: &Ts<Draft>) -> Option<Draft> {
-    Draft::from_json(&json_text(&form.js_value())?).ok()
+/// The form's JSON text, which its [`Draft`] borrows from: empty, so unreadable, when
+/// `JSON.stringify` cannot write it.
+fn form_text(form: &Ts<Draft<'static>>) -> String {
+    json_text(&form.js_value()).unwrap_or_default()
 }
 
 /// Separates the new texts of a report on their way to JavaScript (see [`report_to_js`]): a
@@ -262,7 +264,7 @@ extern "C" {
 /// `application` for how a page uses it.
 #[wasm_bindgen(js_name = validateField)]
 pub fn validate_field(
-    form: Ts<Draft>,
+    form: Ts<Draft<'static>>,
     #[wasm_bindgen(unchecked_param_type = "string")] field: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string")] today: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "string")] lang: JsValue,
@@ -270,9 +272,10 @@ pub fn validate_field(
     let field = string_arg(&field, "field")?;
     let field = field.as_str();
     let today = parse_date_arg(&today, "today")?;
-    let (checked, issues) = match draft_of(&form) {
-        Some(draft) => application::field_issues(&draft, field, today),
-        None => (vec![String::new()], application::unreadable_issues()),
+    let text = form_text(&form);
+    let (checked, issues) = match Draft::from_json(&text) {
+        Ok(draft) => application::field_issues(&draft, field, today),
+        Err(_) => (vec![String::new()], application::unreadable_issues()),
     };
     Ok(report_to_js(Some(&checked), &issues, lang_arg(&lang)))
 }
@@ -281,14 +284,15 @@ pub fn validate_field(
 /// `{ field, code, message }`. Throws only for a malformed `today` (`date.format`).
 #[wasm_bindgen(js_name = validateApplication)]
 pub fn validate_application(
-    form: Ts<Draft>,
+    form: Ts<Draft<'static>>,
     #[wasm_bindgen(unchecked_param_type = "string")] today: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "string")] lang: JsValue,
 ) -> Result<Ts<Report>, JsValue> {
     let today = parse_date_arg(&today, "today")?;
-    let issues = match draft_of(&form) {
-        Some(draft) => application::issues(&draft, today),
-        None => application::unreadable_issues(),
+    let text = form_text(&form);
+    let issues = match Draft::from_json(&text) {
+        Ok(draft) => application::issues(&draft, today),
+        Err(_) => application::unreadable_issues(),
     };
     Ok(report_to_js(None, &issues, lang_arg(&lang)))
 }
