@@ -119,6 +119,29 @@ fn a_bad_today_throws_a_coded_error() {
     assert!(error.is_instance_of::<js_sys::Error>());
 }
 
+/// The day and the language are remembered from one call to the next (a page passes the same
+/// ones on every keystroke): a changed one is read anew, and a bad day throws every time.
+#[wasm_bindgen_test]
+fn a_changed_today_or_language_is_read_anew_and_a_bad_today_throws_every_time() {
+    let form = js(&valid_form());
+    let check = |today: &str, lang: JsValue| validate_application(Ts::new_unchecked(form.clone()), s(today), lang).map(|r| rust(r.into()));
+    let before_birth = "2022-01-01"; // the child's IIN says 2022-03-15
+    assert_eq!(check(TODAY, s("en")).unwrap()["ok"], json!(true));
+    let early = check(before_birth, s("en")).unwrap();
+    assert_eq!(codes(&early, "errors").first().map(|(field, _)| field.as_str()), Some("child.iin"), "{early}");
+    let ru = check(before_birth, s("ru")).unwrap();
+    let kk = check(before_birth, JsValue::UNDEFINED).unwrap();
+    assert_ne!(early["errors"][0]["message"], ru["errors"][0]["message"]);
+    assert_ne!(ru["errors"][0]["message"], kk["errors"][0]["message"]);
+    assert_eq!(check(before_birth, s("kk")).unwrap(), kk);
+    assert_eq!(check(TODAY, s("ru")).unwrap()["ok"], json!(true));
+    for _ in 0..2 {
+        let code = js_sys::Reflect::get(&check("2026-13-01", s("ru")).unwrap_err(), &"code".into()).unwrap();
+        assert_eq!(code.as_string().as_deref(), Some("date.format"));
+    }
+    assert_eq!(check(before_birth, s("en")).unwrap(), early);
+}
+
 #[wasm_bindgen_test]
 fn validate_field_rechecks_what_depends_on_the_field() {
     let mut form = valid_form();
@@ -187,7 +210,8 @@ fn the_report_is_the_cores_report_with_its_errors_warnings_and_messages() {
     form["notifications"]["email"] = json!("aigul@");
     form["consent"] = json!(false);
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-    let draft = Draft::from_json(&form.to_string()).unwrap();
+    let text = form.to_string();
+    let draft = Draft::from_json(&text).unwrap();
     for lang in ["kk", "ru", "en"] {
         let report = rust(validate_application(Ts::new_unchecked(js(&form)), s(TODAY), s(lang)).unwrap().into());
         let core = serde_json::to_value(application::validate(&draft, today, Lang::parse(lang))).unwrap();
@@ -228,7 +252,8 @@ fn core_report(form: &Value, field: Option<&str>, lang: &str) -> Value {
     use kezek::application::{self, Draft};
     use kezek::i18n::Lang;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-    let draft = Draft::from_json(&form.to_string()).unwrap();
+    let text = form.to_string();
+    let draft = Draft::from_json(&text).unwrap();
     match field {
         Some(field) => serde_json::to_value(application::validate_field(&draft, field, today, Lang::parse(lang))).unwrap(),
         None => serde_json::to_value(application::validate(&draft, today, Lang::parse(lang))).unwrap(),

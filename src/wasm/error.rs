@@ -3,6 +3,8 @@
 use crate::calendar::{parse_date, CalendarError};
 use crate::i18n::Lang;
 use chrono::NaiveDate;
+use std::cell::RefCell;
+use std::thread::LocalKey;
 use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::JsValue;
@@ -38,13 +40,39 @@ pub(crate) fn optional_string_arg(value: &JsValue) -> Option<String> {
 /// Reads an optional `lang` argument: `kk`, `ru` or `en`, anything else (absent included)
 /// Kazakh, as [`Lang::parse`] reads it.
 pub(crate) fn lang_arg(value: &JsValue) -> Lang {
-    Lang::parse(value.as_string().as_deref().unwrap_or(""))
+    remembered(&LAST_LANG, value, || Ok(Lang::parse(value.as_string().as_deref().unwrap_or("")))).unwrap_or_default()
 }
 
 /// Parses a `YYYY-MM-DD` argument, or throws `date.format` naming the argument.
 pub(crate) fn parse_date_arg(value: &JsValue, name: &str) -> Result<NaiveDate, JsValue> {
-    let text = string_arg(value, name)?;
-    parse_date(&text).map_err(|e| js_error(e.code(), &format!("{name}: {}", e.detail())))
+    remembered(&LAST_DATE, value, || {
+        let text = string_arg(value, name)?;
+        parse_date(&text).map_err(|e| js_error(e.code(), &format!("{name}: {}", e.detail())))
+    })
+}
+
+thread_local! {
+    /// The last `lang` and date arguments read, with what they were read as. A page passes the
+    /// same ones on every keystroke (`validateField`, `validateApplication`), and comparing two
+    /// strings (`===`) costs less than copying one into WebAssembly and reading it again
+    /// (issue 14: speed).
+    static LAST_LANG: RefCell<Option<(JsValue, Lang)>> = const { RefCell::new(None) };
+    static LAST_DATE: RefCell<Option<(JsValue, NaiveDate)>> = const { RefCell::new(None) };
+}
+
+/// `read()`, or what it gave for the same argument last time (`===`: the same text, or the
+/// same object). Only what was read without an error is remembered.
+fn remembered<T: Copy>(
+    last: &'static LocalKey<RefCell<Option<(JsValue, T)>>>,
+    value: &JsValue,
+    read: impl FnOnce() -> Result<T, JsValue>,
+) -> Result<T, JsValue> {
+    if let Some(known) = last.with(|l| l.borrow().as_ref().filter(|(v, _)| v == value).map(|&(_, t)| t)) {
+        return Ok(known);
+    }
+    let t = read()?;
+    last.with(|l| *l.borrow_mut() = Some((value.clone(), t)));
+    Ok(t)
 }
 
 /// Converts a result to its typed JavaScript value: written as JSON text (`crate::json::write`)
