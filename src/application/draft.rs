@@ -29,7 +29,8 @@ pub const MAX_PHONES: usize = 10;
 /// Documents kept from the list.
 pub const MAX_DOCUMENTS: usize = 30;
 
-/// The Appendix 1 form as typed: the input of [`super::validate`].
+/// The Appendix 1 form as typed: the input of [`super::validate`]. Its texts are borrowed from
+/// the JSON text it was read from where they need no unescaping ([`Draft::into_owned`] copies them).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct Draft<'a> {
