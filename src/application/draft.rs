@@ -412,16 +412,15 @@ pub(crate) fn cap(text: &str) -> String {
     text.get(..cap_end(text)).unwrap_or_default().to_owned()
 }
 
-/// [`cap`] on a text read from JSON: one that is short enough (every real one) stays borrowed
-/// from the form's text, so reading a form copies no text (issue 14: speed).
+/// [`cap`] on a text read from JSON: one without escapes stays borrowed from the form's text,
+/// so reading a form copies only the texts it had to unescape (issue 14: speed). An unescaped
+/// one that is too long is copied short, so a long paste is not kept whole.
 fn cut(text: Cow<'_, str>) -> Cow<'_, str> {
     let end = cap_end(&text);
     match text {
         Cow::Borrowed(t) => Cow::Borrowed(t.get(..end).unwrap_or_default()),
-        Cow::Owned(mut t) => {
-            t.truncate(end);
-            Cow::Owned(t)
-        }
+        Cow::Owned(t) if end < t.len() => Cow::Owned(t.get(..end).unwrap_or_default().to_owned()),
+        owned => owned,
     }
 }
 

@@ -237,7 +237,7 @@ impl Client {
     /// `POST /api/applications` (Appendix 1). `key`: the submission's `Idempotency-Key`, the
     /// same for every retry of the same form (a fresh one when absent).
     #[wasm_bindgen(unchecked_return_type = "Promise<SubmitAnswer>")]
-    pub fn submit(&self, application: Ts<Draft>, #[wasm_bindgen(unchecked_optional_param_type = "string")] key: JsValue) -> Promise {
+    pub fn submit(&self, application: Ts<Draft<'static>>, #[wasm_bindgen(unchecked_optional_param_type = "string")] key: JsValue) -> Promise {
         let body = application.js_value();
         self.send(post("/api/applications", "", true), Args { body: Some(&body), key: Some(&key), ..Args::default() })
     }
