@@ -85,7 +85,7 @@ impl DocumentKind {
 
     /// The kind with this id (exact, case-sensitive after trimming), if any.
     pub fn parse(id: &str) -> Option<DocumentKind> {
-        let id = id.trim();
+        let id = crate::application::text::trim(id);
         DocumentKind::ALL.into_iter().find(|k| k.id() == id)
     }
 }

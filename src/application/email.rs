@@ -41,7 +41,7 @@ impl EmailError {
 
 /// Parses an address (the caller treats blank as "no e-mail").
 pub fn parse_email(text: &str) -> Result<Email, EmailError> {
-    let text = text.trim();
+    let text = super::text::trim(text);
     if text.len() > MAX_EMAIL_CHARS && text.chars().nth(MAX_EMAIL_CHARS).is_some() {
         return Err(EmailError::TooLong);
     }

@@ -73,6 +73,7 @@ pub mod model;
 pub mod names;
 pub mod phone;
 pub mod rules;
+pub mod text;
 
 #[cfg(test)]
 mod tests;

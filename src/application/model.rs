@@ -116,7 +116,7 @@ impl Category {
     }
 
     pub fn parse(id: &str) -> Option<Category> {
-        let id = id.trim();
+        let id = super::text::trim(id);
         Category::ALL.into_iter().find(|c| c.id() == id)
     }
 
@@ -152,7 +152,7 @@ pub enum QueueType {
 
 impl QueueType {
     pub fn parse(id: &str) -> Option<QueueType> {
-        match id.trim() {
+        match super::text::trim(id) {
             "general" => Some(QueueType::General),
             "special" => Some(QueueType::Special),
             "sanatorium" => Some(QueueType::Sanatorium),
@@ -186,7 +186,7 @@ macro_rules! vocabulary {
             }
 
             pub fn parse(id: &str) -> Option<$name> {
-                let id = id.trim();
+                let id = super::text::trim(id);
                 $name::ALL.iter().copied().find(|v| v.id() == id)
             }
         }

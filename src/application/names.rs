@@ -134,7 +134,7 @@ pub fn parse_name(text: &str) -> Result<Name, NameError> {
 /// Parses an optional name (the patronymic): blank is `None`.
 pub fn parse_optional_name(text: Option<&str>) -> Result<Option<Name>, NameError> {
     match text {
-        Some(t) if !t.trim().is_empty() => parse_name(t).map(Some),
+        Some(t) if !super::text::trim(t).is_empty() => parse_name(t).map(Some),
         _ => Ok(None),
     }
 }

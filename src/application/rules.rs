@@ -16,6 +16,7 @@ use crate::document::DocumentKind;
 use crate::calendar::parse_date;
 use crate::iin::{full_years, Iin};
 use chrono::{Datelike, NaiveDate};
+use super::text::trim;
 use std::borrow::Cow;
 
 /// The longest residential address accepted, in characters.
@@ -189,7 +190,7 @@ fn iin(c: &mut Checker, field: &'static str, text: Option<&str>, today: NaiveDat
 }
 
 fn address(c: &mut Checker, text: Option<&str>) -> Option<String> {
-    let text = text.unwrap_or("").trim();
+    let text = trim(text.unwrap_or(""));
     if text.is_empty() {
         c.error("applicant.address", "address.empty");
         None
@@ -203,7 +204,7 @@ fn address(c: &mut Checker, text: Option<&str>) -> Option<String> {
 
 /// The locality is chosen from a list, so only its KATO code (9 digits) is checked.
 fn locality(c: &mut Checker, code: Option<&str>, name: Option<&str>) -> Option<Locality> {
-    let code = code.unwrap_or("").trim();
+    let code = trim(code.unwrap_or(""));
     if code.is_empty() {
         c.error("applicant.locality", "locality.required");
         return None;
@@ -212,7 +213,7 @@ fn locality(c: &mut Checker, code: Option<&str>, name: Option<&str>) -> Option<L
         c.error("applicant.locality", "locality.code");
         return None;
     }
-    let name = name.unwrap_or("").trim();
+    let name = trim(name.unwrap_or(""));
     // At most MAX_ADDRESS_CHARS characters (a name shorter in bytes needs no counting).
     let cut = if name.len() > MAX_ADDRESS_CHARS { name.char_indices().nth(MAX_ADDRESS_CHARS) } else { None };
     let name = cut.and_then(|(at, _)| name.get(..at)).unwrap_or(name);
@@ -301,7 +302,7 @@ fn queue(c: &mut Checker, draft: &Draft) -> Option<QueueChoice> {
 
 /// Rule 13: the special and sanatorium queues are kept per kindergarten, so the form names one.
 fn kindergarten(c: &mut Checker, id: Option<&str>) -> Option<crate::queue::Token> {
-    let token = id.map(str::trim).filter(|t| !t.is_empty()).and_then(|t| crate::queue::Token::new(t).ok());
+    let token = id.map(trim).filter(|t| !t.is_empty()).and_then(|t| crate::queue::Token::new(t).ok());
     if token.is_none() {
         c.error("queue.kindergarten", "queue.kindergarten.required");
     }
@@ -317,7 +318,7 @@ fn notifications(c: &mut Checker, draft: &Draft) -> Option<Notifications> {
     let mut filled = 0usize;
     for (index, text) in n.phones.iter().enumerate() {
         let text = text.as_deref().unwrap_or("");
-        if text.trim().is_empty() {
+        if trim(text).is_empty() {
             continue;
         }
         filled += 1;
@@ -343,7 +344,7 @@ fn notifications(c: &mut Checker, draft: &Draft) -> Option<Notifications> {
         c.error("notifications.phones", "phone.too_many");
         all_ok = false;
     }
-    let email = match n.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+    let email = match n.email.as_deref().map(trim).filter(|e| !e.is_empty()) {
         None => None,
         Some(text) => match parse_email(text) {
             Ok(email) => Some(email),
@@ -355,7 +356,7 @@ fn notifications(c: &mut Checker, draft: &Draft) -> Option<Notifications> {
         },
     };
     // "At least one channel" is only worth saying when nothing at all was typed.
-    if filled == 0 && n.email.as_deref().map_or(true, |e| e.trim().is_empty()) {
+    if filled == 0 && n.email.as_deref().map_or(true, |e| trim(e).is_empty()) {
         c.error("notifications", "notifications.none");
         return None;
     }
@@ -376,7 +377,7 @@ fn documents(draft: &Draft, today: NaiveDate) -> Documents {
         if kind.is_none() {
             out.issues.push(Issue::new(indexed_path("documents.", index, ".kind"), "document.kind", Severity::Error));
         }
-        let issued_on = match d.issued_on.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let issued_on = match d.issued_on.as_deref().map(trim).filter(|t| !t.is_empty()) {
             None => Ok(None),
             Some(text) => match parse_date(text) {
                 Err(_) => Err("date.format"),
