@@ -22,6 +22,8 @@
 //! Separators may not start or end a name or stand next to each other (`Анна--Мария`,
 //! `-Ли`), since no document spells a name that way.
 
+use super::text::may_start_space;
+
 /// The longest name accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 50;
 
@@ -89,16 +91,15 @@ fn normalise(text: &str) -> String {
 }
 
 /// Whether normalising cannot change `bytes`: no space at either end, no two in a row, and no
-/// other white space. Checked on bytes, conservatively: every white-space character other than
-/// ASCII's starts with byte 0xC2 (U+0085, U+00A0), 0xE1 (U+1680), 0xE2 (U+2000-U+205F) or
-/// 0xE3 (U+3000), and no letter of the alphabet does.
+/// other white space. Checked on bytes, conservatively ([`may_start_space`]): no letter of the
+/// alphabet starts with a byte that may start white space.
 fn is_plain(bytes: &[u8]) -> bool {
     let mut previous_space = true; // a leading space is not plain
     for &b in bytes {
         match b {
             b' ' if previous_space => return false,
             b' ' => previous_space = true,
-            0x09..=0x0D | 0xC2 | 0xE1..=0xE3 => return false,
+            b if may_start_space(b) => return false,
             _ => previous_space = false,
         }
     }

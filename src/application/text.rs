@@ -20,7 +20,7 @@ pub fn trim(text: &str) -> &str {
 /// Whether a character starting with this byte may be white space: ASCII's spaces and controls,
 /// and the first bytes of every other Unicode white space (U+0085 and U+00A0 start with 0xC2,
 /// U+1680 with 0xE1, U+2000 to U+205F with 0xE2, U+3000 with 0xE3).
-fn may_start_space(byte: u8) -> bool {
+pub(crate) fn may_start_space(byte: u8) -> bool {
     byte <= b' ' || matches!(byte, 0xC2 | 0xE1..=0xE3)
 }
 
