@@ -18,8 +18,8 @@
 //! is refused the same way instead of overflowing the stack.
 
 use crate::json::{Invalid, Reader};
-use std::borrow::Cow;
 use serde::Serialize;
+use std::borrow::Cow;
 use tsify::Tsify;
 
 /// Texts longer than this are cut on reading (every limit in the form is far below it).

@@ -186,7 +186,7 @@ macro_rules! vocabulary {
             }
 
             pub fn parse(id: &str) -> Option<$name> {
-                let id = super::text::trim(id);
+                let id = $crate::application::text::trim(id);
                 $name::ALL.iter().copied().find(|v| v.id() == id)
             }
         }

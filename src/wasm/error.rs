@@ -3,9 +3,9 @@
 use crate::calendar::{parse_date, CalendarError};
 use crate::i18n::Lang;
 use chrono::NaiveDate;
+use serde::Serialize;
 use std::cell::RefCell;
 use std::thread::LocalKey;
-use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::JsValue;
 
