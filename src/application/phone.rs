@@ -60,10 +60,9 @@ pub fn parse_mobile(text: &str) -> Option<MobilePhone> {
     if !MOBILE_CODES.iter().any(|m| m.as_bytes() == code) {
         return None;
     }
-    let mut number = String::with_capacity(12);
-    number.push_str("+7");
-    number.extend(national.iter().map(|&d| char::from(d)));
-    Some(MobilePhone(number))
+    // Only ASCII digits were kept, so the bytes are text.
+    let national = std::str::from_utf8(national).ok()?;
+    Some(MobilePhone(["+7", national].concat()))
 }
 
 #[cfg(test)]

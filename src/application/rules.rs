@@ -6,7 +6,7 @@
 //! the rules that depend on it (no age rule without a valid child IIN), so one mistake gives one
 //! message.
 
-use super::draft::{Draft, PersonDraft};
+use super::draft::{Draft, FieldText, PersonDraft};
 use super::email::parse_email;
 use super::model::*;
 use super::names::{parse_name, parse_optional_name};
@@ -76,23 +76,23 @@ pub(super) fn check(draft: &Draft, today: NaiveDate) -> (Option<Application>, Ve
     // --- applicant (Appendix 1) ---
     let a = &draft.applicant;
     let applicant_name = full_name(&mut c, "applicant", &a.last_name, &a.first_name, &a.middle_name);
-    let applicant_iin = iin(&mut c, "applicant.iin", a.iin.as_deref(), today);
-    let address = address(&mut c, a.address.as_deref());
-    let locality = locality(&mut c, a.locality.code.as_deref(), a.locality.name.as_deref());
+    let applicant_iin = iin(&mut c, "applicant.iin", a.iin.text(), today);
+    let address = address(&mut c, a.address.text());
+    let locality = locality(&mut c, a.locality.code.text(), a.locality.name.text());
 
     // --- child (Appendix 1; rules 18, 24.9) ---
     let child_name = person_name(&mut c, "child", &draft.child);
-    let mut child_iin = iin(&mut c, "child.iin", draft.child.iin.as_deref(), today);
+    let mut child_iin = iin(&mut c, "child.iin", draft.child.iin.text(), today);
 
     // The category and queue are read before the child's age rules, which depend on them; their
     // issues are still listed after the child's, in form order.
     let mut later = Checker { issues: Vec::new() };
-    let category = category(&mut later, draft.category.as_deref());
+    let category = category(&mut later, draft.category.text());
     let queue = queue(&mut later, draft);
     let documents = documents(draft, today);
     let has = |kind: DocumentKind| documents.kinds.contains(&kind);
     // The queue type as chosen, even while its disorder or profile is still missing.
-    let queue_type = draft.queue.kind.as_deref().and_then(QueueType::parse);
+    let queue_type = draft.queue.kind.text().and_then(QueueType::parse);
     let special_needs = category == Some(Category::SpecialNeeds) || queue_type == Some(QueueType::Special);
 
     if let (Some(parent), Some(child)) = (applicant_iin, child_iin) {
@@ -110,7 +110,7 @@ pub(super) fn check(draft: &Draft, today: NaiveDate) -> (Option<Application>, Ve
     if draft.consent != Some(true) {
         c.error("consent", "consent.required");
     }
-    let channel = draft.channel.as_deref().and_then(Channel::parse);
+    let channel = draft.channel.text().and_then(Channel::parse);
     if channel.is_none() {
         c.error("channel", "channel.required");
     }
@@ -152,9 +152,9 @@ fn person_name(c: &mut Checker, prefix: &str, p: &PersonDraft) -> Option<FullNam
 fn full_name(c: &mut Checker, prefix: &str, last: &Option<Cow<str>>, first: &Option<Cow<str>>, middle: &Option<Cow<str>>) -> Option<FullName> {
     let mut one = |key: &str, text: &Option<Cow<str>>, required: bool| {
         let result = if required {
-            parse_name(text.as_deref().unwrap_or("")).map(Some)
+            parse_name(text.text().unwrap_or("")).map(Some)
         } else {
-            parse_optional_name(text.as_deref())
+            parse_optional_name(text.text())
         };
         match result {
             Ok(name) => Some(name),
@@ -266,34 +266,34 @@ fn category(c: &mut Checker, text: Option<&str>) -> Option<Category> {
 
 fn queue(c: &mut Checker, draft: &Draft) -> Option<QueueChoice> {
     let q = &draft.queue;
-    let kind = match q.kind.as_deref().and_then(QueueType::parse) {
+    let kind = match q.kind.text().and_then(QueueType::parse) {
         None => {
             c.error("queue.kind", "queue.kind.required");
             None
         }
         Some(QueueType::General) => Some(QueueKind::General),
         Some(QueueType::Special) => {
-            let disorder = q.disorder.as_deref().and_then(Disorder::parse);
+            let disorder = q.disorder.text().and_then(Disorder::parse);
             if disorder.is_none() {
                 c.error("queue.disorder", "queue.disorder.required");
             }
-            let kindergarten = kindergarten(c, q.kindergarten.as_deref());
+            let kindergarten = kindergarten(c, q.kindergarten.text());
             Some(QueueKind::Special { kindergarten: kindergarten?, disorder: disorder? })
         }
         Some(QueueType::Sanatorium) => {
-            let profile = q.profile.as_deref().and_then(SanatoriumProfile::parse);
+            let profile = q.profile.text().and_then(SanatoriumProfile::parse);
             if profile.is_none() {
                 c.error("queue.profile", "queue.profile.required");
             }
-            let kindergarten = kindergarten(c, q.kindergarten.as_deref());
+            let kindergarten = kindergarten(c, q.kindergarten.text());
             Some(QueueKind::Sanatorium { kindergarten: kindergarten?, profile: profile? })
         }
     };
-    let language = q.language.as_deref().and_then(InstructionLanguage::parse);
+    let language = q.language.text().and_then(InstructionLanguage::parse);
     if language.is_none() {
         c.error("queue.language", "queue.language.required");
     }
-    let stay_mode = q.stay_mode.as_deref().and_then(StayMode::parse);
+    let stay_mode = q.stay_mode.text().and_then(StayMode::parse);
     if stay_mode.is_none() {
         c.error("queue.stayMode", "queue.stay_mode.required");
     }
@@ -317,7 +317,7 @@ fn notifications(c: &mut Checker, draft: &Draft) -> Option<Notifications> {
     let mut all_ok = true;
     let mut filled = 0usize;
     for (index, text) in n.phones.iter().enumerate() {
-        let text = text.as_deref().unwrap_or("");
+        let text = text.text().unwrap_or("");
         if trim(text).is_empty() {
             continue;
         }
@@ -344,7 +344,7 @@ fn notifications(c: &mut Checker, draft: &Draft) -> Option<Notifications> {
         c.error("notifications.phones", "phone.too_many");
         all_ok = false;
     }
-    let email = match n.email.as_deref().map(trim).filter(|e| !e.is_empty()) {
+    let email = match n.email.text().map(trim).filter(|e| !e.is_empty()) {
         None => None,
         Some(text) => match parse_email(text) {
             Ok(email) => Some(email),
@@ -356,7 +356,7 @@ fn notifications(c: &mut Checker, draft: &Draft) -> Option<Notifications> {
         },
     };
     // "At least one channel" is only worth saying when nothing at all was typed.
-    if filled == 0 && n.email.as_deref().map_or(true, |e| trim(e).is_empty()) {
+    if filled == 0 && n.email.text().map_or(true, |e| trim(e).is_empty()) {
         c.error("notifications", "notifications.none");
         return None;
     }
@@ -373,11 +373,11 @@ struct Documents {
 fn documents(draft: &Draft, today: NaiveDate) -> Documents {
     let mut out = Documents { valid: Vec::new(), kinds: Vec::new(), issues: Vec::new() };
     for (index, d) in draft.documents.iter().enumerate() {
-        let kind = d.kind.as_deref().and_then(DocumentKind::parse);
+        let kind = d.kind.text().and_then(DocumentKind::parse);
         if kind.is_none() {
             out.issues.push(Issue::new(indexed_path("documents.", index, ".kind"), "document.kind", Severity::Error));
         }
-        let issued_on = match d.issued_on.as_deref().map(trim).filter(|t| !t.is_empty()) {
+        let issued_on = match d.issued_on.text().map(trim).filter(|t| !t.is_empty()) {
             None => Ok(None),
             Some(text) => match parse_date(text) {
                 Err(_) => Err("date.format"),
