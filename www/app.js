@@ -229,6 +229,8 @@ async function main() {
   // signed-in person: all started by boot.js before this module ran.
   const { client, clock, policy, me } = await started;
   page.client = client;
+  // The forms, kept out of the parsed page until now (see index.html).
+  for (const template of document.querySelectorAll("template[data-added-on-start]")) template.replaceWith(template.content);
   // The form is built while those answers are on their way (it shows once route() runs).
   form = createForm(page, async (receipt) => {
     // With a session the token is not needed: the page never keeps it.
