@@ -4,10 +4,10 @@
 // shows what was last verified. The service's API and sign-in are never cached or answered
 // here: they go to the network as if there were no worker, and fail offline, which the page
 // says in words.
-const CACHE = "kezek-page-v2";
+const CACHE = "kezek-page-v3";
 /** Everything the page needs to start, cached at install (a missing file is skipped, so a
  * package that splits into other files still installs; those are cached when first fetched). */
-const SHELL = ["/", "/style.css", "/favicon.svg", "/build/citizen.js", "/accessibility.html", "/accessibility.js",
+const SHELL = ["/", "/style.css", "/favicon.png", "/build/citizen.js", "/accessibility.html", "/accessibility.js",
   "/pkg/kezek_bg.wasm",
   // The package's tracker part, its texts and the page's own labels (loaded at run time: the form
   // offline needs its language's).
