@@ -25,7 +25,7 @@ use tsify::Tsify;
 /// A field's text, as `Option::as_deref` gives it. The rules read some twenty fields on every
 /// keystroke, and at this crate's inline threshold (`.cargo/config.toml`) `Cow::deref` stays a
 /// call at each of them; this one is always inlined.
-pub trait FieldText {
+pub(crate) trait FieldText {
     fn text(&self) -> Option<&str>;
 }
 

@@ -150,11 +150,11 @@ fn person_name(c: &mut Checker, prefix: &str, p: &PersonDraft) -> Option<FullNam
 }
 
 fn full_name(c: &mut Checker, prefix: &str, last: &Option<Cow<str>>, first: &Option<Cow<str>>, middle: &Option<Cow<str>>) -> Option<FullName> {
-    let mut one = |key: &str, text: &Option<Cow<str>>, required: bool| {
+    let mut one = |key: &str, field: &Option<Cow<str>>, required: bool| {
         let result = if required {
-            parse_name(text.text().unwrap_or("")).map(Some)
+            parse_name(field.text().unwrap_or("")).map(Some)
         } else {
-            parse_optional_name(text.text())
+            parse_optional_name(field.text())
         };
         match result {
             Ok(name) => Some(name),
@@ -316,8 +316,8 @@ fn notifications(c: &mut Checker, draft: &Draft) -> Option<Notifications> {
     let mut phones = Vec::new();
     let mut all_ok = true;
     let mut filled = 0usize;
-    for (index, text) in n.phones.iter().enumerate() {
-        let text = text.text().unwrap_or("");
+    for (index, phone) in n.phones.iter().enumerate() {
+        let text = phone.text().unwrap_or("");
         if trim(text).is_empty() {
             continue;
         }
