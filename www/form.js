@@ -85,28 +85,38 @@ export function createForm(page, onSubmitted) {
       }
     }
     document.querySelector('[name="queue.kind"][value="general"]').checked = true;
-    loadKindergartens();
     document.querySelector('[name="queue.stayMode"][value="full_day"]').checked = true;
   }
 
   /** Kindergartens with special or sanatorium groups (rule 13: those queues are kept per
-   * kindergarten), from the published bulletin of free places. */
+   * kindergarten), from the published bulletin of free places. Asked for the first time such a
+   * queue is chosen, not while the form starts: the bulletin lists every free place (23 KB in the
+   * demo, far more for a city), and most applications are for the general queue (issue 14). */
   let kindergartens = [];
-  async function loadKindergartens() {
-    try {
-      const bulletin = await page.client.bulletin();
-      const seen = new Set();
-      kindergartens = [];
-      for (const v of bulletin.vacancies ?? []) {
-        const key = `${v.groupKind}/${v.kindergartenId}`;
-        if (v.groupKind === "general" || seen.has(key)) continue;
-        seen.add(key);
-        kindergartens.push({ kind: v.groupKind, id: v.kindergartenId, name: v.kindergarten });
+  let kindergartensAsked = null;
+  function loadKindergartens() {
+    kindergartensAsked ??= (async () => {
+      const select = fieldEl("queue.kindergarten").querySelector("select");
+      select.setAttribute("aria-busy", "true");
+      try {
+        const bulletin = await page.client.bulletin();
+        const seen = new Set();
+        kindergartens = [];
+        for (const v of bulletin.vacancies ?? []) {
+          const key = `${v.groupKind}/${v.kindergartenId}`;
+          if (v.groupKind === "general" || seen.has(key)) continue;
+          seen.add(key);
+          kindergartens.push({ kind: v.groupKind, id: v.kindergartenId, name: v.kindergarten });
+        }
+        fillKindergartens();
+      } catch {
+        // No bulletin now: the list stays empty and the form says to choose one; choosing such a
+        // queue again asks again.
+        kindergartensAsked = null;
+      } finally {
+        select.removeAttribute("aria-busy");
       }
-      fillKindergartens();
-    } catch {
-      // No bulletin now: the list stays empty and the form says to choose one.
-    }
+    })();
   }
 
   function fillKindergartens() {
@@ -272,6 +282,7 @@ export function createForm(page, onSubmitted) {
     const state = { category: radio("category"), "queue.kind": radio("queue.kind") };
     if (fieldEl("queue.kindergarten").dataset.forKind !== state["queue.kind"]) {
       fieldEl("queue.kindergarten").dataset.forKind = state["queue.kind"] ?? "";
+      if (state["queue.kind"] === "special" || state["queue.kind"] === "sanatorium") loadKindergartens();
       fillKindergartens();
     }
     for (const el of document.querySelectorAll("[data-when]")) {

@@ -374,10 +374,15 @@ test("no longer interested, interest confirmed again, and withdrawal after a con
 
 test("a special queue is kept per kindergarten: the form names one from the bulletin (rule 13)", async () => {
   const { page, errors } = await ready(PHONE, "?lang=en");
+  let bulletinAsked = 0;
+  page.on("request", (r) => { if (new URL(r.url()).pathname === "/api/bulletin") bulletinAsked += 1; });
   await signIn(page, "aliya");
   await fillValid(page, PEOPLE.aliya.children[0]);
+  assert.equal(bulletinAsked, 0, "the general queue's form does not fetch the bulletin");
   await page.check(`${field("category")}-special_needs`);
   await page.check(`${field("queue.kind")}-special`);
+  // The bulletin is asked for when such a queue is first chosen, not while the form starts.
+  await page.waitForSelector(`${field("queue.kindergarten")} option[value="kg2"]`, { state: "attached" });
   assert.deepEqual(await page.$$eval(`${field("queue.kindergarten")} option`, (os) => os.map((o) => o.value)), ["", "kg2"]);
   await page.check(`${field("queue.kind")}-sanatorium`);
   assert.deepEqual(await page.$$eval(`${field("queue.kindergarten")} option`, (os) => os.map((o) => o.value)), ["", "kg5"]);
