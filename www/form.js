@@ -161,6 +161,8 @@ export function createForm(page, onSubmitted) {
     form.addEventListener("change", onFinished);
     form.addEventListener("focusout", onFinished);
     form.addEventListener("submit", onSubmit);
+    // A bulletin that could not be fetched is asked for again when the person opens the list.
+    fieldEl("queue.kindergarten").querySelector("select").addEventListener("focus", loadKindergartens);
     $("send").addEventListener("click", () => send(draft()));
     $("refusal-back").addEventListener("click", () => page.go());
     page.onLanguage(() => {

@@ -372,6 +372,26 @@ test("no longer interested, interest confirmed again, and withdrawal after a con
   assert.deepEqual(errors, []);
 });
 
+test("a kindergarten list that could not be fetched is asked for again when the person opens it", async () => {
+  const { page, errors } = await ready(PHONE, "?lang=en");
+  await signIn(page, "aliya");
+  let reachable = false;
+  let asked = 0;
+  await page.route("**/api/bulletin", (route) => { asked += 1; return reachable ? route.continue() : route.abort("connectionrefused"); });
+  await page.check(`${field("category")}-special_needs`);
+  await page.check(`${field("queue.kind")}-special`);
+  // The client's own retries give up; the list stays empty.
+  await page.waitForFunction(() => !document.querySelector("[aria-busy]"), null, { timeout: 30_000 });
+  assert.ok(asked >= 1);
+  assert.deepEqual(await page.$$eval(`${field("queue.kindergarten")} option`, (os) => os.map((o) => o.value)), [""]);
+  reachable = true;
+  const before = asked;
+  await page.focus(field("queue.kindergarten"));
+  await page.waitForSelector(`${field("queue.kindergarten")} option[value="kg2"]`, { state: "attached" });
+  assert.equal(asked, before + 1, "asked again on opening the list");
+  assert.deepEqual(errors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED/.test(e)), []);
+});
+
 test("a special queue is kept per kindergarten: the form names one from the bulletin (rule 13)", async () => {
   const { page, errors } = await ready(PHONE, "?lang=en");
   let bulletinAsked = 0;
