@@ -111,7 +111,7 @@ export function createForm(page, onSubmitted) {
         fillKindergartens();
       } catch {
         // No bulletin now: the list stays empty and the form says to choose one; choosing such a
-        // queue again asks again.
+        // queue again, or opening the list, asks again.
         kindergartensAsked = null;
       } finally {
         select.removeAttribute("aria-busy");
