@@ -94,9 +94,12 @@ export function createForm(page, onSubmitted) {
    * demo, far more for a city), and most applications are for the general queue (issue 14). */
   let kindergartens = [];
   let kindergartensAsked = null;
+  function kindergartenList() {
+    return fieldEl("queue.kindergarten").querySelector("select");
+  }
   function loadKindergartens() {
     kindergartensAsked ??= (async () => {
-      const select = fieldEl("queue.kindergarten").querySelector("select");
+      const select = kindergartenList();
       select.setAttribute("aria-busy", "true");
       try {
         const bulletin = await page.client.bulletin();
@@ -120,7 +123,7 @@ export function createForm(page, onSubmitted) {
   }
 
   function fillKindergartens() {
-    const select = fieldEl("queue.kindergarten").querySelector("select");
+    const select = kindergartenList();
     const kind = radio("queue.kind");
     const chosen = select.value;
     for (const option of [...select.options].slice(1)) option.remove();
@@ -162,7 +165,7 @@ export function createForm(page, onSubmitted) {
     form.addEventListener("focusout", onFinished);
     form.addEventListener("submit", onSubmit);
     // A bulletin that could not be fetched is asked for again when the person opens the list.
-    fieldEl("queue.kindergarten").querySelector("select").addEventListener("focus", loadKindergartens);
+    kindergartenList().addEventListener("focus", loadKindergartens);
     $("send").addEventListener("click", () => send(draft()));
     $("refusal-back").addEventListener("click", () => page.go());
     page.onLanguage(() => {

@@ -22,7 +22,7 @@
 //! Separators may not start or end a name or stand next to each other (`Анна--Мария`,
 //! `-Ли`), since no document spells a name that way.
 
-use super::text::may_start_space;
+use super::text::{may_start_space, trim};
 
 /// The longest name accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 50;
@@ -135,7 +135,7 @@ pub fn parse_name(text: &str) -> Result<Name, NameError> {
 /// Parses an optional name (the patronymic): blank is `None`.
 pub fn parse_optional_name(text: Option<&str>) -> Result<Option<Name>, NameError> {
     match text {
-        Some(t) if !super::text::trim(t).is_empty() => parse_name(t).map(Some),
+        Some(t) if !trim(t).is_empty() => parse_name(t).map(Some),
         _ => Ok(None),
     }
 }

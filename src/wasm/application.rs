@@ -22,10 +22,12 @@ use std::cell::Cell;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-/// The form's JSON text, which its [`Draft`] borrows from: empty, so unreadable, when
-/// `JSON.stringify` cannot write it.
-fn form_text(form: &Ts<Draft<'static>>) -> String {
-    json_text(&form.js_value()).unwrap_or_default()
+/// Reads the form and gives its draft to `check`; `None` when the form is unreadable (not an
+/// object, or nothing `JSON.stringify` can write). The draft borrows its texts from the form's
+/// JSON text, which lives as long as this call.
+fn with_draft<R>(form: &Ts<Draft<'static>>, check: impl FnOnce(&Draft) -> R) -> Option<R> {
+    let text = json_text(&form.js_value())?;
+    Draft::from_json(&text).ok().map(|draft| check(&draft))
 }
 
 /// Separates the new texts of a report on their way to JavaScript (see [`report_to_js`]): a
@@ -272,11 +274,8 @@ pub fn validate_field(
     let field = string_arg(&field, "field")?;
     let field = field.as_str();
     let today = parse_date_arg(&today, "today")?;
-    let text = form_text(&form);
-    let (checked, issues) = match Draft::from_json(&text) {
-        Ok(draft) => application::field_issues(&draft, field, today),
-        Err(_) => (vec![String::new()], application::unreadable_issues()),
-    };
+    let (checked, issues) = with_draft(&form, |draft| application::field_issues(draft, field, today))
+        .unwrap_or_else(|| (vec![String::new()], application::unreadable_issues()));
     Ok(report_to_js(Some(&checked), &issues, lang_arg(&lang)))
 }
 
@@ -289,11 +288,7 @@ pub fn validate_application(
     #[wasm_bindgen(unchecked_optional_param_type = "string")] lang: JsValue,
 ) -> Result<Ts<Report>, JsValue> {
     let today = parse_date_arg(&today, "today")?;
-    let text = form_text(&form);
-    let issues = match Draft::from_json(&text) {
-        Ok(draft) => application::issues(&draft, today),
-        Err(_) => application::unreadable_issues(),
-    };
+    let issues = with_draft(&form, |draft| application::issues(draft, today)).unwrap_or_else(application::unreadable_issues);
     Ok(report_to_js(None, &issues, lang_arg(&lang)))
 }
 
