@@ -59,8 +59,24 @@ export async function startOidc(redirectUris) {
 
 /** Starts the reference backend in demo mode (built by scripts/test.sh) and resolves once it
  * prints its URL. Each start has its own fresh database. With `signIn` (the default) it signs
- * citizens in through its own local OpenID provider, as `scripts/run.sh` does. */
-export async function startServer({ signIn = true } = {}) {
+ * citizens in through its own local OpenID provider, as `scripts/run.sh` does; `env` adds to the
+ * server's environment (the notification tests' SMTP and SMS services).
+ *
+ * The port is chosen before the server starts, because the provider must know the callback URL
+ * first. Between that choice and the server's bind another process can take the port (any
+ * outgoing connection on the machine may get it as its ephemeral port), so a start that fails
+ * with "Address already in use" is tried again on a new port. */
+export async function startServer({ signIn = true, env = {} } = {}) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startServerOnce(signIn, env);
+    } catch (error) {
+      if (attempt >= 5 || !/Address already in use/.test(error.message)) throw error;
+    }
+  }
+}
+
+async function startServerOnce(signIn, env) {
   const port = await freePort();
   const callback = `http://127.0.0.1:${port}/auth/callback`;
   const oidc = signIn ? await startOidc([callback]) : null;
@@ -71,7 +87,7 @@ export async function startServer({ signIn = true } = {}) {
     // The tests submit from 127.0.0.1 again and again; the limits on submissions per address and
     // per applicant (server/src/ratelimit.rs) are not what they test.
     "--limit-submit-ip", "1000/s", "--limit-submit-applicant", "1000/s", "--limit-write-ip", "1000/s"],
-  { KEZEK_LOG: "warn" });
+  { KEZEK_LOG: "warn", ...env });
   try {
     return { url: await url, issuer: oidc?.issuer, stop: () => { child.kill("SIGTERM"); oidc?.stop(); } };
   } catch (error) {

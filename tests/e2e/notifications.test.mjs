@@ -9,34 +9,22 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, launch, ROOT } from "./harness.mjs";
+import { launch, startServer } from "./harness.mjs";
 import { readMails, startListening, startSmtp, waitForMail } from "./mail.mjs";
 
 // A demo citizen (server/demo/people.json) and a child the demo civil registry links to her.
 const AIGUL = { account: "aigul", iin: "920514441016", child: "220310541020" };
 const EMAIL = "aigul@example.kz";
 
-let work, smtp, sms, oidc, server, chrome;
+let work, smtp, sms, server, chrome;
 const mailDir = () => join(work, "mail");
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), "kezek-e2e-notify-"));
   smtp = await startSmtp(mailDir());
   sms = await startListening("sms", "node", ["scripts/services/sms.mjs", "--port", "0", "--out", join(work, "sms.jsonl"), "--api-key", "e2e"]);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  oidc = await startListening("oidc", "node", ["scripts/services/oidc.mjs", "--port", "0", "--redirect-uri", `${base}/auth/callback`]);
-  server = await startListening("kezek-server", join(ROOT, "target/server/kezek-server"), [
-    "--demo", "--port", String(port), "--www", join(ROOT, "www"), "--pkg", join(ROOT, "pkg"),
-    "--log-key-file", join(ROOT, "server/demo/log-demo.key"),
-    "--limit-submit-ip", "1000/s", "--limit-submit-applicant", "1000/s", "--limit-write-ip", "1000/s",
-  ], {
+  server = await startServer({
     env: {
-      ...process.env,
-      KEZEK_LOG: "warn",
-      KEZEK_OIDC_ISSUER: oidc.address,
-      KEZEK_OIDC_CLIENT_ID: "kezek",
-      KEZEK_OIDC_REDIRECT_URL: `${base}/auth/callback`,
       KEZEK_SMTP_HOST: "127.0.0.1",
       KEZEK_SMTP_PORT: String(smtp.port),
       KEZEK_SMTP_TLS: "none",
@@ -47,13 +35,13 @@ before(async () => {
       KEZEK_NOTIFY_FIRST_RETRY_SECONDS: "1",
     },
   });
-  server.base = base;
+  server.base = server.url.replace(/\/$/, "");
   chrome = await launch();
 });
 
 after(async () => {
   await chrome?.close();
-  for (const service of [server, oidc, sms, smtp]) await service?.stop();
+  for (const service of [server, sms, smtp]) await service?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 

@@ -6,30 +6,19 @@
 // axe-core checks every state. Screenshots go to test-output/.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "../../tools/node_modules/playwright-core/index.mjs";
-import { chooseLanguage } from "./harness.mjs";
-import { DEMO_STAFF, fetchJson, moveClock, signIn, startWithSignIn } from "./staff.mjs";
+import { axeViolations, chooseLanguage, launch, screenshot, startServer } from "./harness.mjs";
+import { DEMO_STAFF, fetchJson, moveClock, signIn } from "./staff.mjs";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const OUTPUT = join(ROOT, "test-output");
-const AXE = readFileSync(join(ROOT, "tools/node_modules/axe-core/axe.min.js"), "utf8");
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
-let server, browser;
+let server, chrome, browser;
 before(async () => {
-  server = await startWithSignIn();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-      "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
-  });
+  server = await startServer();
+  chrome = await launch();
+  browser = chrome.browser;
 });
-after(async () => { await browser?.close(); server?.stop(); });
+after(async () => { await chrome?.close(); server?.stop(); });
 
 /** A fresh browser context (its own cookies) with a page that records uncaught errors. */
 async function fresh(viewport = DESKTOP) {
@@ -45,17 +34,7 @@ async function fresh(viewport = DESKTOP) {
 }
 
 async function noAxeViolations(page, state) {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const r = await globalThis.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] } });
-    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-  });
-  assert.deepEqual(violations, [], `axe: ${state}`);
-}
-
-async function screenshot(page, name) {
-  mkdirSync(OUTPUT, { recursive: true });
-  await page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true });
+  assert.deepEqual(await axeViolations(page), [], `axe: ${state}`);
 }
 
 /** Signs `account` in and waits for the operator page's workspace in `lang`. */

@@ -2,59 +2,12 @@
 // sign-in through the local OpenID provider (scripts/services/oidc.mjs), and helpers to sign demo
 // people in (server/demo/people.json) and act as demo staff, on harness.mjs's port and paths.
 //
-// For other tests: `startWithSignIn()` instead of `startServer()` when a page needs sign-in, and
-// `confirmOriginalsAsStaff(browser, url, number)` where a test used the demo-only originals
-// endpoint, which is gone (the education department's staff confirm them).
-import { spawn } from "node:child_process";
-import { join } from "node:path";
-import { ROOT, freePort } from "./harness.mjs";
+// For other tests: `confirmOriginalsAsStaff(browser, url, number)` where a test used the
+// demo-only originals endpoint, which is gone (the education department's staff confirm them).
+// The server itself comes from harness.mjs's `startServer()`, which signs in by default.
 
 /** The demo staff of server/demo/people.json, by role. */
 export const DEMO_STAFF = { department: "edu-750000000", kindergarten1: "kg1-head", kindergarten2: "kg2-head" };
-
-/** Starts `command` and resolves with what it printed after `pattern` (its URL). */
-function started(name, command, args, pattern, env = {}) {
-  const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
-  let errors = "";
-  child.stderr.on("data", (chunk) => { errors = (errors + chunk).slice(-4000); });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start in 60 s: ${errors}`)), 60_000);
-    child.stdout.on("data", (chunk) => {
-      const m = pattern.exec(String(chunk));
-      if (m) { clearTimeout(timer); resolve({ child, url: m[1] }); }
-    });
-    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}: ${errors}`)));
-  });
-}
-
-/**
- * The backend in demo mode (built by scripts/test.sh) with sign-in through a local OpenID
- * provider of its own, each on a free loopback port with a fresh database. `stop()` ends both.
- */
-export async function startWithSignIn() {
-  const port = await freePort();
-  const callback = `http://127.0.0.1:${port}/auth/callback`;
-  const oidc = await started("oidc.mjs", "node", ["scripts/services/oidc.mjs", "--port", "0", "--redirect-uri", callback],
-    /listening on (http:\/\/127\.0\.0\.1:\d+)/);
-  let server;
-  try {
-    server = await started("kezek-server", join(ROOT, "target/server/kezek-server"), [
-      "--demo", "--port", String(port), "--www", join(ROOT, "www"), "--pkg", join(ROOT, "pkg"),
-      "--log-key-file", join(ROOT, "server/demo/log-demo.key"),
-      "--oidc-issuer", oidc.url, "--oidc-client-id", "kezek", "--oidc-redirect-url", callback,
-      // The tests write often from 127.0.0.1; the per-address limits are not what they test.
-      "--limit-submit-ip", "1000/s", "--limit-submit-applicant", "1000/s", "--limit-write-ip", "1000/s",
-    ], /(http:\/\/127\.0\.0\.1:\d+\/)/, { KEZEK_LOG: "warn" });
-  } catch (error) {
-    oidc.child.kill("SIGTERM");
-    throw error;
-  }
-  return {
-    url: server.url,
-    issuer: oidc.url,
-    stop: () => { server.child.kill("SIGTERM"); oidc.child.kill("SIGTERM"); },
-  };
-}
 
 /**
  * Signs `account` (a demo person's id) in on `page` through the provider's form, starting from
