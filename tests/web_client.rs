@@ -15,8 +15,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen(inline_js = r#"
 const real = globalThis.fetch;
-// Answers the requests in turn from `script`: "offline" fails like a lost network, else
-// { status, body?, headers?, text? }. Every request is recorded: { url, method, headers, body }.
+// Answers the requests in turn from `script`: "offline" fails like a lost network, "plain"
+// resolves to a plain object that is not a `Response` (a careless mock or a hostile page's
+// replacement of `fetch`), else { status, body?, headers?, text? }. Every request is recorded: { url, method, headers, body }.
 export function scriptFetch(script) {
   const calls = [];
   globalThis.fetch = async (request) => {
@@ -25,6 +26,7 @@ export function scriptFetch(script) {
     const next = script.shift();
     if (next === undefined) throw new Error("the test's script has no answer left");
     if (next === "offline") throw new TypeError("Failed to fetch");
+    if (next === "plain") return { ok: true, status: 200, json: async () => ({}) };
     const body = next.text ?? (next.body === undefined ? null : JSON.stringify(next.body));
     return new Response(body, { status: next.status, headers: { "content-type": "application/json", ...(next.headers ?? {}) } });
   };
@@ -131,6 +133,24 @@ async fn a_write_that_is_not_idempotent_is_not_sent_again_after_a_lost_answer() 
     assert!(text(&call, "url").ends_with("/api/applications/1234567890128/withdraw"));
     assert_eq!(header(&call, "authorization"), "Bearer tok");
     assert_eq!(text(&call, "body"), "{}");
+}
+
+/// Why the client does not use gloo-net's `send`: it panics, trapping the whole module, when
+/// `fetch` resolves to anything but a `Response` (gloo-net 0.6.0 and 0.7.0, `src/http/request.rs`).
+#[wasm_bindgen_test]
+async fn a_fetch_that_answers_no_response_is_an_error_and_the_module_lives_on() {
+    let calls = script_fetch(js(r#"["plain"]"#));
+    let mut with_token = client();
+    with_token.set_token("tok".into()).unwrap();
+    let error = settle(with_token.withdraw("1234567890128".into())).await.unwrap_err();
+    assert_eq!(calls.length(), 1);
+    assert_eq!(text(&error, "name"), "BackendError");
+    assert_eq!(text(&error, "kind"), "offline");
+
+    // The same client answers the next call: nothing trapped.
+    script_fetch(js(r#"[{"status":200,"body":{"state":"withdrawn"}}]"#));
+    let answer = settle(with_token.withdraw("1234567890128".into())).await.unwrap();
+    assert_eq!(text(&answer, "state"), "withdrawn");
 }
 
 #[wasm_bindgen_test]
