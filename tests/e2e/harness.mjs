@@ -71,7 +71,7 @@ export async function startServer({ signIn = true, env = {} } = {}) {
     try {
       return await startServerOnce(signIn, env);
     } catch (error) {
-      if (attempt >= 5 || !/Address already in use/.test(error.message)) throw error;
+      if (attempt >= 5 || !/address already in use/i.test(error.message)) throw error;
     }
   }
 }

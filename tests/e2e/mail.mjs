@@ -44,12 +44,21 @@ export function startListening(name, command, args, options = {}) {
   });
 }
 
-/** Starts the SMTP server writing to `dir` on `port` (0: a free one). */
+/** Starts the SMTP server writing to `dir` on `port` (0: a free one). A given port (a restart
+ * after an outage) is tried again for a few seconds while it is in use: any outgoing connection
+ * on the machine may hold it as its ephemeral port meanwhile. */
 export async function startSmtp(dir, port = 0) {
   if (!existsSync(PYTHON)) throw new Error("tools/.venv is missing: run scripts/setup.sh (it installs aiosmtpd)");
   mkdirSync(dir, { recursive: true });
-  const service = await startListening("smtp", PYTHON, ["scripts/services/smtp.py", "--dir", dir, "--port", String(port)]);
-  return { ...service, port: Number(service.address.split(":").pop()) };
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const service = await startListening("smtp", PYTHON, ["scripts/services/smtp.py", "--dir", dir, "--port", String(port)]);
+      return { ...service, port: Number(service.address.split(":").pop()) };
+    } catch (error) {
+      if (port === 0 || attempt >= 10 || !/address already in use/i.test(error.message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 /** RFC 2047 encoded words (`=?utf-8?b?…?=`, `=?utf-8?q?…?=`) decoded. */
