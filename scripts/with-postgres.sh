@@ -36,10 +36,13 @@ as_pg() {
     fi
 }
 
+# Below the kernel's ephemeral range (32768 and up here), so no outgoing connection on the
+# machine can take the port between this check and the server's start.
 free_port() {
-    local port
+    local port low
+    low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
     for _ in $(seq 1 50); do
-        port=$((20000 + RANDOM % 40000))
+        port=$((10000 + RANDOM % (low > 12000 ? low - 10000 : 2000)))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             echo "$port"
             return
