@@ -94,8 +94,11 @@ async fn submissions_from_one_address_are_rate_limited_and_other_addresses_still
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
+    // The bucket holds 30 and refills one every 2 s: how many more got in depends on how long the
+    // 60 took on this machine, so the bounds do too.
+    assert!(accepted >= 30, "the first 30 get in: {accepted} accepted");
     assert!(accepted <= 30 + (elapsed / 2.0).ceil() as u32 + 1, "{accepted} of 60 accepted in {elapsed:.1} s");
-    assert!(limited >= 25, "{limited} refused");
+    assert!(limited >= 1, "{limited} refused");
     let other = client_from(loopback(2)).post(&url).json(&body(100, "none")).send().await.unwrap();
     assert_eq!(other.status(), StatusCode::CREATED, "another address has its own bucket");
 }
@@ -416,10 +419,17 @@ async fn a_panicking_job_does_not_stop_the_bulletin_and_health_reports_it() {
             assert!(Instant::now() < deadline, "the bulletin was not published: {bulletin}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let health = client.get(format!("{}/api/health", server.base)).send().await.unwrap();
-        assert_eq!(health.status(), StatusCode::OK);
-        let health: Value = health.json().await.unwrap();
+        // Until the failing job has been tried again (every 50 ms; a loaded machine may take longer).
+        let health = loop {
+            let health = client.get(format!("{}/api/health", server.base)).send().await.unwrap();
+            assert_eq!(health.status(), StatusCode::OK);
+            let health: Value = health.json().await.unwrap();
+            let failures = health["jobs"].as_array().unwrap().iter().find(|j| j["name"] == "explodes").map(|j| j["failures"].as_u64());
+            if failures.flatten().unwrap_or(0) >= 2 || Instant::now() >= deadline {
+                break health;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
         assert_eq!(health["status"], "degraded");
         assert_eq!(health["database"]["reachable"], true);
         let job = |name: &str| health["jobs"].as_array().unwrap().iter().find(|j| j["name"] == name).unwrap().clone();
@@ -492,10 +502,17 @@ async fn metrics_expose_requests_latency_claims_and_job_runs_without_numbers() {
     assert_eq!(client.post(&claims).bearer_auth(token(1)).json(&claim(1, "v0")).send().await.unwrap().status(), StatusCode::CONFLICT);
     let status = format!("{}/api/applications/{}/status", server.base, seeded[1].number);
     assert_eq!(client.get(&status).bearer_auth(&seeded[1].token).send().await.unwrap().status(), StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    let response = client.get(format!("{}/metrics", server.base)).send().await.unwrap();
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"));
-    let text = response.text().await.unwrap();
+    // Until the scheduler (a tick every 100 ms) has run the bulletin job once.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let text = loop {
+        let response = client.get(format!("{}/metrics", server.base)).send().await.unwrap();
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"));
+        let text = response.text().await.unwrap();
+        if text.contains(r#"kezek_job_runs_total{job="bulletin",outcome="ok"}"#) || Instant::now() >= deadline {
+            break text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     for series in [
         r#"kezek_claims_total{outcome="created"} 1"#,
         r#"kezek_claims_total{outcome="replayed"} 1"#,

@@ -253,7 +253,8 @@ async fn sms_goes_through_the_gateway_after_failures_each_request_carrying_the_i
 }
 
 async fn wait_for(path: &Path, lines: usize) {
-    for _ in 0..200 {
+    // Up to 30 s: on a loaded machine the sender and the gateway may wait for a CPU.
+    for _ in 0..1200 {
         if services::sms_records(path).len() >= lines {
             return;
         }

@@ -235,7 +235,9 @@ async fn rush_survives_sigkill_mid_way() {
             "crash rush on {}: killed after {at_kill} acknowledgements; {} acknowledged, {} full, {} retries",
             rush.store.db.backend_name(), outcome.acknowledged.len(), outcome.full, outcome.retries
         );
-        assert!(at_kill < 100, "the kill came mid-rush");
+        // Not `at_kill < 100`: the server answers a batch of up to 64 claims after one commit, so
+        // on a loaded machine the count can reach every seat before the kill lands. The kill
+        // comes mid-rush all the same: claims were in flight and had to be sent again.
         assert!(outcome.retries > 0, "some claims had to be retried across the restart");
         check_invariants(&rush.store, &outcome, VACANCIES as i64 * SEATS_PER_VACANCY).await;
         check_checkpoint(&rush.store, &restarted.base).await;

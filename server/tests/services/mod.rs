@@ -46,7 +46,12 @@ fn node() -> &'static str {
     "node"
 }
 
-fn start(name: &'static str, mut command: Command) -> Service {
+fn start(name: &'static str, command: Command) -> Service {
+    try_start(name, command).unwrap_or_else(|failure| panic!("{failure}"))
+}
+
+/// [`start`], answering what the service printed if it did not start.
+fn try_start(name: &'static str, mut command: Command) -> Result<Service, String> {
     let mut child = command
         .current_dir(root())
         .stdin(Stdio::null())
@@ -80,9 +85,9 @@ fn start(name: &'static str, mut command: Command) -> Service {
         let _ = child.kill();
         let _ = child.wait();
         let errors = err_receive.recv_timeout(Duration::from_secs(5)).unwrap_or_default();
-        panic!("{name} did not start (printed {line:?}):\n{errors}");
+        return Err(format!("{name} did not start (printed {line:?}):\n{errors}"));
     };
-    Service { child, address: address.trim().to_string(), name }
+    Ok(Service { child, address: address.trim().to_string(), name })
 }
 
 /// The OpenID provider (`scripts/services/oidc.mjs`) accepting these redirect URIs; its
@@ -98,13 +103,24 @@ pub fn oidc(redirect_uris: &[String]) -> Service {
 }
 
 /// The SMTP server (`scripts/services/smtp.py`) writing messages to `dir`, on `port` (0: free).
-/// Its `address` is `127.0.0.1:PORT`.
+/// Its `address` is `127.0.0.1:PORT`. A given port (a restart after an outage) is tried again for
+/// a few seconds while it is in use: another test's socket may hold it meanwhile.
 pub fn smtp(dir: &Path, port: u16) -> Service {
     let python = root().join("tools/.venv/bin/python");
     require(&python, "the Python tools venv with aiosmtpd (tools/.venv)");
-    let mut command = Command::new(python);
-    command.arg("scripts/services/smtp.py").arg("--dir").arg(dir).args(["--port", &port.to_string()]);
-    start("smtp", command)
+    let mut attempt = 1;
+    loop {
+        let mut command = Command::new(&python);
+        command.arg("scripts/services/smtp.py").arg("--dir").arg(dir).args(["--port", &port.to_string()]);
+        match try_start("smtp", command) {
+            Ok(service) => return service,
+            Err(failure) if port != 0 && attempt < 10 && failure.to_lowercase().contains("address already in use") => {
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            Err(failure) => panic!("{failure}"),
+        }
+    }
 }
 
 /// The port of an SMTP service's address.
