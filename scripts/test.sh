@@ -20,7 +20,9 @@ echo "== the npm package from its tarball: a bundled app in headless Chromium, a
 node --test tests/npm/
 
 echo "== browser tests (wasm-pack test --headless --chrome)"
-wasm-pack test --headless --chrome
+# The runner's defaults (20 s for a test binary, 5 s for chromedriver to start) are tight for
+# debug builds on a loaded 2-core machine.
+WASM_BINDGEN_TEST_TIMEOUT=120 WASM_BINDGEN_TEST_DRIVER_TIMEOUT=30 wasm-pack test --headless --chrome
 
 echo "== page tests in headless Chromium against the reference backend (node --test tests/e2e/)"
 cargo build --profile server -p kezek-server --quiet
