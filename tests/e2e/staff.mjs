@@ -1,10 +1,9 @@
-// The service provider's side in the browser tests (issue 11): the backend in demo mode with
-// sign-in through the local OpenID provider (scripts/services/oidc.mjs), and helpers to sign demo
-// people in (server/demo/people.json) and act as demo staff, on harness.mjs's port and paths.
+// The service provider's side in the browser tests (issue 11): helpers to sign demo people in
+// (server/demo/people.json) through the local OpenID provider (scripts/services/oidc.mjs) and to
+// act as demo staff, against the backend that harness.mjs's `startServer()` starts in demo mode.
 //
 // For other tests: `confirmOriginalsAsStaff(browser, url, number)` where a test used the
 // demo-only originals endpoint, which is gone (the education department's staff confirm them).
-// The server itself comes from harness.mjs's `startServer()`, which signs in by default.
 
 /** The demo staff of server/demo/people.json, by role. */
 export const DEMO_STAFF = { department: "edu-750000000", kindergarten1: "kg1-head", kindergarten2: "kg2-head" };
