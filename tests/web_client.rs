@@ -67,6 +67,14 @@ fn client() -> Client {
     Client::new(JsValue::UNDEFINED, "en".into())
 }
 
+/// A client that acts with a token, withdrawing application 1234567890128: a write that is not
+/// idempotent, so it is sent once whatever happens.
+async fn withdraw_with_token() -> Result<JsValue, JsValue> {
+    let mut with_token = client();
+    with_token.set_token("tok".into()).unwrap();
+    settle(with_token.withdraw("1234567890128".into())).await
+}
+
 #[wasm_bindgen_test]
 async fn a_submission_is_sent_again_after_503_with_the_same_idempotency_key() {
     let calls = script_fetch(js(r#"[
@@ -121,9 +129,7 @@ async fn a_refusal_is_a_typed_error_told_in_the_clients_language_and_not_sent_ag
 #[wasm_bindgen_test]
 async fn a_write_that_is_not_idempotent_is_not_sent_again_after_a_lost_answer() {
     let calls = script_fetch(js(r#"["offline"]"#));
-    let mut with_token = client();
-    with_token.set_token("tok".into()).unwrap();
-    let error = settle(with_token.withdraw("1234567890128".into())).await.unwrap_err();
+    let error = withdraw_with_token().await.unwrap_err();
     assert_eq!(calls.length(), 1);
     assert_eq!(text(&error, "kind"), "offline");
     assert_eq!(get(&error, "status").as_f64(), Some(0.0));
@@ -140,16 +146,14 @@ async fn a_write_that_is_not_idempotent_is_not_sent_again_after_a_lost_answer() 
 #[wasm_bindgen_test]
 async fn a_fetch_that_answers_no_response_is_an_error_and_the_module_lives_on() {
     let calls = script_fetch(js(r#"["plain"]"#));
-    let mut with_token = client();
-    with_token.set_token("tok".into()).unwrap();
-    let error = settle(with_token.withdraw("1234567890128".into())).await.unwrap_err();
+    let error = withdraw_with_token().await.unwrap_err();
     assert_eq!(calls.length(), 1);
     assert_eq!(text(&error, "name"), "BackendError");
     assert_eq!(text(&error, "kind"), "offline");
 
-    // The same client answers the next call: nothing trapped.
+    // The module answers the next call: nothing trapped.
     script_fetch(js(r#"[{"status":200,"body":{"state":"withdrawn"}}]"#));
-    let answer = settle(with_token.withdraw("1234567890128".into())).await.unwrap();
+    let answer = withdraw_with_token().await.unwrap();
     assert_eq!(text(&answer, "state"), "withdrawn");
 }
 
