@@ -51,7 +51,11 @@ function countDays() {
  * side by side when the language is first shown. */
 const loaded = new Set();
 
+/** Language switches so far: a switch whose texts arrive after a later one's does not apply. */
+let switches = 0;
+
 async function setLang(next) {
+  const switch_ = ++switches;
   const labels = loadLabels(next).catch(() => {});
   if (!loaded.has(next)) {
     try {
@@ -62,6 +66,8 @@ async function setLang(next) {
     }
   }
   await labels;
+  // A later switch (a second click while this catalog was on its way) wins.
+  if (switch_ !== switches) return;
   lang = next;
   translatePage();
   checkIin();

@@ -47,6 +47,28 @@ test("the working-day widget adds working days across holidays", async () => {
   assert.deepEqual(errors, []);
 });
 
+test("a second language chosen while the first one's texts are on their way wins", async () => {
+  const { page, errors } = await ready();
+  await chooseLanguage(page, "en");
+  // Russian's catalog takes a second to come; English is chosen meanwhile.
+  let delivered;
+  const ruArrived = new Promise((resolve) => { delivered = resolve; });
+  await page.route("**/pkg/i18n/ru.json", async (route) => {
+    await new Promise((r) => setTimeout(r, 1000));
+    await route.continue();
+    delivered();
+  });
+  await page.click("[data-lang=ru]");
+  await page.click("[data-lang=kk]");
+  await page.waitForFunction(() => document.documentElement.lang === "kk");
+  await ruArrived;
+  await page.waitForTimeout(300); // the Russian switch's own ending, had it applied
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "kk");
+  await page.fill("#iin", "200229-600-006");
+  assert.equal(await page.textContent("#iin-result"), "Туған күні 29.02.2020, жынысы: әйел");
+  assert.deepEqual(errors, []);
+});
+
 test("hostile calls from JavaScript never trap the module", async () => {
   const { page, errors } = await ready();
   const outcome = await page.evaluate(async () => {
