@@ -447,21 +447,6 @@ async fn messages_are_in_the_applications_language_until_the_applicant_chooses_a
     }
 }
 
-/// Waits until `check` of the server's health body holds.
-async fn wait_health(client: &reqwest::Client, base: &str, what: &str, check: impl Fn(&Value) -> bool) -> Value {
-    for _ in 0..200 {
-        if let Ok(response) = client.get(format!("{base}/api/health")).send().await {
-            if let Ok(body) = response.json::<Value>().await {
-                if check(&body) {
-                    return body;
-                }
-            }
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("health never showed {what}");
-}
-
 /// Waits until the SMTP server's directory holds a message whose body names `number` and says
 /// `says`; answers every such message after a further quiet second.
 async fn wait_mail(dir: &std::path::Path, number: &str, says: &str) -> Vec<String> {

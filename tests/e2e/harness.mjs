@@ -66,12 +66,19 @@ export async function startOidc(redirectUris) {
  * first. Between that choice and the server's bind another process can take the port (any
  * outgoing connection on the machine may get it as its ephemeral port), so a start that fails
  * with "Address already in use" is tried again on a new port. */
-export async function startServer({ signIn = true, env = {} } = {}) {
+export function startServer({ signIn = true, env = {} } = {}) {
+  return whileAddressInUse(() => startServerOnce(signIn, env), { attempts: 5 });
+}
+
+/** Calls `start` again, `pauseMs` later, while it fails with "address already in use", up to
+ * `attempts` calls in all; answers what the last call answered. */
+export async function whileAddressInUse(start, { attempts, pauseMs = 0 }) {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await startServerOnce(signIn, env);
+      return await start();
     } catch (error) {
-      if (attempt >= 5 || !/address already in use/i.test(error.message)) throw error;
+      if (attempt >= attempts || !/address already in use/i.test(error.message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   }
 }

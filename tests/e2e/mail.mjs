@@ -10,10 +10,9 @@
 //   mail.subject, mail.text, mail.to, mail.messageId, mail.headers
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { ROOT, whileAddressInUse } from "./harness.mjs";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const PYTHON = join(ROOT, "tools/.venv/bin/python");
 
 /** Starts a child process and resolves once it prints "listening on ADDRESS" on stdout. */
@@ -50,15 +49,9 @@ export function startListening(name, command, args, options = {}) {
 export async function startSmtp(dir, port = 0) {
   if (!existsSync(PYTHON)) throw new Error("tools/.venv is missing: run scripts/setup.sh (it installs aiosmtpd)");
   mkdirSync(dir, { recursive: true });
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      const service = await startListening("smtp", PYTHON, ["scripts/services/smtp.py", "--dir", dir, "--port", String(port)]);
-      return { ...service, port: Number(service.address.split(":").pop()) };
-    } catch (error) {
-      if (port === 0 || attempt >= 10 || !/address already in use/i.test(error.message)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
+  const start = () => startListening("smtp", PYTHON, ["scripts/services/smtp.py", "--dir", dir, "--port", String(port)]);
+  const service = await whileAddressInUse(start, { attempts: port === 0 ? 1 : 10, pauseMs: 500 });
+  return { ...service, port: Number(service.address.split(":").pop()) };
 }
 
 /** RFC 2047 encoded words (`=?utf-8?b?…?=`, `=?utf-8?q?…?=`) decoded. */

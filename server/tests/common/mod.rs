@@ -253,6 +253,29 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().unwrap()
 }
 
+/// Waits (up to 20 s) until `check` holds of the text `url` answers, and answers that text: for
+/// what the server's jobs do in their own time, which a loaded machine may delay.
+pub async fn wait_for_text(client: &reqwest::Client, url: &str, what: &str, check: impl Fn(&str) -> bool) -> String {
+    for _ in 0..200 {
+        if let Ok(response) = client.get(url).send().await {
+            if let Ok(text) = response.text().await {
+                if check(&text) {
+                    return text;
+                }
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{url} never showed {what}");
+}
+
+/// Waits until `check` of the server's health body holds.
+pub async fn wait_health(client: &reqwest::Client, base: &str, what: &str, check: impl Fn(&Value) -> bool) -> Value {
+    let url = format!("{base}/api/health");
+    let text = wait_for_text(client, &url, what, |text| serde_json::from_str(text).is_ok_and(|body: Value| check(&body))).await;
+    serde_json::from_str(&text).unwrap()
+}
+
 /// Signs `iin` in directly (as the callback does after the provider) and answers the session
 /// cookie (`name=value`) to send.
 pub async fn citizen_cookie(server: &TestServer, iin: &str) -> String {
