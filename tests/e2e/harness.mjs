@@ -1,7 +1,7 @@
 // Shared set-up for the browser tests: a server on a free loopback port, Debian's Chromium via
 // playwright-core, axe-core checks and screenshots (written to test-output/, not committed).
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -103,14 +103,61 @@ async function startServerOnce(signIn, env) {
   }
 }
 
+/** Browser features left out of every launch: Chromium 156 loads its own omnibox popup (two
+ * WebUI pages, chrome://omnibox-popup.top-chrome/) into a renderer of its own in every new window,
+ * and each browser context is a new window. That is about half a second of CPU per context on
+ * this 2-core machine, spent while the page under test starts beside it (bench/page_load.mjs
+ * measured the cold load 245 -> 175 ms with nothing else changed). A visitor's window loaded its
+ * popup once, long before our page. */
+const WITHOUT_FEATURES = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup"];
+/** Playwright's own `--disable-features=…` switch, read from the first browser it started. Chromium
+ * takes the last `--disable-features` it is given, so ours must carry Playwright's list too. */
+let playwrightDisabled;
+
 /** Launches Chromium; Playwright gives every launch a fresh, temporary profile of its own. */
 export async function launch() {
-  const browser = await chromium.launch({
+  const start = (extra = {}) => chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
-    args: CHROMIUM_ARGS,
+    ...extra,
+  });
+  let browser;
+  if (playwrightDisabled === undefined) {
+    browser = await start({ args: CHROMIUM_ARGS });
+    playwrightDisabled = disableFeaturesOf(browser) ?? null;
+    if (playwrightDisabled !== null) {
+      await browser.close();
+      browser = undefined;
+    }
+  }
+  browser ??= await start(playwrightDisabled === null ? { args: CHROMIUM_ARGS } : {
+    ignoreDefaultArgs: [playwrightDisabled],
+    args: [...CHROMIUM_ARGS, [playwrightDisabled, ...WITHOUT_FEATURES].join(",")],
   });
   return { browser, close: () => browser.close() };
+}
+
+/** The `--disable-features=` switch of the Chromium this process started last (on Linux, from
+ * /proc: Playwright does not say which switches it passed), or undefined. */
+function disableFeaturesOf() {
+  try {
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      let stat, argv;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      } catch {
+        continue; // gone meanwhile
+      }
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (parent !== process.pid || !argv.includes("--remote-debugging-pipe")) continue;
+      const found = argv.find((a) => a.startsWith("--disable-features="));
+      if (found) return found;
+    }
+  } catch {
+    // No /proc: the launch goes on with Playwright's switches alone.
+  }
+  return undefined;
 }
 
 /** Opens a page that fails the test on any uncaught error (a trapped WASM module among them).
