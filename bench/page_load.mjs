@@ -9,6 +9,11 @@
 // its wall time). On this 2-core machine the wall-clock median moves by tens of milliseconds with
 // the machine's load, since the browser's processes, the backend and this script share two cores;
 // the main thread's CPU time moves far less, so it shows what a change to the page bought.
+//
+// The browser is the tests' (tests/e2e/harness.mjs `launch`), which leaves out Chromium's own
+// omnibox popup: Chromium 156 loads it (two WebUI pages, in a renderer of their own) into every
+// new window, and each fresh context here is one, so it used to start beside every load and take
+// 150-300 ms of CPU from the page's two cores. A visitor's window loaded it long before.
 import { launch, startServer } from "../tests/e2e/harness.mjs";
 
 const runs = Number(process.argv[2] ?? 7);
