@@ -224,7 +224,11 @@ impl RateLimiter {
     }
 
     fn check(&self, key: Key) -> Result<(), u64> {
-        let now = Instant::now();
+        self.check_at(key, Instant::now())
+    }
+
+    /// `check` at `now` (the tests give the time, so their waits are exact).
+    fn check_at(&self, key: Key, now: Instant) -> Result<(), u64> {
         let burst = f64::from(self.spec.burst);
         let mut generations = self.generations.lock().unwrap_or_else(|p| p.into_inner());
         let Generations { current, previous } = &mut *generations;
@@ -274,11 +278,16 @@ mod tests {
     #[test]
     fn a_burst_then_a_wait() {
         let (limiter, key) = limiter(3, 0.5, 100);
-        assert!(limiter.check(key("a")).is_ok());
-        assert!(limiter.check(key("a")).is_ok());
-        assert!(limiter.check(key("a")).is_ok());
-        assert_eq!(limiter.check(key("a")), Err(2));
-        assert!(limiter.check(key("b")).is_ok());
+        let start = Instant::now();
+        let at = |seconds: f64| start + std::time::Duration::from_secs_f64(seconds);
+        assert!(limiter.check_at(key("a"), at(0.0)).is_ok());
+        assert!(limiter.check_at(key("a"), at(0.0)).is_ok());
+        assert!(limiter.check_at(key("a"), at(0.0)).is_ok());
+        assert_eq!(limiter.check_at(key("a"), at(0.0)), Err(2), "one token comes back in 2 s");
+        assert_eq!(limiter.check_at(key("a"), at(1.5)), Err(1), "three quarters of it by now");
+        assert!(limiter.check_at(key("b"), at(1.5)).is_ok(), "another subject has its own burst");
+        assert!(limiter.check_at(key("a"), at(2.0)).is_ok(), "the token is back");
+        assert!(limiter.check_at(key("a"), at(2.0)).is_err(), "and only one");
     }
 
     #[test]
