@@ -214,3 +214,18 @@ export async function fillValid(page, childIin) {
   await page.fill(field("notifications.phones.0"), "8 (701) 123-45-67");
   await page.check(field("consent"));
 }
+
+/** Moves the demo clock with `move(advance)` until `status()` (an application's status view)
+ * says access to referrals is open (rule 24, 07:00 of a working day): a first quarter of an hour
+ * (the demo clock starts at 06:55 and runs), then a day at a time, a week at most. On a slow
+ * machine this morning's 07:00 may already have passed: then it is the next working day's.
+ * Returns the last status seen. */
+export async function untilAccessOpens(move, status) {
+  let last;
+  for (let day = 0; day < 7; day += 1) {
+    await move(day === 0 ? "PT15M" : "P1D");
+    last = await status();
+    if (last.state === "window_open") break;
+  }
+  return last;
+}

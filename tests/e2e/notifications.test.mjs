@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, startServer } from "./harness.mjs";
+import { launch, startServer, untilAccessOpens } from "./harness.mjs";
 import { readMails, startListening, startSmtp, waitForMail } from "./mail.mjs";
 
 // A demo citizen (server/demo/people.json) and a child the demo civil registry links to her.
@@ -119,13 +119,10 @@ test("a signed-in applicant's mails arrive: accepted, access to referrals, and t
   assert.deepEqual(settings, { status: 200, body: { email: true, sms: true, lang: "en" } });
 
   // The demo clock to the next 07:00 access to referrals (a working day or two at most).
-  let status;
-  for (let day = 0; day < 7; day += 1) {
-    const moved = await moveClock(cookie, { advance: day === 0 ? "PT15M" : "P1D" });
+  const status = await untilAccessOpens(async (advance) => {
+    const moved = await moveClock(cookie, { advance });
     assert.equal(moved.status, 200, JSON.stringify(moved.body));
-    status = (await api("GET", `/api/applications/${number}/status`, cookie)).body.status;
-    if (status.state === "window_open") break;
-  }
+  }, async () => (await api("GET", `/api/applications/${number}/status`, cookie)).body.status);
   assert.equal(status.state, "window_open", `access to referrals opened: ${JSON.stringify(status)}`);
   const opened = await waitForMail(mailDir(), (m) => m.subject === `Application ${number}: access to referrals is open`);
   assert.match(opened.text, /Choose a kindergarten and take a referral by \d\d\.\d\d\.\d{4}, 23:59 \(Astana time\)/);
