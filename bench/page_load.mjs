@@ -10,16 +10,19 @@
 // the machine's load, since the browser's processes, the backend and this script share two cores;
 // the main thread's CPU time moves far less, so it shows what a change to the page bought.
 //
-// The browser is the tests' (tests/e2e/harness.mjs `launch`), which leaves out Chromium's own
-// omnibox popup: Chromium 156 loads it (two WebUI pages, in a renderer of their own) into every
-// new window, and each fresh context here is one, so it used to start beside every load and take
-// 150-300 ms of CPU from the page's two cores. A visitor's window loaded it long before.
-import { launch, startServer } from "../tests/e2e/harness.mjs";
+// The browser has the tests' switches and leaves out Chromium's own omnibox popup, as the tests'
+// does (tests/e2e/harness.mjs `WITHOUT_FEATURES`): Chromium 156 loads it (two WebUI pages, in a
+// renderer of their own) into every new window, and each fresh context here is one, so it used
+// to start beside every load and take 150-300 ms of CPU from the page's two cores. A visitor's
+// window loaded it long before. It is driven over its DevTools pipe, without Playwright
+// (bench/devtools-pipe.mjs says why).
+import { startServer } from "../tests/e2e/harness.mjs";
+import { startChromium } from "./devtools-pipe.mjs";
 
 const runs = Number(process.argv[2] ?? 7);
 // Without sign-in, so the form itself is what becomes usable (with sign-in it waits for it).
 const server = await startServer({ signIn: false });
-const chrome = await launch();
+const chrome = startChromium();
 /** The `kezek:usable` mark's time, as soon as the page makes it. */
 const USABLE = `new Promise((resolve) => {
   const found = (list) => list.getEntriesByName("kezek:usable")[0];
@@ -56,39 +59,46 @@ let requests = 0;
 try {
   for (let i = 0; i < 2 * runs; i++) {
     const traced = i >= runs;
-    const context = await chrome.browser.newContext();
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.enable");
-    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+    const { browserContextId } = await chrome.send("Target.createBrowserContext", { disposeOnDetach: true });
+    const { targetId } = await chrome.send("Target.createTarget", { url: "about:blank", browserContextId });
+    const { sessionId } = await chrome.send("Target.attachToTarget", { targetId, flatten: true });
+    const send = (method, params) => chrome.send(method, params, sessionId);
     let wire = 0;
     let count = 0;
-    cdp.on("Network.loadingFinished", (e) => { wire += e.encodedDataLength; count += 1; });
     const events = [];
+    let committed;
     let traceDone;
-    if (traced) {
-      cdp.on("Tracing.dataCollected", (e) => events.push(...e.value));
-      traceDone = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
-      await cdp.send("Tracing.start", { categories: "toplevel,blink.user_timing,loading", transferMode: "ReportEvents" });
-    }
-    // The mark is awaited through the DevTools protocol itself, once the page's document is
-    // there: Playwright's own waiting (waitForFunction) would first inject its helper script into
-    // the page, 20-30 ms of the page's main thread in the middle of its start on this machine,
-    // which no visitor's browser spends.
-    await page.goto(server.url, { waitUntil: "commit" });
-    const { result, exceptionDetails } = await cdp.send("Runtime.evaluate", { expression: USABLE, awaitPromise: true, returnByValue: true, timeout: 60_000 });
+    const navigated = new Promise((resolve) => { committed = resolve; });
+    const done = new Promise((resolve) => { traceDone = resolve; });
+    const stopListening = chrome.on(({ method, params, sessionId: from }) => {
+      if (from !== sessionId) return;
+      if (method === "Network.loadingFinished") { wire += params.encodedDataLength; count += 1; }
+      if (method === "Page.frameNavigated" && !params.frame.parentId && params.frame.url.startsWith("http")) committed();
+      if (method === "Tracing.dataCollected") events.push(...params.value);
+      if (method === "Tracing.tracingComplete") traceDone();
+    });
+    await send("Network.enable");
+    await send("Network.setCacheDisabled", { cacheDisabled: true });
+    await send("Page.enable");
+    if (traced) await send("Tracing.start", { categories: "toplevel,blink.user_timing,loading", transferMode: "ReportEvents" });
+    // The mark is awaited through the DevTools protocol, in the page's own document once it is
+    // there, with nothing injected into the page.
+    await send("Page.navigate", { url: server.url });
+    await navigated;
+    const { result, exceptionDetails } = await send("Runtime.evaluate", { expression: USABLE, awaitPromise: true, returnByValue: true, timeout: 60_000 });
     if (exceptionDetails || typeof result.value !== "number") throw new Error(`no kezek:usable mark: ${JSON.stringify(exceptionDetails ?? result)}`);
     if (traced) {
-      await cdp.send("Tracing.end");
-      await traceDone;
+      await send("Tracing.end");
+      await done;
       threads.push(mainThread(events));
     } else {
       times.push(result.value);
-      await page.waitForTimeout(200); // let the last loadingFinished events arrive
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the last loadingFinished events
       bytes = wire;
       requests = count;
     }
-    await context.close();
+    stopListening();
+    await chrome.send("Target.disposeBrowserContext", { browserContextId });
   }
 } finally {
   await chrome.close();

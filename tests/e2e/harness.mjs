@@ -109,7 +109,7 @@ async function startServerOnce(signIn, env) {
  * this 2-core machine, spent while the page under test starts beside it (bench/page_load.mjs
  * measured the cold load 245 -> 175 ms with nothing else changed). A visitor's window loaded its
  * popup once, long before our page. */
-const WITHOUT_FEATURES = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup"];
+export const WITHOUT_FEATURES = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup"];
 /** Playwright's own `--disable-features=…` switch, read from the first browser it started. Chromium
  * takes the last `--disable-features` it is given, so ours must carry Playwright's list too. */
 let playwrightDisabled;
