@@ -3,7 +3,8 @@
 // For the cold-load benchmark: Playwright keeps sessions of its own on every page (its runtime,
 // page and network events, its utility world), which cost this 2-core machine 20-30 ms of CPU
 // per load in the driver and the browser beside the page; in loads alternating between the two
-// drivers the page was usable 7-22 ms sooner with this one (three runs of 20 loads each way). The tests keep Playwright.
+// drivers the page was usable 7-22 ms sooner with this one (three runs of 20 loads each way).
+// The tests keep Playwright.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,8 +25,9 @@ export function startChromium() {
   const listeners = new Set();
   let nextId = 0;
   let pending = "";
+  output.setEncoding("utf8"); // a character split between two reads stays whole
   output.on("data", (chunk) => {
-    pending += chunk.toString("utf8");
+    pending += chunk;
     for (let end = pending.indexOf("\0"); end >= 0; end = pending.indexOf("\0")) {
       const message = JSON.parse(pending.slice(0, end));
       pending = pending.slice(end + 1);
